@@ -1,0 +1,46 @@
+"""What every command shares: finding the configuration and opening the store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.config import Config, ConfigError, find_config_file, load_config
+from bot.store.db import Store, StoreError
+
+
+class CliError(Exception):
+    """A message for the user and the exit status to leave with."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def add_config_arguments(parser: argparse.ArgumentParser, db: bool = True) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $NEWSWATCH_CONFIG, else ./newswatch.yaml)",
+    )
+    if db:
+        parser.add_argument("--db", metavar="FILE", help="SQLite database (overrides the config)")
+
+
+def open_config(args: argparse.Namespace) -> Config:
+    try:
+        return load_config(find_config_file(getattr(args, "config", None)))
+    except ConfigError as exc:
+        raise CliError(f"invalid configuration:\n{exc}") from None
+
+
+def database_path(args: argparse.Namespace, config: Config) -> Path:
+    db = getattr(args, "db", None)
+    return Path(db) if db else config.database
+
+
+def open_store(args: argparse.Namespace, config: Config) -> Store:
+    try:
+        return Store(database_path(args, config))
+    except StoreError as exc:
+        raise CliError(str(exc)) from None

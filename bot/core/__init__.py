@@ -1,0 +1,1 @@
+"""Core: pure functions of their arguments; no I/O."""

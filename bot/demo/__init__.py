@@ -1,0 +1,1 @@
+"""The bundled demo: sample outlets served on loopback."""

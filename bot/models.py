@@ -1,0 +1,197 @@
+"""Frozen value types shared by every layer.
+
+Adapters convert the outside world to and from these; `core/` computes on them. Times are
+always timezone-aware UTC datetimes; ids are strings from configuration or integers from the
+store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+SourceKind = Literal["feed", "html"]
+Platform = Literal["telegram", "slack", "console"]
+DeliveryMode = Literal["instant", "digest", "both"]
+EntityKind = Literal["person", "org", "place", "thing"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A configured place to fetch articles from."""
+
+    id: str
+    url: str
+    kind: SourceKind = "feed"
+    name: str = ""
+    interval: int = 900  # seconds between checks
+    full_text: bool = False  # fetch each item's page even when the feed carries text
+    lang: str | None = None  # hint only
+    enabled: bool = True
+    selector: str | None = None  # CSS selector for article links on an html listing page
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item as a source gave it, before identity and cleanup."""
+
+    source_id: str
+    title: str
+    url: str | None = None
+    guid: str | None = None
+    text: str = ""  # plain text (feed content or extracted page text)
+    summary: str = ""  # a feed's short description, the fallback when extraction fails
+    published: datetime | None = None
+    published_from: str = ""  # where the date came from: feed, meta, json-ld, time, text
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as stored: one per identity key."""
+
+    key: str  # identity: guid, else canonical url, else hash of title+content
+    source_id: str
+    source_name: str
+    url: str
+    title: str
+    text: str  # main text after cleanup
+    fetched: datetime
+    published: datetime | None = None
+    lang: str | None = None
+    id: int | None = None  # store row id, once stored
+
+    @property
+    def seen_at(self) -> datetime:
+        """The time that places the article in a story window."""
+        return self.published or self.fetched
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: EntityKind = "thing"
+    description: str = ""
+    exclude: tuple[str, ...] = ()  # NOT-context: phrases whose presence vetoes an alias hit
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    query: str
+    priority: Literal["high", "normal"] = "normal"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which rule term matched which span of the original text."""
+
+    field: Literal["title", "text"]
+    start: int  # character offsets into the original (un-normalised) field
+    end: int
+    surface: str  # the original text of the span
+    term: str  # the alias or query term that matched
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Literal["entity", "topic"]
+    id: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    entities: tuple[Match, ...] = ()
+    topics: tuple[Match, ...] = ()
+
+    @property
+    def entity_ids(self) -> frozenset[str]:
+        return frozenset(m.id for m in self.entities)
+
+    @property
+    def topic_ids(self) -> frozenset[str]:
+        return frozenset(m.id for m in self.topics)
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    title: str
+    lead: str
+    first_seen: datetime
+    last_seen: datetime
+    article_ids: tuple[int, ...]
+    outlets: tuple[Outlet, ...]  # one per outlet, in order of first report
+    entity_ids: tuple[str, ...] = ()
+    topic_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subscription:
+    channel_id: str
+    target: str  # a topic id, or "@entity-id"
+    mode: DeliveryMode = "digest"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A chat destination with its delivery preferences."""
+
+    id: str
+    platform: Platform
+    destination: str  # Telegram chat id or Slack channel id; "-" for the console
+    subscriptions: tuple[Subscription, ...] = ()
+    mode: DeliveryMode = "digest"
+    schedule: str = "0 8,20 * * *"  # cron, in the channel's timezone
+    timezone: str = "UTC"
+    max_stories: int = 20
+    language: Literal["en", "ar"] = "en"
+    show_updates: bool = True  # re-show a delivered story once it gains outlets
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    story: Story
+    updated: bool = False  # shown again because it gained outlets
+    new_outlets: int = 0
+
+
+@dataclass(frozen=True)
+class Digest:
+    channel_id: str
+    generated_at: datetime
+    items: tuple[DigestItem, ...] = ()
+    timezone: str = "UTC"
+    language: Literal["en", "ar"] = "en"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # opaque payload the adapter routes back to the command layer
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a chat command returns; adapters render it."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    ok: bool = True
+    lines: tuple[str, ...] = field(default_factory=tuple)

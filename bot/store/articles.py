@@ -1,0 +1,102 @@
+"""Articles, their normalised FTS index and their rule matches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import Article, Evidence, Match, MatchResult
+from bot.store.base import from_iso, to_iso
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        key=row["key"],
+        source_id=row["source_id"],
+        source_name=row["source_name"],
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        lang=row["lang"],
+        published=from_iso(row["published"]),
+        fetched=from_iso(row["fetched"]) or datetime.min,
+    )
+
+
+class ArticleQueries:
+    db: Database
+
+    def has_article(self, key: str) -> bool:
+        return bool(list(self.db.query("SELECT 1 FROM articles WHERE key = ?", [key])))
+
+    def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None:
+        """Store a new article; None when its identity key is already stored."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                """INSERT INTO articles (key, source_id, source_name, url, title, text, lang,
+                   published, fetched, norm_title, norm_text)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING""",
+                [
+                    article.key,
+                    article.source_id,
+                    article.source_name,
+                    article.url,
+                    article.title,
+                    article.text,
+                    article.lang,
+                    to_iso(article.published),
+                    to_iso(article.fetched),
+                    norm_title,
+                    norm_text,
+                ],
+            )
+            return cursor.lastrowid if cursor.rowcount else None
+
+    def article(self, article_id: int) -> Article | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return _article(rows[0]) if rows else None
+
+    def articles(self, ids: Iterable[int]) -> list[Article]:
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.query(f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id", ids)
+        return [_article(r) for r in rows]
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def save_matches(self, article_id: int, result: MatchResult) -> None:
+        rows = [
+            [
+                article_id,
+                m.kind,
+                m.id,
+                json.dumps([e.__dict__ for e in m.evidence], ensure_ascii=False),
+            ]
+            for m in (*result.entities, *result.topics)
+        ]
+        with self.db.conn:
+            self.db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
+            self.db.conn.executemany(
+                "INSERT INTO matches (article_id, kind, target_id, evidence) VALUES (?,?,?,?)",
+                rows,
+            )
+
+    def matches_for(self, article_id: int) -> MatchResult:
+        entities: list[Match] = []
+        topics: list[Match] = []
+        for row in self.db.query(
+            "SELECT kind, target_id, evidence FROM matches WHERE article_id = ? ORDER BY rowid",
+            [article_id],
+        ):
+            evidence = tuple(Evidence(**e) for e in json.loads(row["evidence"]))
+            match = Match(row["kind"], row["target_id"], evidence)
+            (entities if row["kind"] == "entity" else topics).append(match)
+        return MatchResult(tuple(entities), tuple(topics))

@@ -1,0 +1,76 @@
+"""Channels and their subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import Channel, Subscription
+
+
+class ChannelQueries:
+    db: Database
+
+    def sync_channels(self, channels: Iterable[Channel]) -> None:
+        """Mirror configured channels; subscriptions made in chat are kept."""
+        with self.db.conn:
+            for c in channels:
+                self.db.execute(
+                    """INSERT INTO channels (id, platform, destination, mode, schedule, timezone,
+                       max_stories, language, show_updates, origin)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'config')
+                       ON CONFLICT(id) DO UPDATE SET platform=excluded.platform,
+                       destination=excluded.destination, mode=excluded.mode,
+                       schedule=excluded.schedule, timezone=excluded.timezone,
+                       max_stories=excluded.max_stories, language=excluded.language,
+                       show_updates=excluded.show_updates""",
+                    [
+                        c.id,
+                        c.platform,
+                        c.destination,
+                        c.mode,
+                        c.schedule,
+                        c.timezone,
+                        c.max_stories,
+                        c.language,
+                        int(c.show_updates),
+                    ],
+                )
+                self.db.execute(
+                    "DELETE FROM subscriptions WHERE channel_id = ? AND origin = 'config'", [c.id]
+                )
+                self.db.conn.executemany(
+                    """INSERT INTO subscriptions (channel_id, target, mode, origin)
+                       VALUES (?, ?, ?, 'config') ON CONFLICT DO NOTHING""",
+                    [[c.id, s.target, s.mode] for s in c.subscriptions],
+                )
+
+    def channels(self) -> list[Channel]:
+        return [self._channel(r) for r in self.db.query("SELECT * FROM channels ORDER BY id")]
+
+    def channel(self, channel_id: str) -> Channel | None:
+        rows = list(self.db.query("SELECT * FROM channels WHERE id = ?", [channel_id]))
+        return self._channel(rows[0]) if rows else None
+
+    def _channel(self, row: dict[str, Any]) -> Channel:
+        subs = tuple(
+            Subscription(row["id"], s["target"], s["mode"])
+            for s in self.db.query(
+                "SELECT target, mode FROM subscriptions WHERE channel_id = ? ORDER BY rowid",
+                [row["id"]],
+            )
+        )
+        return Channel(
+            id=row["id"],
+            platform=row["platform"],
+            destination=row["destination"],
+            subscriptions=subs,
+            mode=row["mode"],
+            schedule=row["schedule"],
+            timezone=row["timezone"],
+            max_stories=row["max_stories"],
+            language=row["language"],
+            show_updates=bool(row["show_updates"]),
+        )

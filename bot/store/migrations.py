@@ -1,0 +1,134 @@
+"""Versioned schema changes, applied in order by sqlite-utils' Migrations.
+
+Append new migrations at the end; never edit one that has shipped. A database that has a
+migration this code does not know was written by a newer newswatch and is refused.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "newswatch"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            etag TEXT,
+            last_modified TEXT,
+            last_checked_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            failing INTEGER NOT NULL DEFAULT 0,
+            next_check_at TEXT,
+            articles_total INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            source_id TEXT NOT NULL,
+            source_name TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            published TEXT,
+            fetched TEXT NOT NULL,
+            norm_title TEXT NOT NULL DEFAULT '',
+            norm_text TEXT NOT NULL DEFAULT '',
+            story_id INTEGER
+        );
+        CREATE INDEX articles_source ON articles(source_id);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_fetched ON articles(fetched);
+        CREATE TABLE matches (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            kind TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (article_id, kind, target_id)
+        );
+        CREATE INDEX matches_target ON matches(kind, target_id);
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            lead TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            entity_ids TEXT NOT NULL DEFAULT '[]',
+            topic_ids TEXT NOT NULL DEFAULT '[]',
+            article_count INTEGER NOT NULL DEFAULT 0,
+            outlet_count INTEGER NOT NULL DEFAULT 0,
+            closed INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE channels (
+            id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'digest',
+            schedule TEXT NOT NULL DEFAULT '0 8,20 * * *',
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            max_stories INTEGER NOT NULL DEFAULT 20,
+            language TEXT NOT NULL DEFAULT 'en',
+            show_updates INTEGER NOT NULL DEFAULT 1,
+            origin TEXT NOT NULL DEFAULT 'config',
+            paused INTEGER NOT NULL DEFAULT 0,
+            paused_reason TEXT,
+            last_digest_at TEXT
+        );
+        CREATE TABLE subscriptions (
+            channel_id TEXT NOT NULL REFERENCES channels(id),
+            target TEXT NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'digest',
+            origin TEXT NOT NULL DEFAULT 'config',
+            PRIMARY KEY (channel_id, target)
+        );
+        CREATE TABLE deliveries (
+            channel_id TEXT NOT NULL,
+            story_id INTEGER NOT NULL,
+            outlet_count INTEGER NOT NULL DEFAULT 0,
+            delivered_at TEXT NOT NULL,
+            PRIMARY KEY (channel_id, story_id)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            channel_id TEXT NOT NULL,
+            batch TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            platform TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            message_ref TEXT,
+            UNIQUE (batch, seq)
+        );
+        CREATE INDEX outbox_pending ON outbox(status, id);
+        CREATE TABLE mutes (
+            channel_id TEXT NOT NULL,
+            story_id INTEGER NOT NULL,
+            PRIMARY KEY (channel_id, story_id)
+        );
+        """
+    )
+    # FTS5 over the normalised columns: SQLite's tokenizer splits Arabic words at
+    # diacritics and does not fold hamza forms, so the raw text would not be searchable.
+    db.table("articles").enable_fts(
+        ["norm_title", "norm_text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
+    )

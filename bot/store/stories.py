@@ -1,0 +1,96 @@
+"""Stories: groups of articles that report one real-world event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import Outlet, Story
+from bot.store.base import from_iso, to_iso, utcnow
+
+
+class StoryQueries:
+    db: Database
+
+    def create_story(self, title: str, lead: str, seen_at: datetime) -> int:
+        with self.db.conn:
+            cursor = self.db.execute(
+                """INSERT INTO stories (title, lead, first_seen, last_seen, updated_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [title, lead, to_iso(seen_at), to_iso(seen_at), to_iso(utcnow())],
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def attach_article(
+        self,
+        story_id: int,
+        article_id: int,
+        seen_at: datetime,
+        entity_ids: Iterable[str],
+        topic_ids: Iterable[str],
+    ) -> None:
+        """Put an article in a story and refresh the story's counts and tag unions."""
+        with self.db.conn:
+            self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
+            row = next(self.db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
+            entities = sorted(set(json.loads(row["entity_ids"])) | set(entity_ids))
+            topics = sorted(set(json.loads(row["topic_ids"])) | set(topic_ids))
+            first = min(from_iso(row["first_seen"]) or seen_at, seen_at)
+            last = max(from_iso(row["last_seen"]) or seen_at, seen_at)
+            counts = self.db.execute(
+                "SELECT count(*), count(DISTINCT source_id) FROM articles WHERE story_id = ?",
+                [story_id],
+            ).fetchone()
+            self.db.execute(
+                """UPDATE stories SET entity_ids=?, topic_ids=?, first_seen=?, last_seen=?,
+                   article_count=?, outlet_count=?, updated_at=? WHERE id=?""",
+                [
+                    json.dumps(entities),
+                    json.dumps(topics),
+                    to_iso(first),
+                    to_iso(last),
+                    counts[0],
+                    counts[1],
+                    to_iso(utcnow()),
+                    story_id,
+                ],
+            )
+
+    def story(self, story_id: int) -> Story | None:
+        rows = list(self.db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
+        return self._story(rows[0]) if rows else None
+
+    def stories_since(self, since: datetime, limit: int = 1000) -> list[Story]:
+        rows = self.db.query(
+            "SELECT * FROM stories WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT ?",
+            [to_iso(since), limit],
+        )
+        return [self._story(r) for r in rows]
+
+    def _story(self, row: dict[str, Any]) -> Story:
+        articles = list(
+            self.db.query(
+                "SELECT id, source_id, source_name, url FROM articles WHERE story_id = ? "
+                "ORDER BY coalesce(published, fetched), id",
+                [row["id"]],
+            )
+        )
+        outlets: dict[str, Outlet] = {}
+        for a in articles:
+            outlets.setdefault(a["source_id"], Outlet(a["source_name"] or a["source_id"], a["url"]))
+        return Story(
+            id=row["id"],
+            title=row["title"],
+            lead=row["lead"],
+            first_seen=from_iso(row["first_seen"]) or utcnow(),
+            last_seen=from_iso(row["last_seen"]) or utcnow(),
+            article_ids=tuple(a["id"] for a in articles),
+            outlets=tuple(outlets.values()),
+            entity_ids=tuple(json.loads(row["entity_ids"])),
+            topic_ids=tuple(json.loads(row["topic_ids"])),
+        )

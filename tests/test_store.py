@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.models import Article, Channel, Evidence, Match, MatchResult, Source, Subscription
+from bot.store.db import Store, StoreError
+
+
+def test_fresh_database_has_schema_and_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    assert {"sources", "articles", "articles_fts", "stories", "outbox"} <= set(
+        store.db.table_names()
+    )
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.pending_migrations() == []
+    store.close()
+
+
+def test_rerunning_migrations_is_a_no_op(tmp_path: Path) -> None:
+    Store(tmp_path / "nw.db").close()
+    store = Store(tmp_path / "nw.db")
+    rows = store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    store.close()
+    store = Store(tmp_path / "nw.db")
+    assert store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == rows
+    store.close()
+
+
+def test_database_from_newer_version_is_refused(tmp_path: Path) -> None:
+    Store(tmp_path / "nw.db").close()
+    conn = sqlite3.connect(tmp_path / "nw.db")
+    with conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('newswatch', 'm999_from_the_future', '2030-01-01')"
+        )
+    conn.close()
+    with pytest.raises(StoreError, match=r"newer newswatch.*m999_from_the_future"):
+        Store(tmp_path / "nw.db")
+
+
+def test_not_a_database_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match=r"junk\.db"):
+        Store(tmp_path / "junk.db")
+
+
+def make_article(key: str, title: str = "t") -> Article:
+    return Article(
+        key=key,
+        source_id="s1",
+        source_name="Outlet One",
+        url=f"https://o.example/{key}",
+        title=title,
+        text="body",
+        fetched=datetime(2024, 5, 1, tzinfo=UTC),
+    )
+
+
+def test_article_stored_once_and_searchable(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    first = store.add_article(make_article("k1", "وزير الدفاع"), "وزير الدفاع", "نص")
+    assert first is not None
+    assert store.add_article(make_article("k1"), "x", "y") is None
+    assert store.article_count() == 1
+    hits = list(
+        store.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"وزير"'])
+    )
+    assert [h["rowid"] for h in hits] == [first]
+
+
+def test_matches_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    aid = store.add_article(make_article("k1"), "", "")
+    assert aid is not None
+    ev = Evidence("text", 3, 9, "Shoigu", "shoigu")
+    result = MatchResult((Match("entity", "shoigu", (ev,)),), (Match("topic", "drones"),))
+    store.save_matches(aid, result)
+    assert store.matches_for(aid) == result
+
+
+def test_sources_and_channels_sync_keeps_state(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    store.sync_sources([Source(id="a", url="https://a.example/feed")])
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    store.record_fetch_error("a", now, now, "boom", failing_after=1)
+    store.sync_sources([Source(id="a", url="https://a.example/feed2", name="A")])
+    state = store.source_state("a")
+    assert state.error_count == 1 and state.failing and state.last_error == "boom"
+    channel = Channel("c", "console", "-", (Subscription("c", "drones"),))
+    store.sync_channels([channel])
+    assert store.channels() == [channel]
