@@ -516,3 +516,17 @@ def _valid_timezone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def settings_markdown() -> str:
+    """The README's settings table, generated from SETTINGS (a test keeps them equal)."""
+    lines = ["| setting | default | environment | what it is |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = repr(s.default) if not isinstance(s.default, str) else f'"{s.default}"'
+        env = f"`{s.env_name}`" + (f", `{s.env}`" if s.env else "")
+        lines.append(f"| `{s.name}` | `{default}` | {env} | {s.help} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(settings_markdown())

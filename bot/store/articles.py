@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -100,3 +100,24 @@ class ArticleQueries:
             match = Match(row["kind"], row["target_id"], evidence)
             (entities if row["kind"] == "entity" else topics).append(match)
         return MatchResult(tuple(entities), tuple(topics))
+
+    def latest_article_time(self) -> datetime | None:
+        row = self.db.execute("SELECT max(coalesce(published, fetched)) FROM articles").fetchone()
+        return from_iso(row[0]) if row and row[0] else None
+
+    def articles_for_index(
+        self, since: datetime
+    ) -> Iterator[tuple[Article, int | None, frozenset[str]]]:
+        """Articles seen since `since`, and any left without a story, oldest first, with
+        their story id and matched entity ids: what the story index is rebuilt from."""
+        rows = self.db.query(
+            """SELECT a.*, (SELECT group_concat(target_id, char(31)) FROM matches m
+                 WHERE m.article_id = a.id AND m.kind = 'entity') AS entity_ids
+               FROM articles a
+               WHERE coalesce(a.published, a.fetched) >= ? OR a.story_id IS NULL
+               ORDER BY coalesce(a.published, a.fetched), a.id""",
+            [to_iso(since)],
+        )
+        for row in rows:
+            ids = frozenset(row["entity_ids"].split("\x1f")) if row["entity_ids"] else frozenset()
+            yield _article(row), row["story_id"], ids
