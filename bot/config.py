@@ -54,8 +54,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.failing_after", 5, "Consecutive errors after which a source shows failing."),
     Setting("stories.window_hours", 72.0, "Hours a story stays open to new articles."),
     Setting("stories.near_duplicate", 0.5, "Shingle Jaccard at which two texts are one copy."),
-    Setting("stories.similarity", 0.3, "Content cosine at which two articles share a story."),
-    Setting("stories.entity_overlap", 0.5, "Shared-entity ratio that joins across languages."),
+    Setting(
+        "stories.similarity",
+        0.3,
+        "Content cosine plus entity_weight × entity overlap at which two articles in one "
+        "language share a story.",
+    ),
+    Setting(
+        "stories.entity_overlap",
+        0.5,
+        "IDF-weighted shared-entity ratio (places count half) that joins across languages.",
+    ),
+    Setting("stories.entity_weight", 0.3, "Weight of the entity overlap in the similarity."),
+    Setting("stories.top_terms", 32, "Content terms kept per article in the story index."),
+    Setting("stories.query_terms", 16, "Best terms of a new article used to find candidates."),
+    Setting("stories.postings_cap", 300, "Newest articles read per term or entity lookup."),
+    Setting("stories.candidates", 40, "Candidates scored per new article."),
     Setting(
         "telegram.api_base_url",
         "https://api.telegram.org/bot",

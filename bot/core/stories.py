@@ -1,0 +1,323 @@
+"""Incremental story grouping: which open story a new article belongs to.
+
+Levels, tried on every candidate, best first:
+  1. the same item (identity key, canonical URL) never gets here: the store keeps it once;
+  2. "same-text": the shingle fingerprints estimate a Jaccard similarity of at least
+     `near_duplicate` (wire copy, new headline, trimmed paragraph);
+  3. "same-language": cosine of the lightly stemmed content words (TF-IDF, top terms only)
+     plus `entity_weight` times the entity overlap reaches `similarity`;
+  4. "cross-language": the articles share at least two matched entities, one of them an
+     actor, and their IDF-weighted entity overlap reaches `entity_overlap`.
+Levels 3 and 4 also need the actors to agree: when both articles name actors (entities that
+are not places) and share none of them, they report different events, however alike their
+words (a different official visiting a different capital the same week).
+Every level needs both articles within `window_hours` of each other.
+
+Candidates come only from the inverted indexes: the newest `postings_cap` articles under
+each of the new article's `query_terms` best terms and under each of its entities, so the
+cost of one article does not grow with the size of the window. IDF statistics are counted
+incrementally over the articles in the window, smoothed by PRIOR_DOCS empty documents so the
+first few articles of a fresh index are compared on plain term frequencies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.core import shingles
+from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
+from bot.core.normalize import tokenize
+from bot.core.stem import stem
+
+PRIOR_DOCS = 20.0
+TITLE_BOOST = 2  # a title word counts as this many body words
+PLACE_WEIGHT = 0.5  # places tell where, actors tell who: a shared place counts half
+_DUP_GATE = 0.3  # near-duplicates are compared on shingles only above this cosine
+
+
+class SettingsLike(Protocol):
+    def get_float(self, name: str) -> float: ...
+    def get_int(self, name: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    window_hours: float = 72.0
+    near_duplicate: float = 0.5
+    similarity: float = 0.3
+    entity_overlap: float = 0.5
+    entity_weight: float = 0.3
+    top_terms: int = 32
+    query_terms: int = 16
+    postings_cap: int = 300
+    candidates: int = 40
+
+    @classmethod
+    def from_settings(cls, settings: SettingsLike) -> GroupingParams:
+        f, i = settings.get_float, settings.get_int
+        return cls(
+            window_hours=f("stories.window_hours"),
+            near_duplicate=f("stories.near_duplicate"),
+            similarity=f("stories.similarity"),
+            entity_overlap=f("stories.entity_overlap"),
+            entity_weight=f("stories.entity_weight"),
+            top_terms=i("stories.top_terms"),
+            query_terms=i("stories.query_terms"),
+            postings_cap=i("stories.postings_cap"),
+            candidates=i("stories.candidates"),
+        )
+
+
+@dataclass(frozen=True)
+class StoryDoc:
+    article_id: int
+    source_id: str
+    lang: str | None
+    title: str
+    text: str
+    seen_at: datetime
+    entity_ids: frozenset[str]
+    url: str
+    places: frozenset[str] = frozenset()  # those of entity_ids whose kind is "place"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    story_id: int | None  # None: the article starts a new story
+    level: str | None  # "same-text", "same-language", "cross-language"
+    score: float
+    matched_article_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the index keeps of one article: ids interned by the index that made them."""
+
+    terms: tuple[int, ...]  # best first
+    weights: tuple[float, ...]  # unit vector
+    sig: bytes
+    entities: tuple[int, ...]
+    lang: int
+    source: int
+    seen_at: float
+
+
+NEW = Assignment(None, None, 0.0, None)
+
+
+class StoryIndex:
+    """The open stories' articles, compared incrementally against each new one."""
+
+    def __init__(self, params: GroupingParams) -> None:
+        self.params = params
+        self.table = DocTable(params.top_terms)
+        self._vocab: dict[str, int] = {}
+        self._next_term = 0  # term ids are never reused, even after a sweep
+        self._entities: dict[str, int] = {}
+        self._places: set[int] = set()
+        self._langs: dict[str, int] = {"": 0}
+        self._sources: dict[str, int] = {}
+        self._tuples: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._story_size: dict[int, int] = {}
+        self._buckets: dict[int, list[int]] = {}  # hour → sequence numbers, for expiry
+        self._cached: tuple[StoryDoc, Features] | None = None
+        self._expired_since_sweep = 0
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def open_stories(self) -> int:
+        return len(self._story_size)
+
+    # ---- features -------------------------------------------------------------------
+
+    def features(self, doc: StoryDoc) -> Features:
+        if self._cached is not None and self._cached[0] == doc:
+            return self._cached[1]
+        tf: Counter[str] = Counter()
+        for tok in tokenize(doc.title):
+            s = stem(tok.text)
+            if s:
+                tf[s] += TITLE_BOOST
+        words = [tok.text for tok in tokenize(doc.text)] or [t.text for t in tokenize(doc.title)]
+        tf.update(s for s in map(stem, words) if s)
+        n = len(self.table) + PRIOR_DOCS
+        df = self.table.term_df
+        scored = []
+        for term, count in tf.items():
+            tid = self._vocab.get(term)
+            if tid is None:
+                self._next_term += 1
+                tid = self._vocab[term] = self._next_term
+            idf = math.log(n / (df.get(tid, 0) + 1))
+            scored.append(((1 + math.log(count)) * idf, term, tid))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        top = scored[: self.params.top_terms]
+        norm = math.sqrt(sum(w * w for w, _, _ in top)) or 1.0
+        for e in doc.entity_ids:
+            if e not in self._entities:
+                self._entities[e] = len(self._entities) + 1
+        self._places.update(self._entities[p] for p in doc.places if p in self._entities)
+        ents = tuple(sorted(self._entities[e] for e in doc.entity_ids))
+        feats = Features(
+            terms=tuple(t for _, _, t in top),
+            weights=tuple(w / norm for w, _, _ in top),
+            sig=shingles.signature(words),
+            entities=self._tuples.setdefault(ents, ents),
+            lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
+            source=self._sources.setdefault(doc.source_id, len(self._sources)),
+            seen_at=_ts(doc.seen_at),
+        )
+        self._cached = (doc, feats)
+        return feats
+
+    # ---- assignment -----------------------------------------------------------------
+
+    def assign(self, doc: StoryDoc) -> Assignment:
+        """The open story `doc` joins, or NEW; the index is left unchanged."""
+        return self.assign_features(self.features(doc))
+
+    def assign_features(self, f: Features) -> Assignment:
+        p, table = self.params, self.table
+        term_hits: Counter[int] = Counter()
+        for t in f.terms[: p.query_terms]:
+            term_hits.update(table.tail(table.term_postings, t, p.postings_cap))
+        ent_hits: Counter[int] = Counter()
+        for e in f.entities:
+            ent_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
+        seqs = {s for s, _ in term_hits.most_common(p.candidates)}
+        seqs.update(s for s, n in ent_hits.most_common(p.candidates) if n >= 2)
+        query = dict(zip(f.terms, f.weights, strict=True))
+        best, best_key = NEW, (0, 0.0)
+        window = p.window_hours * 3600
+        for seq in seqs:
+            if not table.alive(seq):
+                continue
+            slot = table.slot(seq)
+            if abs(table.time[slot] - f.seen_at) > window:
+                continue
+            level, score = self._compare(f, query, seq, slot)
+            if level is None:
+                continue
+            key = (2 if level == "same-text" else 1, score)
+            if key > best_key:
+                best_key = key
+                best = Assignment(table.story[slot], level, round(score, 4), table.article[slot])
+        return best
+
+    def _compare(
+        self, f: Features, query: dict[int, float], seq: int, slot: int
+    ) -> tuple[str | None, float]:
+        p, table = self.params, self.table
+        terms, weights = table.vector(seq)
+        cos = sum(query.get(t, 0.0) * w for t, w in zip(terms, weights, strict=True))
+        cos /= WEIGHT_SCALE
+        if cos >= _DUP_GATE:
+            jac = shingles.jaccard(f.sig, table.sig(seq))
+            if jac >= p.near_duplicate:
+                return "same-text", jac
+        other = table.entities[slot]
+        overlap, shared, shared_actors, conflict = self._entity_agreement(f.entities, other)
+        if conflict:
+            return None, 0.0
+        same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
+        score = cos + p.entity_weight * overlap
+        if score >= p.similarity and (same_lang or cos >= p.similarity):
+            return ("same-language" if same_lang else "cross-language"), score
+        if shared >= 2 and shared_actors >= 1 and overlap >= p.entity_overlap:
+            return "cross-language" if not same_lang else "same-language", overlap + cos
+        return None, 0.0
+
+    def _entity_agreement(
+        self, a: tuple[int, ...], b: tuple[int, ...]
+    ) -> tuple[float, int, int, bool]:
+        """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
+
+        The overlap is zero unless an actor is shared."""
+        if not a or not b:
+            return 0.0, 0, 0, False
+        n = len(self.table) + PRIOR_DOCS
+        df, places = self.table.entity_df, self._places
+
+        def weight(e: int) -> float:
+            w = math.log(n / (df.get(e, 0) + 1))
+            return w * PLACE_WEIGHT if e in places else w
+
+        common = set(a).intersection(b)
+        total_a = sum(weight(e) for e in a)
+        total_b = sum(weight(e) for e in b)
+        shared_actors = sum(1 for e in common if e not in places)
+        if not shared_actors:  # a shared place alone is context, not a common event
+            return (
+                0.0,
+                len(common),
+                0,
+                any(e not in places for e in a) and any(e not in places for e in b),
+            )
+        overlap = sum(weight(e) for e in common) / (math.sqrt(total_a * total_b) or 1.0)
+        has_actors = any(e not in places for e in a) and any(e not in places for e in b)
+        return overlap, len(common), shared_actors, has_actors and not shared_actors
+
+    # ---- maintenance ----------------------------------------------------------------
+
+    def add(self, doc: StoryDoc, story_id: int) -> None:
+        """Record `doc` as part of `story_id` (an id the store minted)."""
+        self.add_features(doc.article_id, story_id, self.features(doc))
+        self._cached = None
+
+    def add_features(self, article_id: int, story_id: int, f: Features) -> None:
+        seq = self.table.append(
+            article_id,
+            story_id,
+            f.seen_at,
+            f.lang,
+            f.source,
+            f.terms,
+            f.weights,
+            f.sig,
+            f.entities,
+        )
+        self._story_size[story_id] = self._story_size.get(story_id, 0) + 1
+        self._buckets.setdefault(int(f.seen_at // 3600), []).append(seq)
+
+    def expire(self, now: datetime) -> list[int]:
+        """Drop articles older than the window; returns the stories left with none (closed)."""
+        cutoff = _ts(now) - self.params.window_hours * 3600
+        closed: list[int] = []
+        for hour in sorted(h for h in self._buckets if h * 3600 < cutoff):
+            keep = []
+            for seq in self._buckets.pop(hour):
+                if self.table.time[self.table.slot(seq)] >= cutoff:
+                    keep.append(seq)
+                    continue
+                story = self.table.kill(seq)
+                if story == DEAD:
+                    continue
+                self._expired_since_sweep += 1
+                left = self._story_size[story] - 1
+                if left:
+                    self._story_size[story] = left
+                else:
+                    del self._story_size[story]
+                    closed.append(story)
+            if keep:
+                self._buckets[hour] = keep
+        self.table.trim()
+        if self._expired_since_sweep > max(10_000, len(self.table)):
+            self._sweep()
+        return sorted(closed)
+
+    def _sweep(self) -> None:
+        self.table.sweep()
+        df = self.table.term_df
+        self._vocab = {t: i for t, i in self._vocab.items() if i in df}
+        self._expired_since_sweep = 0
+
+
+def _ts(dt: datetime) -> float:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
