@@ -1,0 +1,181 @@
+"""One poll of one source: fetch, parse, and fetch the pages of new items.
+
+`collect` never raises for anything a source does: every failure becomes `error` in the
+outcome, so one broken outlet cannot cost another its articles. Identity is decided on what
+the feed or listing page says (item_key before any page fetch), so an item known from an
+earlier poll costs nothing, and the key stays the same whatever its page later says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.core.backoff import BackoffPolicy
+from bot.core.identity import item_key
+from bot.models import RawItem, Source
+from bot.sources.feeds import FeedError, has_real_text, parse_feed
+from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
+from bot.sources.pages import PageError, extract_article, find_article_links
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.5"
+)
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+MAX_PAGES_PER_POLL = 40  # a first poll of a busy listing fetches the newest pages, not all
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """What one poll gave. `items` are the new ones only, in source order."""
+
+    source_id: str
+    checked_at: datetime
+    interval: int
+    items: tuple[RawItem, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None  # None when the source itself answered usefully
+    retry_after: int | None = None  # seconds a 429/503 asked us to wait
+    floor: int | None = None  # seconds: the larger of Cache-Control max-age and RSS <ttl>
+    bozo: str | None = None  # ill-formed feed, read as far as it went
+    page_errors: tuple[str, ...] = ()  # article pages that failed (items kept on feed text)
+    seen: int = 0  # items or links the source listed, new or not
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def next_check(self, policy: BackoffPolicy, error_count: int = 1) -> datetime:
+        """When to poll again. On error pass the consecutive count including this one."""
+        if self.ok:
+            return policy.after_success(self.checked_at, self.interval, self.floor)
+        return policy.after_error(self.checked_at, self.interval, error_count, self.retry_after)
+
+
+async def collect(
+    fetcher: Fetcher,
+    source: Source,
+    etag: str | None,
+    last_modified: str | None,
+    now: datetime,
+    is_known: Callable[[str], bool],
+) -> SourceOutcome:
+    base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
+    accept = FEED_ACCEPT if source.kind == "feed" else HTML_ACCEPT
+    try:
+        resp = await fetcher.get(source.url, etag, last_modified, accept=accept)
+    except HTTPStatusError as exc:
+        return replace(base, error=exc.reason, retry_after=exc.retry_after)
+    except FetchError as exc:
+        return replace(base, error=exc.reason)
+    base = replace(base, etag=resp.etag, last_modified=resp.last_modified, floor=resp.max_age)
+    if resp.not_modified:
+        return replace(base, not_modified=True)
+    try:
+        if source.kind == "html":
+            return await _from_listing(fetcher, source, resp, base, is_known)
+        return await _from_feed(fetcher, source, resp, base, is_known)
+    except (FeedError, PageError) as exc:
+        return replace(base, error=str(exc))
+    except Exception as exc:  # a parser bug on hostile input must not stop the cycle
+        log.exception("source %s: unexpected failure", source.id)
+        return replace(base, error=f"internal error: {type(exc).__name__}: {exc}"[:200])
+
+
+async def _from_feed(
+    fetcher: Fetcher,
+    source: Source,
+    resp: Response,
+    base: SourceOutcome,
+    is_known: Callable[[str], bool],
+) -> SourceOutcome:
+    feed = parse_feed(resp.body, resp.url, source.id, resp.headers, source.lang)
+    new = _new_items(feed.items, is_known)
+    wanted = [i for i in new if i.url and (source.full_text or not has_real_text(i))]
+    # Items past the per-poll page cap stay unknown: the next poll brings them in.
+    deferred = {id(i) for i in wanted[MAX_PAGES_PER_POLL:]}
+    wanted = wanted[:MAX_PAGES_PER_POLL]
+    results = await asyncio.gather(*(_page_for(fetcher, i) for i in wanted))
+    merged = {id(i): r for i, r in zip(wanted, results, strict=True)}
+    items: list[RawItem] = []
+    errors: list[str] = []
+    for item in new:
+        got = merged.get(id(item))
+        if id(item) in deferred:
+            continue
+        if isinstance(got, RawItem):
+            items.append(got)
+            continue
+        if isinstance(got, str):
+            errors.append(got)
+        items.append(item if item.text else replace(item, text=item.summary))
+    floor = max(resp.max_age or 0, feed.ttl or 0) or None
+    return replace(
+        base,
+        items=tuple(items),
+        floor=floor,
+        bozo=feed.bozo,
+        page_errors=tuple(errors),
+        seen=len(feed.items),
+    )
+
+
+async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
+    """The item with its page's main text, date and language; a string on failure."""
+    assert item.url
+    try:
+        resp = await fetcher.get(item.url, accept=HTML_ACCEPT)
+        page = extract_article(resp.body, resp.url, resp.headers)
+    except (FetchError, PageError) as exc:
+        return f"{item.url}: {exc}"
+    text = item.text if page.is_thin else page.text
+    if len(text) < len(item.summary) and page.is_thin:
+        text = item.summary  # almost nothing on the page: the feed's summary is the text
+    published, source_of_date = item.published, item.published_from
+    if published is None and page.published is not None:
+        published, source_of_date = page.published, page.published_from
+    return replace(
+        item,
+        title=item.title or page.title,
+        text=text,
+        published=published,
+        published_from=source_of_date,
+        lang=item.lang or page.lang,
+    )
+
+
+async def _from_listing(
+    fetcher: Fetcher,
+    source: Source,
+    resp: Response,
+    base: SourceOutcome,
+    is_known: Callable[[str], bool],
+) -> SourceOutcome:
+    links = find_article_links(resp.body, resp.url, source.selector)
+    stubs = [RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in links]
+    new = _new_items(stubs, is_known)[:MAX_PAGES_PER_POLL]
+    results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))
+    items = [r for r in results if isinstance(r, RawItem) and r.title and r.text]
+    errors = [r for r in results if isinstance(r, str)]
+    # A page that failed stays unknown and is tried again at the next poll.
+    return replace(base, items=tuple(items), page_errors=tuple(errors), seen=len(links))
+
+
+def _new_items(items: Sequence[RawItem], is_known: Callable[[str], bool]) -> list[RawItem]:
+    seen: set[str] = set()
+    new: list[RawItem] = []
+    for item in items:
+        key = item_key(item)
+        if key in seen or is_known(key):
+            continue
+        seen.add(key)
+        new.append(item)
+    return new

@@ -1,0 +1,373 @@
+"""The one HTTP client: polite, capped, and safe against whatever a server sends.
+
+Exceptions (every one carries a short `reason` fit for `sources list`)::
+
+    FetchError
+     ├── AddressError       the target resolves to a private/loopback/link-local address
+     ├── FetchTimeout       connect, read or total timeout
+     ├── TooLarge           body over the cap, compressed or while inflating
+     ├── RedirectError      too many redirects, a loop, or a redirect to a non-http URL
+     └── HTTPStatusError    4xx/5xx; `retry_after` set from 429/503 Retry-After
+
+Bodies are read raw and inflated here with a bounded zlib decompressor, because httpx's own
+decoder can inflate tens of megabytes out of one small read of a gzip bomb before any check
+between chunks could see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.config import Settings
+
+
+class FetchError(Exception):
+    """A fetch failed; `reason` is a short phrase for logs and `sources list`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AddressError(FetchError):
+    pass
+
+
+class FetchTimeout(FetchError):
+    pass
+
+
+class TooLarge(FetchError):
+    pass
+
+
+class RedirectError(FetchError):
+    pass
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, status: int, retry_after: int | None = None) -> None:
+        wait = f", retry after {retry_after}s" if retry_after else ""
+        super().__init__(f"HTTP {status}{wait}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    concurrency: int = 32
+    per_host: int = 4
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    user_agent: str = "newswatch/0.1"
+    contact: str = ""
+    allow_private: bool = False
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> FetchSettings:
+        return cls(
+            concurrency=s.get_int("fetch.concurrency"),
+            per_host=s.get_int("fetch.per_host"),
+            connect_timeout=s.get_float("fetch.connect_timeout"),
+            read_timeout=s.get_float("fetch.read_timeout"),
+            total_timeout=s.get_float("fetch.total_timeout"),
+            max_bytes=s.get_int("fetch.max_bytes"),
+            max_redirects=s.get_int("fetch.max_redirects"),
+            user_agent=s.get_str("fetch.user_agent"),
+            contact=s.get_str("fetch.contact"),
+            allow_private=s.get_bool("fetch.allow_private"),
+        )
+
+    @property
+    def user_agent_header(self) -> str:
+        return f"{self.user_agent} (+{self.contact})" if self.contact else self.user_agent
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # after redirects
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    max_age: int | None = None  # Cache-Control max-age, a floor for the next check
+    not_modified: bool = False
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def parse_retry_after(value: str | None, now: datetime) -> int | None:
+    """Seconds from a Retry-After of delta-seconds or an HTTP date; None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, int((when - now).total_seconds()))
+
+
+def parse_max_age(value: str | None) -> int | None:
+    if not value:
+        return None
+    directives = [d.strip().lower() for d in value.split(",")]
+    if "no-store" in directives or "no-cache" in directives:
+        return None
+    for d in directives:
+        if d.startswith("max-age="):
+            digits = d[8:].strip('"')
+            return int(digits) if digits.isdigit() else None
+    return None
+
+
+def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        return _blocked(ip.ipv4_mapped)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+class _Inflater:
+    """Bounded decoding of one Content-Encoding: output never exceeds `limit` bytes."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        self.encoding = encoding
+        self._d: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._d = zlib.decompressobj(zlib.MAX_WBITS)
+        elif encoding not in ("", "identity"):
+            raise FetchError(f"unsupported content-encoding {encoding!r}")
+        self._first = True
+
+    def feed(self, chunk: bytes) -> None:
+        if self._d is None:
+            self._add(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self._d.decompress(data, self.limit - self.size + 1)
+            except zlib.error:
+                if self.encoding == "deflate" and self._first:  # raw deflate, no zlib header
+                    self._d, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                    continue
+                raise FetchError(f"corrupt {self.encoding} body") from None
+            self._first = False
+            self._add(out)
+            data = self._d.unconsumed_tail
+            if self._d.eof and self._d.unused_data.strip(b"\0"):  # concatenated gzip members
+                data = self._d.unused_data
+                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def _add(self, out: bytes) -> None:
+        self.size += len(out)
+        if self.size > self.limit:
+            raise TooLarge(f"body over {self.limit} bytes once decompressed")
+        self.parts.append(out)
+
+    def body(self) -> bytes:
+        if self._d is not None:
+            self._add(self._d.flush())
+        return b"".join(self.parts)
+
+
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class Fetcher:
+    """One shared httpx.AsyncClient with global and per-host caps. Use `async with`."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = s = settings or FetchSettings()
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
+            limits=httpx.Limits(
+                max_connections=s.concurrency, max_keepalive_connections=s.concurrency
+            ),
+            headers={"User-Agent": s.user_agent_header, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,
+        )
+        self._global = asyncio.Semaphore(s.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._checked: dict[str, None] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "*/*",
+    ) -> Response:
+        """GET with conditional headers; a 304 comes back as `not_modified=True`."""
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                return await self._follow(url, headers)
+        except TimeoutError:
+            total = self.settings.total_timeout
+            raise FetchTimeout(f"no complete answer within {total:g}s") from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> Response:
+        seen: set[str] = set()
+        for _ in range(self.settings.max_redirects + 1):
+            await self._check_address(url)
+            seen.add(url)
+            status, resp_headers, body = await self._one(url, headers)
+            if status in REDIRECTS and "location" in resp_headers:
+                target = urljoin(url, resp_headers["location"].strip())
+                if urlsplit(target).scheme not in ("http", "https"):
+                    raise RedirectError(f"redirect to a non-http URL: {target[:80]}")
+                if target in seen:
+                    raise RedirectError("redirect loop")
+                url = target
+                continue
+            return self._response(url, status, resp_headers, body, headers)
+        raise RedirectError(f"more than {self.settings.max_redirects} redirects")
+
+    def _response(
+        self, url: str, status: int, h: Mapping[str, str], body: bytes, sent: Mapping[str, str]
+    ) -> Response:
+        now = datetime.now(UTC)
+        if status == 304:
+            return Response(
+                url,
+                status,
+                h,
+                etag=h.get("etag") or sent.get("If-None-Match"),
+                last_modified=h.get("last-modified") or sent.get("If-Modified-Since"),
+                max_age=parse_max_age(h.get("cache-control")),
+                not_modified=True,
+                fetched_at=now,
+            )
+        if status >= 400 or status < 200:
+            retry = parse_retry_after(h.get("retry-after"), now) if status in (429, 503) else None
+            raise HTTPStatusError(status, retry)
+        return Response(
+            url,
+            status,
+            h,
+            body,
+            etag=h.get("etag"),
+            last_modified=h.get("last-modified"),
+            max_age=parse_max_age(h.get("cache-control")),
+            fetched_at=now,
+        )
+
+    async def _one(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        host = (urlsplit(url).hostname or "").lower()
+        sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        async with self._global, sem:
+            try:
+                async with self._client.stream("GET", url, headers=headers) as resp:
+                    h = {k.lower(): v for k, v in resp.headers.items()}
+                    if resp.status_code in REDIRECTS or resp.status_code == 304:
+                        return resp.status_code, h, b""
+                    if resp.status_code >= 400:
+                        return resp.status_code, h, b""
+                    body = await self._read(resp, h)
+                    return resp.status_code, h, body
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(f"{type(exc).__name__} after waiting") from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"invalid URL: {exc}") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}"[:200]) from None
+
+    async def _read(self, resp: httpx.Response, h: Mapping[str, str]) -> bytes:
+        limit = self.settings.max_bytes
+        declared = h.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge(f"declared length {declared} over {limit} bytes")
+        encodings = [e.strip().lower() for e in h.get("content-encoding", "").split(",")]
+        encodings = [e for e in encodings if e and e != "identity"]
+        if len(encodings) > 1:
+            raise FetchError("stacked content-encodings refused")
+        inflater = _Inflater(encodings[0] if encodings else "", limit)
+        raw = 0
+        async for chunk in resp.aiter_raw():
+            raw += len(chunk)
+            if raw > limit:
+                raise TooLarge(f"body over {limit} bytes")
+            inflater.feed(chunk)
+        return inflater.body()
+
+    async def _check_address(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"not an http(s) URL: {url[:80]}")
+        if self.settings.allow_private:
+            return
+        host = parts.hostname
+        if host in self._checked:
+            return
+        try:
+            ips = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, parts.port or 443, type=socket.SOCK_STREAM
+                )
+            except OSError as exc:
+                raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+            ips = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        if not ips or any(_blocked(ip) for ip in ips):
+            raise AddressError(f"{host} resolves to a private or local address")
+        self._checked[host] = None

@@ -1,0 +1,177 @@
+"""A real HTTP server on 127.0.0.1 that serves the source fixtures and misbehaves on purpose.
+
+Routes:
+  /f/<file>           a fixture file, with ETag + Last-Modified, answering 304 when they match
+  /1256/<file>        a fixture re-encoded to windows-1256, served as charset=utf-8 (a lie)
+  /1251/<file>        a fixture re-encoded to windows-1251 with no charset in the header
+  /as/<type>/<file>   a fixture served under another content type
+  /status/<code>      that status (429 and 503 with Retry-After)
+  /slow               headers only after `slow_seconds`
+  /endless            a body that never ends
+  /bomb               a gzip bomb (64 MB of zeros in ~64 KB)
+  /loop/a, /loop/b    a redirect loop; /hop/<n> n redirects in a row, then a feed
+  /listing            a listing page whose links move on by one article at every poll
+  /article/<n>        the article page a listing links to
+  /gz/<file>          a fixture gzip-compressed
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import time
+import zlib
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent.parent / "data" / "sources"
+TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml", ".html": "text/html"}
+LAST_MODIFIED = "Mon, 02 Sep 2024 08:00:00 GMT"
+
+
+def _bomb() -> bytes:
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (1 << 20)
+    return b"".join(z.compress(block) for _ in range(64)) + z.flush()
+
+
+BOMB = _bomb()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: MisbehavingServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.hits[self.path.split("?")[0]] += 1
+        parts = self.path.split("?")[0].strip("/").split("/")
+        route = getattr(self, "route_" + parts[0], None)
+        if route is None:
+            self.send(404, b"not here", "text/plain")
+        else:
+            route(*parts[1:])
+
+    def send(self, status: int, body: bytes, ctype: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def route_ua(self) -> None:
+        self.send(200, self.headers.get("User-Agent", "").encode(), "text/plain")
+
+    def route_f(self, name: str) -> None:
+        body = (DATA / name).read_bytes().replace(b"{{base}}", self.server.base.encode())
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        sent_etag = self.headers.get("If-None-Match")
+        sent_date = self.headers.get("If-Modified-Since")
+        if sent_etag == etag or (sent_date == LAST_MODIFIED and not sent_etag):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "max-age=600")
+            self.end_headers()
+            return
+        ctype = TYPES.get(Path(name).suffix, "application/octet-stream") + "; charset=utf-8"
+        cache = {"Last_Modified": LAST_MODIFIED, "Cache_Control": "max-age=600"}
+        self.send(200, body, ctype, ETag=etag, **cache)
+
+    def _fixture_text(self, name: str) -> str:
+        return (DATA / name).read_text(encoding="utf-8").replace("{{base}}", self.server.base)
+
+    def route_1256(self, name: str) -> None:
+        text = self._fixture_text(name).replace('charset="utf-8"', 'charset="windows-1256"')
+        text = text.replace('encoding="utf-8"', 'encoding="windows-1256"')
+        ctype = TYPES.get(Path(name).suffix, "text/html") + "; charset=utf-8"
+        self.send(200, text.encode("cp1256"), ctype)
+
+    def route_1251(self, name: str) -> None:
+        text = self._fixture_text(name).replace('encoding="utf-8"', 'encoding="windows-1251"')
+        self.send(200, text.encode("cp1251"), "text/xml")
+
+    def route_as(self, kind: str, sub: str, name: str) -> None:
+        self.send(200, self._fixture_text(name).encode(), f"{kind}/{sub}")
+
+    def route_gz(self, name: str) -> None:
+        body = gzip.compress(self._fixture_text(name).encode())
+        self.send(200, body, TYPES.get(Path(name).suffix, "text/html"), Content_Encoding="gzip")
+
+    def route_status(self, code: str) -> None:
+        extra = {}
+        if code == "429":
+            extra["Retry_After"] = "120"
+        elif code == "503":
+            extra["Retry_After"] = "Wed, 21 Oct 2099 07:28:00 GMT"
+        self.send(int(code), b"<html><body>busy</body></html>", "text/html", **extra)
+
+    def route_slow(self) -> None:
+        time.sleep(self.server.slow_seconds)
+        self.send(200, b"<rss version='2.0'><channel></channel></rss>", "application/rss+xml")
+
+    def route_endless(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b"<item><title>again and again</title></item>" * 1000
+        try:
+            while True:
+                self.wfile.write(chunk)
+        except OSError:
+            return
+
+    def route_bomb(self) -> None:
+        self.send(200, BOMB, "application/rss+xml", Content_Encoding="gzip")
+
+    def route_loop(self, which: str) -> None:
+        self.send(302, b"", "text/plain", Location="/loop/" + ("b" if which == "a" else "a"))
+
+    def route_hop(self, n: str) -> None:
+        left = int(n)
+        target = f"/hop/{left - 1}" if left > 1 else "/f/feed_en.xml"
+        self.send(301, b"", "text/plain", Location=target)
+
+    def route_listing(self) -> None:
+        poll = self.server.listing_polls
+        self.server.listing_polls += 1
+        html = self._fixture_text("listing.html")
+        items = "".join(
+            f'<li><a class="headline" href="/article/{n}?utm_source=home">Article {n}</a></li>'
+            for n in range(poll + 3, poll, -1)
+        )
+        self.send(200, html.replace("{{items}}", items).encode(), "text/html; charset=utf-8")
+
+    def route_article(self, n: str) -> None:
+        html = self._fixture_text("article_template.html").replace("{{n}}", n)
+        self.send(200, html.encode(), "text/html; charset=utf-8")
+
+
+class MisbehavingServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, slow_seconds: float = 3.0) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        self.slow_seconds = slow_seconds
+        self.listing_polls = 0
+        self.hits: Counter[str] = Counter()
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> MisbehavingServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def url(self, path: str) -> str:
+        return self.base + path

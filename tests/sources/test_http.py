@@ -1,0 +1,124 @@
+"""The HTTP layer against a real misbehaving server on loopback."""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+from dataclasses import replace
+
+import pytest
+
+from bot.sources.http import (
+    AddressError,
+    Fetcher,
+    FetchTimeout,
+    HTTPStatusError,
+    RedirectError,
+    TooLarge,
+    _blocked,
+    parse_max_age,
+)
+from tests.servers.misbehaving import DATA, MisbehavingServer
+from tests.sources.conftest import TEST_SETTINGS
+
+
+async def test_conditional_get_answers_304(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    first = await fetcher.get(server.url("/f/feed_en.xml"))
+    assert first.status == 200 and first.etag and first.last_modified and first.max_age == 600
+    again = await fetcher.get(server.url("/f/feed_en.xml"), etag=first.etag)
+    assert again.not_modified and again.body == b"" and again.etag == first.etag
+    by_date = await fetcher.get(server.url("/f/feed_en.xml"), last_modified=first.last_modified)
+    assert by_date.not_modified
+
+
+@pytest.mark.parametrize(("code", "retry"), [(429, 120), (500, None)])
+async def test_error_statuses(
+    server: MisbehavingServer, fetcher: Fetcher, code: int, retry: int | None
+) -> None:
+    with pytest.raises(HTTPStatusError) as info:
+        await fetcher.get(server.url(f"/status/{code}"))
+    assert info.value.status == code and info.value.retry_after == retry
+    assert str(code) in info.value.reason
+
+
+async def test_503_retry_after_as_a_date(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    with pytest.raises(HTTPStatusError) as info:
+        await fetcher.get(server.url("/status/503"))
+    assert info.value.retry_after is not None and info.value.retry_after > 86_400
+
+
+async def test_slow_server_times_out(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    with pytest.raises(FetchTimeout):
+        await fetcher.get(server.url("/slow"))
+
+
+async def test_endless_body_is_cut(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    with pytest.raises(TooLarge):
+        await fetcher.get(server.url("/endless"))
+
+
+async def test_gzip_bomb_is_cut_while_inflating(
+    server: MisbehavingServer, fetcher: Fetcher
+) -> None:
+    with pytest.raises(TooLarge, match="decompressed"):
+        await fetcher.get(server.url("/bomb"))
+
+
+async def test_gzip_body_is_inflated(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    resp = await fetcher.get(server.url("/gz/page_en.html"))
+    assert resp.body == (DATA / "page_en.html").read_bytes()
+    assert gzip.compress(resp.body) != resp.body
+
+
+async def test_redirect_loop_and_cap(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    with pytest.raises(RedirectError, match="loop"):
+        await fetcher.get(server.url("/loop/a"))
+    ok = await fetcher.get(server.url("/hop/3"))
+    assert ok.url == server.url("/f/feed_en.xml") and ok.status == 200
+    with pytest.raises(RedirectError, match="more than 5"):
+        await fetcher.get(server.url("/hop/9"))
+
+
+async def test_user_agent_names_the_contact(server: MisbehavingServer, fetcher: Fetcher) -> None:
+    resp = await fetcher.get(server.url("/ua"))
+    assert resp.body.decode() == "newswatch/0.1 (+ops@example.org)"
+
+
+async def test_private_addresses_are_refused_before_connecting(
+    server: MisbehavingServer,
+) -> None:
+    async with Fetcher(replace(TEST_SETTINGS, allow_private=False)) as strict:
+        for host in ("127.0.0.1", "localhost"):
+            url = server.url("/f/feed_en.xml").replace("127.0.0.1", host)
+            with pytest.raises(AddressError):
+                await strict.get(url)
+    assert server.hits["/f/feed_en.xml"] == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "blocked"),
+    [
+        ("10.1.2.3", True),
+        ("192.168.0.10", True),
+        ("172.16.5.4", True),
+        ("169.254.169.254", True),
+        ("127.0.0.1", True),
+        ("0.0.0.0", True),
+        ("::1", True),
+        ("fe80::1", True),
+        ("fd00::5", True),
+        ("::ffff:10.0.0.1", True),
+        ("93.184.216.34", False),
+        ("2a00:1450:4001:80b::200e", False),
+    ],
+)
+def test_address_table(address: str, blocked: bool) -> None:
+    assert _blocked(ipaddress.ip_address(address)) is blocked
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("max-age=600", 600), ("public, max-age=60", 60), ("no-cache, max-age=60", None), ("", None)],
+)
+def test_cache_control(header: str, seconds: int | None) -> None:
+    assert parse_max_age(header) == seconds
