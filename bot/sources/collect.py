@@ -4,6 +4,8 @@
 outcome, so one broken outlet cannot cost another its articles. Identity is decided on what
 the feed or listing page says (item_key before any page fetch), so an item known from an
 earlier poll costs nothing, and the key stays the same whatever its page later says.
+Parsing runs in worker threads so that a slow parse never stalls other sources' I/O (nor
+lets a timer miss its deadline).
 """
 
 from __future__ import annotations
@@ -97,7 +99,9 @@ async def _from_feed(
     base: SourceOutcome,
     is_known: Callable[[str], bool],
 ) -> SourceOutcome:
-    feed = parse_feed(resp.body, resp.url, source.id, resp.headers, source.lang)
+    feed = await asyncio.to_thread(
+        parse_feed, resp.body, resp.url, source.id, resp.headers, source.lang
+    )
     new = _new_items(feed.items, is_known)
     wanted = [i for i in new if i.url and (source.full_text or not has_real_text(i))]
     # Items past the per-poll page cap stay unknown: the next poll brings them in.
@@ -133,7 +137,7 @@ async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
     assert item.url
     try:
         resp = await fetcher.get(item.url, accept=HTML_ACCEPT)
-        page = extract_article(resp.body, resp.url, resp.headers)
+        page = await asyncio.to_thread(extract_article, resp.body, resp.url, resp.headers)
     except (FetchError, PageError) as exc:
         return f"{item.url}: {exc}"
     text = item.text if page.is_thin else page.text
@@ -159,7 +163,7 @@ async def _from_listing(
     base: SourceOutcome,
     is_known: Callable[[str], bool],
 ) -> SourceOutcome:
-    links = find_article_links(resp.body, resp.url, source.selector)
+    links = await asyncio.to_thread(find_article_links, resp.body, resp.url, source.selector)
     stubs = [RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in links]
     new = _new_items(stubs, is_known)[:MAX_PAGES_PER_POLL]
     results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from bot.core.urls import canonical_url
 from bot.models import RawItem
 from bot.sources.decode import decode_body, html_to_text
 
@@ -67,8 +68,10 @@ def parse_feed(
         raise FeedError(f"not a feed ({mime or 'no content type'})" + (f": {bozo}" if bozo else ""))
     feed_lang = _lang(d.feed.get("language")) or lang
     guids = Counter(e.get("id") for e in d.entries if e.get("id"))
+    home = urljoin(url, str(d.feed.get("link") or "/"))
     items = tuple(
-        _item(e, url, source_id, feed_lang, repeated=guids[e.get("id")] > 1) for e in d.entries
+        _item(e, url, home, source_id, feed_lang, repeated=guids[e.get("id")] > 1)
+        for e in d.entries
     )
     return ParsedFeed(
         title=html_to_text(str(d.feed.get("title", ""))),
@@ -83,12 +86,18 @@ def has_real_text(item: RawItem) -> bool:
     return len(item.text) >= REAL_TEXT_CHARS
 
 
-def _item(e: Any, feed_url: str, source_id: str, lang: str | None, repeated: bool) -> RawItem:
+def _item(
+    e: Any, feed_url: str, home: str, source_id: str, lang: str | None, repeated: bool
+) -> RawItem:
     link = e.get("link") or ""
     if not link:
         link = next((lk.get("href", "") for lk in e.get("links", []) if lk.get("href")), "")
     link = urljoin(feed_url, link.strip()) if link.strip() else ""
     if link and urlsplit(link).scheme not in ("http", "https"):
+        link = ""
+    # A link to the site's home page (often feedparser's copy of a reused permalink GUID)
+    # names no article.
+    if link and canonical_url(link) in (canonical_url(home), canonical_url(feed_url)):
         link = ""
     guid = None if repeated else (str(e.get("id") or "").strip() or None)
     contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]
