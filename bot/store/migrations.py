@@ -132,3 +132,19 @@ def m001_initial(db: Database) -> None:
     db.table("articles").enable_fts(
         ["norm_title", "norm_text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
     )
+
+
+@migrations()
+def m002_sources_origin(db: Database) -> None:
+    # Sources imported from OPML (or added from chat later) live only in the database, so
+    # the row must hold everything needed to fetch them, and say where it came from.
+    db.executescript(
+        """
+        ALTER TABLE sources ADD COLUMN origin TEXT NOT NULL DEFAULT 'config';
+        ALTER TABLE sources ADD COLUMN interval INTEGER NOT NULL DEFAULT 900;
+        ALTER TABLE sources ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN lang TEXT;
+        ALTER TABLE sources ADD COLUMN selector TEXT;
+        CREATE INDEX sources_next_check ON sources(next_check_at);
+        """
+    )

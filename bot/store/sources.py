@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,21 @@ class SourceState:
     failing: bool = False
     next_check_at: datetime | None = None
     articles_total: int = 0
+    origin: str = "config"
+
+
+def _source(row: dict[str, Any]) -> Source:
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        kind=row["kind"],
+        name=row["name"],
+        interval=row["interval"],
+        full_text=bool(row["full_text"]),
+        lang=row["lang"],
+        enabled=bool(row["enabled"]),
+        selector=row["selector"],
+    )
 
 
 def _state(row: dict[str, Any]) -> SourceState:
@@ -43,6 +58,7 @@ def _state(row: dict[str, Any]) -> SourceState:
         failing=bool(row["failing"]),
         next_check_at=from_iso(row["next_check_at"]),
         articles_total=row["articles_total"],
+        origin=row["origin"],
     )
 
 
@@ -54,11 +70,74 @@ class SourceQueries:
         with self.db.conn:
             for s in sources:
                 self.db.execute(
-                    """INSERT INTO sources (id, kind, url, name, enabled) VALUES (?, ?, ?, ?, ?)
+                    """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
+                       full_text, lang, selector) VALUES (?, ?, ?, ?, ?, 'config', ?, ?, ?, ?)
                        ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, url=excluded.url,
-                       name=excluded.name, enabled=excluded.enabled""",
-                    [s.id, s.kind, s.url, s.name, int(s.enabled)],
+                       name=excluded.name, enabled=excluded.enabled, origin='config',
+                       interval=excluded.interval, full_text=excluded.full_text,
+                       lang=excluded.lang, selector=excluded.selector""",
+                    [
+                        s.id,
+                        s.kind,
+                        s.url,
+                        s.name,
+                        int(s.enabled),
+                        s.interval,
+                        int(s.full_text),
+                        s.lang,
+                        s.selector,
+                    ],
                 )
+
+    def add_sources(self, sources: Iterable[Source], origin: str) -> list[Source]:
+        """Store sources that live only in the database (OPML import, chat); returns those
+        added. A source whose id or URL is already known is skipped, never overwritten."""
+        added: list[Source] = []
+        with self.db.conn:
+            for s in sources:
+                clash = self.db.execute(
+                    "SELECT 1 FROM sources WHERE id = ? OR url = ?", [s.id, s.url]
+                ).fetchone()
+                if clash:
+                    continue
+                self.db.execute(
+                    """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
+                       full_text, lang, selector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        s.id,
+                        s.kind,
+                        s.url,
+                        s.name,
+                        int(s.enabled),
+                        origin,
+                        s.interval,
+                        int(s.full_text),
+                        s.lang,
+                        s.selector,
+                    ],
+                )
+                added.append(s)
+        return added
+
+    def stored_sources(self) -> list[Source]:
+        """Sources that exist only in the database (origin other than the configuration)."""
+        rows = self.db.query("SELECT * FROM sources WHERE origin != 'config' ORDER BY id")
+        return [_source(r) for r in rows]
+
+    def active_sources(self, configured: Sequence[Source]) -> list[Source]:
+        """Configured sources, then database-only ones whose id the configuration lacks."""
+        ids = {s.id for s in configured}
+        return [*configured, *(s for s in self.stored_sources() if s.id not in ids)]
+
+    def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]:
+        """The enabled sources among `sources` whose next check has come (or never ran)."""
+        next_at = {
+            r["id"]: from_iso(r["next_check_at"])
+            for r in self.db.query("SELECT id, next_check_at FROM sources")
+        }
+        return [
+            s for s in sources if s.enabled and ((when := next_at.get(s.id)) is None or when <= now)
+        ]
 
     def source_state(self, source_id: str) -> SourceState:
         rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))

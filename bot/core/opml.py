@@ -1,0 +1,92 @@
+"""OPML in and out: how feed readers move subscriptions between tools.
+
+Feeds are `<outline type="rss" xmlUrl=...>` at any depth (folders are flattened). newswatch's
+own options ride along as extra attributes (`kind`, `interval`, `fullText`, `lang`,
+`selector`), which other readers ignore; an html listing source is exported as
+`type="link" url=...` with `kind="html"`. Parsing never resolves entities or touches the
+network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from bot.models import Source, SourceKind
+
+
+class OpmlError(Exception):
+    """The file is not OPML we can read."""
+
+
+def _source_id(url: str, taken: set[str]) -> str:
+    host = (urlsplit(url).hostname or "source").removeprefix("www.")
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", host).strip("-.") or "source"
+    sid = f"{base}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
+    while sid in taken:
+        sid += "x"
+    taken.add(sid)
+    return sid
+
+
+def parse_opml(data: bytes, default_interval: int = 900) -> list[Source]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"not well-formed XML: {exc}") from None
+    if root.tag != "opml" or root.find("body") is None:
+        raise OpmlError("no <opml><body> found")
+    sources: list[Source] = []
+    taken: set[str] = set()
+    seen_urls: set[str] = set()
+    for el in root.find("body").iter("outline"):
+        kind: SourceKind = "html" if el.get("kind") == "html" else "feed"
+        url = (el.get("xmlUrl") if kind == "feed" else el.get("url")) or ""
+        url = url.strip()
+        if urlsplit(url).scheme not in ("http", "https") or url in seen_urls:
+            continue
+        seen_urls.add(url)
+        interval = el.get("interval", "")
+        sources.append(
+            Source(
+                id=_source_id(url, taken),
+                url=url,
+                kind=kind,
+                name=(el.get("title") or el.get("text") or "").strip(),
+                interval=int(interval)
+                if interval.isdigit() and int(interval) >= 60
+                else default_interval,
+                full_text=el.get("fullText", "").lower() == "true",
+                lang=el.get("lang") or None,
+                selector=el.get("selector") or None,
+            )
+        )
+    return sources
+
+
+def write_opml(sources: Sequence[Source], title: str = "newswatch sources") -> str:
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    body = etree.SubElement(root, "body")
+    for s in sources:
+        attrs = {"text": s.display_name, "title": s.display_name}
+        if s.kind == "feed":
+            attrs |= {"type": "rss", "xmlUrl": s.url}
+        else:
+            attrs |= {"type": "link", "url": s.url, "kind": "html"}
+        attrs["interval"] = str(s.interval)
+        if s.full_text:
+            attrs["fullText"] = "true"
+        if s.lang:
+            attrs["lang"] = s.lang
+        if s.selector:
+            attrs["selector"] = s.selector
+        etree.SubElement(body, "outline", attrs)
+    xml: bytes = etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="utf-8")
+    return xml.decode("utf-8")
