@@ -67,9 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("stories.entity_weight", 0.3, "Weight of the entity overlap in the similarity."),
     Setting("stories.top_terms", 32, "Content terms kept per article in the story index."),
-    Setting("stories.query_terms", 16, "Best terms of a new article used to find candidates."),
-    Setting("stories.postings_cap", 300, "Newest articles read per term or entity lookup."),
-    Setting("stories.candidates", 40, "Candidates scored per new article."),
+    Setting("stories.query_terms", 12, "Best terms of a new article used to find candidates."),
+    Setting("stories.postings_cap", 200, "Newest articles read per term or entity lookup."),
+    Setting("stories.candidates", 30, "Candidates scored per new article."),
     Setting(
         "telegram.api_base_url",
         "https://api.telegram.org/bot",

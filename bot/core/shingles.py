@@ -3,8 +3,8 @@
 A republished wire story keeps most of its word sequences even with a new headline or a
 trimmed paragraph, while two outlets writing independently share almost none. The Jaccard
 similarity of the sets of word n-grams separates the two cases by a wide margin, so a small
-estimate is enough: each shingle is hashed once (crc32, stable across runs), the hash picks
-one of BINS bins and each bin keeps the low byte of its smallest hash. 64 bytes per article,
+estimate is enough: each shingle is hashed once (stable across runs), the hash picks
+one of BINS bins and each bin keeps a byte of its smallest hash. 64 bytes per article,
 one pass over the text, no per-permutation loop.
 """
 
@@ -22,14 +22,14 @@ def signature(words: Sequence[str], n: int = _NGRAM) -> bytes:
     """The fingerprint of a text given as its normalised words."""
     if len(words) < n:
         n = max(1, len(words))
-    mins = [1 << 32] * BINS
-    for i in range(len(words) - n + 1):
-        h = crc32(" ".join(words[i : i + n]).encode())
-        b = h & (BINS - 1)
-        v = h >> 6
-        if v < mins[b]:
-            mins[b] = v
-    return bytes(EMPTY if m == 1 << 32 else (m % 255) + 1 for m in mins)
+    # Words hashed once (crc32), n-grams as the hash of a tuple of ints: both stable across
+    # runs and computed in C; a dict built from the hashes sorted high to low keeps each
+    # bin's smallest.
+    wh = list(map(crc32, map(str.encode, words)))
+    grams = map(hash, zip(*(wh[i:] for i in range(n)), strict=False)) if n > 1 else iter(wh)
+    hs = sorted(grams, reverse=True)
+    mins = dict(zip(map((BINS - 1).__and__, hs), hs, strict=True))
+    return bytes((mins[b] >> 6) % 255 + 1 if b in mins else EMPTY for b in range(BINS))
 
 
 def jaccard(a: bytes, b: bytes) -> float:

@@ -26,12 +26,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import repeat
+from operator import mul
 from typing import Protocol
 
 from bot.core import shingles
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
-from bot.core.normalize import tokenize
-from bot.core.stem import stem
+from bot.core.normalize import normalize
+from bot.core.stem import stems
 
 PRIOR_DOCS = 20.0
 TITLE_BOOST = 2  # a title word counts as this many body words
@@ -52,9 +54,9 @@ class GroupingParams:
     entity_overlap: float = 0.5
     entity_weight: float = 0.3
     top_terms: int = 32
-    query_terms: int = 16
-    postings_cap: int = 300
-    candidates: int = 40
+    query_terms: int = 12
+    postings_cap: int = 200
+    candidates: int = 30
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> GroupingParams:
@@ -126,6 +128,7 @@ class StoryIndex:
         self._buckets: dict[int, list[int]] = {}  # hour → sequence numbers, for expiry
         self._cached: tuple[StoryDoc, Features] | None = None
         self._expired_since_sweep = 0
+        self._entity_weights: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -139,34 +142,35 @@ class StoryIndex:
     def features(self, doc: StoryDoc) -> Features:
         if self._cached is not None and self._cached[0] == doc:
             return self._cached[1]
-        tf: Counter[str] = Counter()
-        for tok in tokenize(doc.title):
-            s = stem(tok.text)
-            if s:
-                tf[s] += TITLE_BOOST
-        words = [tok.text for tok in tokenize(doc.text)] or [t.text for t in tokenize(doc.title)]
-        tf.update(s for s in map(stem, words) if s)
-        n = len(self.table) + PRIOR_DOCS
-        df = self.table.term_df
-        scored = []
-        for term, count in tf.items():
-            tid = self._vocab.get(term)
+        title = normalize(doc.title).split()
+        words = normalize(doc.text).split() or title
+        tf = Counter(filter(None, stems(words)))
+        for s in filter(None, stems(title)):
+            tf[s] += TITLE_BOOST
+        terms = list(tf)
+        found = list(map(self._vocab.get, terms))
+        for i, tid in enumerate(found):
             if tid is None:
                 self._next_term += 1
-                tid = self._vocab[term] = self._next_term
-            idf = math.log(n / (df.get(tid, 0) + 1))
-            scored.append(((1 + math.log(count)) * idf, term, tid))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        top = scored[: self.params.top_terms]
-        norm = math.sqrt(sum(w * w for w, _, _ in top)) or 1.0
+                found[i] = self._vocab[terms[i]] = self._next_term
+        ids: list[int] = found  # type: ignore[assignment]  # every None replaced above
+        # weight = (1 + ln tf) × ln((N + prior) / (df + 1)), negated so that sort() puts the
+        # heaviest first; ties keep text order, so the same text always keeps the same terms
+        logn = math.log(len(self.table) + PRIOR_DOCS)
+        dfs = map(self.table.term_df.get, ids, repeat(0))
+        idf = map(logn.__sub__, map(math.log, map((1).__add__, dfs)))
+        tfw = map((-1.0).__sub__, map(math.log, tf.values()))
+        weights = list(map(mul, tfw, idf))
+        top = sorted(range(len(weights)), key=weights.__getitem__)[: self.params.top_terms]
+        norm = -math.sqrt(sum(weights[i] ** 2 for i in top)) or 1.0
         for e in doc.entity_ids:
             if e not in self._entities:
                 self._entities[e] = len(self._entities) + 1
         self._places.update(self._entities[p] for p in doc.places if p in self._entities)
         ents = tuple(sorted(self._entities[e] for e in doc.entity_ids))
         feats = Features(
-            terms=tuple(t for _, _, t in top),
-            weights=tuple(w / norm for w, _, _ in top),
+            terms=tuple(ids[i] for i in top),
+            weights=tuple(weights[i] / norm for i in top),
             sig=shingles.signature(words),
             entities=self._tuples.setdefault(ents, ents),
             lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
@@ -193,6 +197,7 @@ class StoryIndex:
         seqs = {s for s, _ in term_hits.most_common(p.candidates)}
         seqs.update(s for s, n in ent_hits.most_common(p.candidates) if n >= 2)
         query = dict(zip(f.terms, f.weights, strict=True))
+        self._entity_weights.clear()  # IDF is fixed for the duration of one assignment
         best, best_key = NEW, (0, 0.0)
         window = p.window_hours * 3600
         for seq in seqs:
@@ -215,8 +220,7 @@ class StoryIndex:
     ) -> tuple[str | None, float]:
         p, table = self.params, self.table
         terms, weights = table.vector(seq)
-        cos = sum(query.get(t, 0.0) * w for t, w in zip(terms, weights, strict=True))
-        cos /= WEIGHT_SCALE
+        cos = sum(map(mul, map(query.get, terms, repeat(0.0)), weights)) / WEIGHT_SCALE
         if cos >= _DUP_GATE:
             jac = shingles.jaccard(f.sig, table.sig(seq))
             if jac >= p.near_duplicate:
@@ -238,30 +242,28 @@ class StoryIndex:
     ) -> tuple[float, int, int, bool]:
         """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
 
-        The overlap is zero unless an actor is shared."""
+        The overlap is zero unless an actor is shared: a shared place alone is context."""
         if not a or not b:
             return 0.0, 0, 0, False
-        n = len(self.table) + PRIOR_DOCS
-        df, places = self.table.entity_df, self._places
-
-        def weight(e: int) -> float:
-            w = math.log(n / (df.get(e, 0) + 1))
-            return w * PLACE_WEIGHT if e in places else w
-
+        places = self._places
         common = set(a).intersection(b)
-        total_a = sum(weight(e) for e in a)
-        total_b = sum(weight(e) for e in b)
         shared_actors = sum(1 for e in common if e not in places)
-        if not shared_actors:  # a shared place alone is context, not a common event
-            return (
-                0.0,
-                len(common),
-                0,
-                any(e not in places for e in a) and any(e not in places for e in b),
-            )
-        overlap = sum(weight(e) for e in common) / (math.sqrt(total_a * total_b) or 1.0)
-        has_actors = any(e not in places for e in a) and any(e not in places for e in b)
-        return overlap, len(common), shared_actors, has_actors and not shared_actors
+        if not shared_actors:
+            conflict = any(e not in places for e in a) and any(e not in places for e in b)
+            return 0.0, len(common), 0, conflict
+        weight = self._entity_weight
+        total = math.sqrt(sum(map(weight, a)) * sum(map(weight, b))) or 1.0
+        return sum(map(weight, common)) / total, len(common), shared_actors, False
+
+    def _entity_weight(self, e: int) -> float:
+        w = self._entity_weights.get(e)
+        if w is None:
+            n = len(self.table) + PRIOR_DOCS
+            w = math.log(n / (self.table.entity_df.get(e, 0) + 1))
+            if e in self._places:
+                w *= PLACE_WEIGHT
+            self._entity_weights[e] = w
+        return w
 
     # ---- maintenance ----------------------------------------------------------------
 

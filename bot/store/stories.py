@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.core.headline import representative
 from bot.models import Outlet, Story
 from bot.store.base import from_iso, to_iso, utcnow
 
@@ -61,14 +62,43 @@ class StoryQueries:
                 ],
             )
 
+    def retitle_story(self, story_id: int) -> str:
+        """Set the story's title to its representative headline (see core.headline)."""
+        rows = self.db.execute(
+            "SELECT title, text FROM articles WHERE story_id = ? "
+            "ORDER BY coalesce(published, fetched), id",
+            [story_id],
+        ).fetchall()
+        if not rows:
+            return ""
+        title = representative([r[0] for r in rows])
+        lead = next((r[1] for r in rows if r[0] == title), rows[0][1])
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE stories SET title = ?, lead = ? WHERE id = ?",
+                [title, _lead(lead), story_id],
+            )
+        return title
+
+    def close_stories(self, story_ids: Iterable[int]) -> None:
+        """Mark stories closed: the window has passed, no article will join them."""
+        ids = list(story_ids)
+        with self.db.conn:
+            self.db.conn.executemany(
+                "UPDATE stories SET closed = 1 WHERE id = ?", [[i] for i in ids]
+            )
+
     def story(self, story_id: int) -> Story | None:
         rows = list(self.db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
         return self._story(rows[0]) if rows else None
 
-    def stories_since(self, since: datetime, limit: int = 1000) -> list[Story]:
+    def stories_since(
+        self, since: datetime, limit: int = 1000, open_only: bool = False
+    ) -> list[Story]:
         rows = self.db.query(
-            "SELECT * FROM stories WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT ?",
-            [to_iso(since), limit],
+            "SELECT * FROM stories WHERE last_seen >= ? AND (closed = 0 OR ?) "
+            "ORDER BY last_seen DESC LIMIT ?",
+            [to_iso(since), 0 if open_only else 1, limit],
         )
         return [self._story(r) for r in rows]
 
@@ -94,3 +124,12 @@ class StoryQueries:
             entity_ids=tuple(json.loads(row["entity_ids"])),
             topic_ids=tuple(json.loads(row["topic_ids"])),
         )
+
+
+def _lead(text: str, limit: int = 280) -> str:
+    """The first sentences of the text, cut at a word boundary near `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + "…"
