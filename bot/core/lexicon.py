@@ -1,0 +1,165 @@
+"""One dictionary for every rule word, and the per-article scan that meets it in C.
+
+A rule word is looked up three ways: exact key; g-letter variant key (Arabic-script alias
+tokens of `MIN_VARIANT` letters or more: ج غ ق گ چ interchange, پ~ب, ڤ~ف, ژ~ج and ژ~ز); and
+prefix (`word*`), indexed by length. The article side is its distinct tokens plus each
+token's proclitic-stripped forms (و ف, then ب ك ل, then ال or لل; never leaving fewer than
+3 letters), produced by three regex passes over the joined tokens. Every step over the
+article's tokens is a builtin working in C (findall, join, translate, split, map, set
+intersection); Python code runs only for words that occurred.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from operator import itemgetter
+
+from bot.core.query import Term
+
+MIN_VARIANT = 4
+Occurrence = tuple[int, int]  # token index range [start, end)
+
+_PROCLITICS = (
+    re.compile(" (([وف])([^ ]{3,}))"),
+    re.compile(" (([وف]?[بكل])([^ ]{3,}))"),
+    re.compile(" (([وف]?(?:[بكل]?ال|لل))([^ ]{3,}))"),
+)
+_G = "جغقگچڨ"
+_G_TABLE = str.maketrans({**dict.fromkeys(_G, "ج"), "پ": "ب", "ڤ": "ف", "ژ": "ج"})
+_ZH_TABLE = str.maketrans({**dict.fromkeys(_G, "ج"), "پ": "ب", "ڤ": "ف", "ژ": "ز"})
+_ZH = "ژ"
+
+
+def _arabic(key: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u08ff" for c in key)
+
+
+def variant_keys(key: str) -> set[str]:
+    """The g-letter variant keys of an Arabic-script token (two when it has ژ)."""
+    keys = {key.translate(_G_TABLE)}
+    if _ZH in key:
+        keys.add(key.translate(_ZH_TABLE))
+    return keys
+
+
+class Lexicon:
+    """Terms (phrases of words) compiled into lookup tables; `scan` finds their occurrences."""
+
+    def __init__(self, terms: Sequence[tuple[Term, bool]]) -> None:
+        self._word_ids: dict[tuple[str, str], int] = {}
+        self.exact: dict[str, int] = {}
+        self.variant: dict[str, list[int]] = {}
+        self.prefix: dict[int, dict[str, int]] = {}
+        self._term_ids: dict[tuple[object, bool], int] = {}
+        self.terms: list[tuple[int, ...]] = []
+        self.first: dict[int, list[int]] = {}  # word id → terms that start with it
+        for term, variants in terms:
+            self._add_term(term, variants)
+
+    def _add_word(self, key: str, prefix: bool, variants: bool) -> int:
+        if prefix:
+            mode = "prefix"
+        elif variants and len(key) >= MIN_VARIANT and _arabic(key):
+            mode = "variant"
+        else:
+            mode = "exact"
+        wid = self._word_ids.get((mode, key))
+        if wid is not None:
+            return wid
+        wid = len(self._word_ids)
+        self._word_ids[(mode, key)] = wid
+        if mode == "prefix":
+            self.prefix.setdefault(len(key), {})[key] = wid
+        elif mode == "variant":
+            for vkey in variant_keys(key):
+                self.variant.setdefault(vkey, []).append(wid)
+        else:
+            self.exact[key] = wid
+        return wid
+
+    def _add_term(self, term: Term, variants: bool) -> int:
+        key = (term.words, variants and any(_arabic(w.key) for w in term.words))
+        tid = self._term_ids.get(key)
+        if tid is None:
+            wids = tuple(self._add_word(w.key, w.prefix, variants) for w in term.words)
+            tid = len(self.terms)
+            self.terms.append(wids)
+            self._term_ids[key] = tid
+            self.first.setdefault(wids[0], []).append(tid)
+        self._term_ids.setdefault((term, variants), tid)
+        return tid
+
+    def term_id(self, term: Term, variants: bool) -> int:
+        """The id `scan` reports `term` under (as an alias when `variants`); -1 if unknown."""
+        return self._term_ids.get((term, variants), -1)
+
+    def scan(self, tokens: list[str], title_tokens: int) -> dict[int, list[Occurrence]]:
+        """Term id → occurrences in `tokens`; a phrase never spans the title/text boundary."""
+        hits = self._word_hits(tokens)
+        if not hits:
+            return {}
+        positions: dict[int, list[int]] = {}
+        for i, token in enumerate(tokens):
+            matched = hits.get(token)
+            if matched:
+                for wid in matched:
+                    positions.setdefault(wid, []).append(i)
+        found: dict[int, list[Occurrence]] = {}
+        sets: dict[int, set[int]] = {}
+        for wid, starts in positions.items():
+            for tid in self.first.get(wid, ()):
+                wids = self.terms[tid]
+                n = len(wids)
+                if n == 1:
+                    found[tid] = [(s, s + 1) for s in starts]
+                    continue
+                if any(w not in positions for w in wids):
+                    continue
+                rest = [sets.setdefault(w, set(positions[w])) for w in wids[1:]]
+                occs = [
+                    (s, s + n)
+                    for s in starts
+                    if (s < title_tokens) == (s + n - 1 < title_tokens)
+                    and all(s + j + 1 in rest[j] for j in range(n - 1))
+                ]
+                if occs:
+                    found[tid] = occs
+        return found
+
+    def _word_hits(self, tokens: list[str]) -> dict[str, set[int]]:
+        """Original token → ids of the words it matches (only tokens that match)."""
+        distinct = list(set(tokens))
+        cand = list(distinct)
+        orig = list(distinct)
+        joined = " " + " ".join(distinct)
+        for pattern in _PROCLITICS:
+            stripped = pattern.findall(joined)
+            if stripped:
+                wholes, _, rests = zip(*stripped, strict=True)
+                cand.extend(rests)
+                orig.extend(wholes)
+        hits: dict[str, set[int]] = {}
+
+        def mark(column: list[str], key: str, wids: list[int]) -> None:
+            i = -1
+            try:
+                while True:
+                    i = column.index(key, i + 1)
+                    hits.setdefault(orig[i], set()).update(wids)
+            except ValueError:
+                pass
+
+        for key in self.exact.keys() & cand:
+            mark(cand, key, [self.exact[key]])
+        if self.variant:
+            together = " ".join(cand)
+            for table in (_G_TABLE, _ZH_TABLE) if _ZH in joined else (_G_TABLE,):
+                folded = together.translate(table).split(" ")
+                for key in self.variant.keys() & folded:
+                    mark(folded, key, self.variant[key])
+        for length, prefixes in self.prefix.items():
+            heads = list(map(itemgetter(slice(0, length)), cand))
+            for key in prefixes.keys() & heads:
+                mark(heads, key, [prefixes[key]])
+        return hits

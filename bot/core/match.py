@@ -1,0 +1,233 @@
+"""Article × RuleSet → MatchResult, with evidence spans in the original title and text.
+
+Cost per article does not grow with the number of rules: every alias, exclude and query word
+sits in one dictionary (exact keys, g-letter variant keys, prefixes by length), and the
+article's distinct tokens, plus their proclitic-stripped forms, meet it through set
+intersections that run in C. Only the words that occurred are turned into positions, only
+the phrases made of them are checked, and only the topics that use them are evaluated.
+See bot.core.rules for the evaluation order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.lexicon import Lexicon, Occurrence
+from bot.core.normalize import spans, words
+from bot.core.query import (
+    And,
+    Near,
+    Node,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Ref,
+    Term,
+    parse_query,
+    refs,
+)
+from bot.core.query import terms as _query_terms
+from bot.core.rules import RuleSet, evaluate_empty
+from bot.models import Evidence, Match, MatchResult
+
+MAX_EVIDENCE = 20  # spans kept per match: enough to explain it, small enough to store
+
+
+@dataclass
+class _Article:
+    title: str
+    text: str
+    tokens: list[str]
+    title_tokens: int
+    _spans: list[tuple[int, int]] | None = None
+
+    @classmethod
+    def of(cls, title: str, text: str) -> _Article:
+        return cls(title, text, words(f"{title}\n{text}"), len(words(title)))
+
+    def evidence(self, occ: Occurrence, term: str) -> Evidence:
+        if self._spans is None:
+            self._spans = spans(f"{self.title}\n{self.text}")
+        start, end = self._spans[occ[0]][0], self._spans[occ[1] - 1][1]
+        if occ[0] < self.title_tokens:
+            return Evidence("title", start, end, self.title[start:end], term)
+        shift = len(self.title) + 1
+        start, end = start - shift, end - shift
+        return Evidence("text", start, end, self.text[start:end], term)
+
+
+class Matcher:
+    """Rules compiled once; `match` is then called for every article."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        terms: list[tuple[Term, bool]] = []
+        for eid, aliases in rules.aliases.items():
+            terms.extend((t, True) for t in aliases)
+            terms.extend((t, False) for t in rules.excludes.get(eid, ()))
+        for node in rules.queries.values():
+            terms.extend((t, False) for t in _query_terms(node))
+        self.lexicon = Lexicon(terms)
+        # Which topics to look at when a term, entity or topic occurred.
+        self._topics_of: dict[object, list[str]] = {}
+        for tid in rules.order:
+            node = rules.queries[tid]
+            keys: set[object] = {self.lexicon.term_id(t, False) for t in _query_terms(node)}
+            keys |= {(r.kind, r.id) for r in refs(node)}
+            for key in keys:
+                self._topics_of.setdefault(key, []).append(tid)
+        self._rank = {tid: i for i, tid in enumerate(rules.order)}
+
+    def match(self, title: str, text: str) -> MatchResult:
+        """Entities and topics the article's title and text satisfy, with evidence."""
+        art = _Article.of(title, text)
+        found = self.lexicon.scan(art.tokens, art.title_tokens)
+        if not found:
+            return MatchResult()
+        entities, entity_occ = self._entities(art, found)
+        topics = self._topics(art, found, entity_occ)
+        return MatchResult(tuple(entities), tuple(topics))
+
+    def match_query(self, query: str, title: str, text: str) -> Match | None:
+        """Evaluate an ad-hoc query (chat `search`); raise QuerySyntaxError on a bad one."""
+        node = parse_query(query)
+        for ref in refs(node):
+            known = self.rules.entities if ref.kind == "entity" else self.rules.topics
+            if ref.id not in known:
+                sign = "@" if ref.kind == "entity" else "#"
+                raise QuerySyntaxError(f"unknown {ref.kind} {sign}{ref.id}", query, ref.position)
+        if evaluate_empty(node):
+            raise QuerySyntaxError("the query needs a term outside NOT", query, 0)
+        art = _Article.of(title, text)
+        local = Lexicon([(t, False) for t in _query_terms(node)])
+        found = local.scan(art.tokens, art.title_tokens)
+        result = self.match(title, text) if refs(node) else MatchResult()
+        ctx = _Context(local, found, art, result)
+        ok, occ = ctx.evaluate(node)
+        if not ok:
+            return None
+        return Match("topic", "query", _evidence_of(art, occ))
+
+    def _entities(
+        self, art: _Article, found: dict[int, list[Occurrence]]
+    ) -> tuple[list[Match], dict[str, list[tuple[Occurrence, str]]]]:
+        lex = self.lexicon
+        by_entity: dict[str, list[tuple[Occurrence, str]]] = {}
+        for eid, aliases in self.rules.aliases.items():
+            hits: list[tuple[Occurrence, str]] = []
+            for term in aliases:
+                occs = found.get(lex.term_id(term, True))
+                if occs:
+                    hits.extend((o, term.text) for o in occs)
+            if not hits:
+                continue
+            vetoes = [
+                o
+                for t in self.rules.excludes.get(eid, ())
+                for o in found.get(lex.term_id(t, False), ())
+            ]
+            if vetoes:
+                hits = [
+                    h for h in hits if not any(v[0] <= h[0][0] and h[0][1] <= v[1] for v in vetoes)
+                ]
+            if hits:
+                by_entity[eid] = hits
+        matches = [
+            Match("entity", eid, _evidence_of(art, hits)) for eid, hits in sorted(by_entity.items())
+        ]
+        return matches, by_entity
+
+    def _topics(
+        self,
+        art: _Article,
+        found: dict[int, list[Occurrence]],
+        entity_occ: dict[str, list[tuple[Occurrence, str]]],
+    ) -> list[Match]:
+        pending = {tid for tid_key in found for tid in self._topics_of.get(tid_key, ())}
+        pending |= {tid for eid in entity_occ for tid in self._topics_of.get(("entity", eid), ())}
+        ctx = _Context(self.lexicon, found, art, MatchResult(), entity_occ)
+        done: list[Match] = []
+        while pending:
+            tid = min(pending, key=self._rank.__getitem__)
+            pending.discard(tid)
+            ok, occ = ctx.evaluate(self.rules.queries[tid])
+            if ok:
+                ctx.topic_occ[tid] = occ
+                done.append(Match("topic", tid, _evidence_of(art, occ)))
+                pending |= set(self._topics_of.get(("topic", tid), ()))
+        return sorted(done, key=lambda m: m.id)
+
+
+class _Context:
+    """One article's evaluation state for queries."""
+
+    def __init__(
+        self,
+        lex: Lexicon,
+        found: dict[int, list[Occurrence]],
+        art: _Article,
+        result: MatchResult,
+        entity_occ: dict[str, list[tuple[Occurrence, str]]] | None = None,
+    ) -> None:
+        self.lex = lex
+        self.found = found
+        self.art = art
+        self.entity_occ = entity_occ or {}
+        self.topic_occ: dict[str, list[tuple[Occurrence, str]]] = {}
+        for m in result.entities:  # ad-hoc queries: refs come from a full match
+            self.entity_occ.setdefault(m.id, [((0, 0), "")])
+        for m in result.topics:
+            self.topic_occ.setdefault(m.id, [((0, 0), "")])
+        self.refs_from_result = result
+
+    def evaluate(self, node: Node) -> tuple[bool, list[tuple[Occurrence, str]]]:
+        if isinstance(node, Term):
+            occs = self.found.get(self.lex.term_id(node, False), [])
+            return bool(occs), [(o, node.text) for o in occs]
+        if isinstance(node, Ref):
+            table = self.entity_occ if node.kind == "entity" else self.topic_occ
+            occ = table.get(node.id)
+            return occ is not None, list(occ or [])
+        if isinstance(node, Not):
+            ok, _ = self.evaluate(node.child)
+            return not ok, []
+        if isinstance(node, And):
+            out: list[tuple[Occurrence, str]] = []
+            for child in node.children:
+                ok, occ = self.evaluate(child)
+                if not ok:
+                    return False, []
+                out.extend(occ)
+            return True, out
+        if isinstance(node, Or):
+            out = []
+            hit = False
+            for child in node.children:
+                ok, occ = self.evaluate(child)
+                if ok:
+                    hit = True
+                    out.extend(occ)
+            return hit, out
+        if isinstance(node, Near):
+            return self._near(node)
+        raise TypeError(node)
+
+    def _near(self, node: Near) -> tuple[bool, list[tuple[Occurrence, str]]]:
+        left = self.found.get(self.lex.term_id(node.left, False), [])
+        right = self.found.get(self.lex.term_id(node.right, False), [])
+        out: list[tuple[Occurrence, str]] = []
+        split = self.art.title_tokens
+        for a in left:
+            for b in right:
+                gap = max(b[0] - a[1], a[0] - b[1])
+                if gap <= node.distance and (a[0] < split) == (b[0] < split):
+                    out.extend(((a, node.left.text), (b, node.right.text)))
+        return bool(out), out
+
+
+def _evidence_of(art: _Article, occ: list[tuple[Occurrence, str]]) -> tuple[Evidence, ...]:
+    seen: dict[Occurrence, str] = {}
+    for o, term in sorted(occ, key=lambda x: x[0]):
+        if term and o[1] > o[0] and o not in seen:
+            seen[o] = term
+    return tuple(art.evidence(o, t) for o, t in list(seen.items())[:MAX_EVIDENCE])
