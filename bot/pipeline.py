@@ -1,0 +1,229 @@
+"""The fetch job's orchestrator: the only module that wires sources → core → store.
+
+For each new item: identity key → stored once → cleaned text matched against the rules →
+grouped into a story. Every step after the article row is re-done at start-up for articles
+that a crash left without a story, so `kill -9` at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.config import Settings
+from bot.core.backoff import BackoffPolicy
+from bot.core.cleanup import clean_text
+from bot.core.identity import item_key
+from bot.core.match import Matcher
+from bot.core.normalize import normalize
+from bot.core.rules import RuleSet
+from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
+from bot.core.urls import canonical_url
+from bot.models import Article, MatchResult, RawItem, Source
+from bot.sources.collect import SourceOutcome, collect
+from bot.sources.http import Fetcher
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    article_id: int
+    story_id: int
+    matches: MatchResult
+    new_story: bool
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What one source gave in one cycle (the `fetch --once` line)."""
+
+    source_id: str
+    status: Literal["new", "unchanged", "error"]
+    new: int = 0
+    items: int = 0
+    error: str | None = None
+    next_check_at: datetime | None = None
+    ingested: tuple[Ingested, ...] = field(default=(), repr=False)
+
+
+def lead_of(text: str, limit: int = 280) -> str:
+    """The first sentence or two, for digests."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for stop in (". ", "。", "؟ ", "! ", "? "):
+        pos = cut.rfind(stop)
+        if pos > limit // 3:
+            return cut[: pos + 1].strip()
+    return cut.rsplit(" ", 1)[0] + "…"
+
+
+class Pipeline:
+    """Holds the store, compiled rules and the story index for one running instance."""
+
+    def __init__(self, store: Store, rules: RuleSet, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.rules = rules
+        self.matcher = Matcher(rules)
+        self.params = GroupingParams.from_settings(settings)
+        self.index = StoryIndex(self.params)
+        self.policy = BackoffPolicy(
+            max_backoff=settings.get_int("fetch.max_backoff"),
+            failing_after=settings.get_int("fetch.failing_after"),
+        )
+        self._rebuild_index()
+
+    def set_rules(self, rules: RuleSet) -> None:
+        """Swap in new rules (reload); articles already matched keep their matches."""
+        self.rules = rules
+        self.matcher = Matcher(rules)
+
+    def _rebuild_index(self) -> None:
+        """Refill the story index from stored articles and finish what a crash left."""
+        latest = self.store.latest_article_time()
+        if latest is None:
+            return
+        since = latest - timedelta(hours=self.settings.get_float("stories.window_hours"))
+        for article, story_id, entity_ids in self.store.articles_for_index(since):
+            assert article.id is not None
+            doc = self._doc(article, entity_ids)
+            if story_id is None:
+                self._group(article, doc, self._match_and_save(article))
+            else:
+                self.index.add(doc, story_id)
+
+    def ingest(self, raw: RawItem, source: Source, fetched: datetime) -> Ingested | None:
+        """Store, match and group one item; None when it was already stored."""
+        key = item_key(raw)
+        if self.store.has_article(key):
+            return None
+        title = " ".join(raw.title.split())
+        text = clean_text(raw.text) or clean_text(raw.summary)
+        url = canonical_url(raw.url) if raw.url else source.url
+        article = Article(
+            key=key,
+            source_id=source.id,
+            source_name=source.display_name,
+            url=url,
+            title=title,
+            text=text,
+            fetched=fetched,
+            published=raw.published,
+            lang=raw.lang or source.lang,
+        )
+        article_id = self.store.add_article(article, normalize(title), normalize(text))
+        if article_id is None:
+            return None
+        stored = Article(**{**article.__dict__, "id": article_id})
+        result = self._match_and_save(stored)
+        return self._group(stored, self._doc(stored, result.entity_ids), result)
+
+    def _match_and_save(self, article: Article) -> MatchResult:
+        assert article.id is not None
+        result = self.matcher.match(article.title, article.text)
+        self.store.save_matches(article.id, result)
+        return result
+
+    def _doc(self, article: Article, entity_ids: frozenset[str]) -> StoryDoc:
+        assert article.id is not None
+        return StoryDoc(
+            article_id=article.id,
+            source_id=article.source_id,
+            lang=article.lang,
+            title=article.title,
+            text=article.text,
+            seen_at=article.seen_at,
+            entity_ids=entity_ids,
+            url=article.url,
+            places=frozenset(
+                e
+                for e in entity_ids
+                if e in self.rules.entities and self.rules.entities[e].kind == "place"
+            ),
+        )
+
+    def _group(self, article: Article, doc: StoryDoc, result: MatchResult) -> Ingested:
+        assert article.id is not None
+        assignment = self.index.assign(doc)
+        story_id = assignment.story_id
+        new_story = story_id is None
+        if story_id is None:
+            story_id = self.store.create_story(article.title, lead_of(article.text), doc.seen_at)
+        self.store.attach_article(
+            story_id, article.id, doc.seen_at, result.entity_ids, result.topic_ids
+        )
+        if not new_story:
+            self.store.retitle_story(story_id)
+        self.index.add(doc, story_id)
+        return Ingested(article.id, story_id, result, new_story)
+
+    async def fetch_cycle(
+        self,
+        fetcher: Fetcher,
+        sources: Sequence[Source],
+        now: datetime,
+        only_due: bool = True,
+    ) -> list[SourceReport]:
+        """Fetch every enabled (and due) source concurrently; ingest as each one finishes."""
+        enabled = [s for s in sources if s.enabled]
+        chosen = self.store.due_sources(enabled, now) if only_due else enabled
+
+        async def one(source: Source) -> tuple[Source, SourceOutcome]:
+            state = self.store.source_state(source.id)
+            outcome = await collect(
+                fetcher, source, state.etag, state.last_modified, now, self.store.has_article
+            )
+            return source, outcome
+
+        reports: list[SourceReport] = []
+        for next_done in asyncio.as_completed([one(s) for s in chosen]):
+            source, outcome = await next_done
+            reports.append(self._record(source, outcome, now))
+        self.store.close_stories(self.index.expire(now))
+        reports.sort(key=lambda r: r.source_id)
+        return reports
+
+    def _record(self, source: Source, outcome: SourceOutcome, now: datetime) -> SourceReport:
+        if outcome.error is not None:
+            log.warning("fetch failed: %s", outcome.error, extra={"source": source.id})
+            errors = self.store.source_state(source.id).error_count + 1
+            next_check = outcome.next_check(self.policy, errors)
+            self.store.record_fetch_error(
+                source.id, now, next_check, outcome.error, self.policy.failing_after
+            )
+            return SourceReport(source.id, "error", error=outcome.error, next_check_at=next_check)
+        ingested: list[Ingested] = []
+        for raw in outcome.items:
+            try:
+                done = self.ingest(raw, source, now)
+            except Exception:  # one bad item must not cost the source's other items
+                log.exception("ingest failed", extra={"source": source.id, "url": raw.url})
+                continue
+            if done is not None:
+                ingested.append(done)
+        next_check = outcome.next_check(self.policy)
+        self.store.record_fetch_success(
+            source.id,
+            now,
+            next_check,
+            outcome.etag,
+            outcome.last_modified,
+            new_articles=len(ingested),
+        )
+        status: Literal["new", "unchanged"] = "new" if ingested else "unchanged"
+        return SourceReport(
+            source.id,
+            status,
+            len(ingested),
+            outcome.seen,
+            next_check_at=next_check,
+            ingested=tuple(ingested),
+        )

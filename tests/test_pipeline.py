@@ -1,0 +1,110 @@
+"""The fetch job end to end: loopback sources → real store → matches → stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import Settings, load_config
+from bot.core.identity import item_key
+from bot.core.rules import parse_rules
+from bot.demo.server import DemoSite, config_text
+from bot.models import Article, RawItem, Source
+from bot.pipeline import Pipeline
+from bot.sources.http import Fetcher, FetchSettings
+from bot.store.db import Store
+
+RULES = """\
+entities:
+  iran: {name: Iran, kind: place, aliases: [إيران, ایران, Iran]}
+  russia: {name: Russia, kind: place, aliases: [روسيا, Russia]}
+  nasirzadeh: {name: Aziz Nasirzadeh, kind: person, aliases: [نصير زاده, نصيرزاده, Nasirzadeh]}
+topics:
+  defence: {name: Defence, query: '@iran AND @russia'}
+"""
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+SOURCE = Source(id="wire", url="https://wire.example/feed", name="Wire")
+
+
+def settings() -> Settings:
+    return load_config(None, env={}).settings
+
+
+def item(n: int, title: str, text: str) -> RawItem:
+    return RawItem(
+        source_id="wire",
+        title=title,
+        url=f"https://wire.example/a/{n}",
+        text=text,
+        published=NOW - timedelta(hours=n),
+    )
+
+
+def test_ingest_stores_once_matches_and_groups(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), settings())
+    raw = item(1, "Nasirzadeh in Moscow", "Iran and Russia signed a drone deal, Nasirzadeh said.")
+    done = pipeline.ingest(raw, SOURCE, NOW)
+    assert done is not None and done.new_story
+    assert {m.id for m in done.matches.entities} == {"iran", "russia", "nasirzadeh"}
+    assert {m.id for m in done.matches.topics} == {"defence"}
+    assert pipeline.ingest(raw, SOURCE, NOW) is None  # the same item is stored once
+    assert store.article_count() == 1
+    story = store.story(done.story_id)
+    assert story is not None and story.outlets[0].url == "https://wire.example/a/1"
+    assert store.matches_for(done.article_id) == done.matches
+
+
+def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    rules = parse_rules([("r.yaml", RULES)])
+    Pipeline(store, rules, settings())
+    # A crash right after the article row was written: no matches, no story.
+    raw = item(2, "Iran and Russia", "Iran and Russia met again.")
+    article = Article(
+        key=item_key(raw),
+        source_id="wire",
+        source_name="Wire",
+        url=raw.url or "",
+        title=raw.title,
+        text=raw.text,
+        fetched=NOW,
+        published=raw.published,
+    )
+    article_id = store.add_article(article, "", "")
+    assert article_id is not None
+    store.close()
+    store = Store(tmp_path / "nw.db")
+    Pipeline(store, rules, settings())
+    restored = store.article(article_id)
+    assert restored is not None
+    row = store.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+    assert row[0] is not None
+    assert {m.id for m in store.matches_for(article_id).entities} == {"iran", "russia"}
+
+
+async def test_fetch_cycle_over_loopback_then_all_unchanged(tmp_path: Path) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    with DemoSite(now) as site:
+        config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
+        store = Store(tmp_path / "nw.db")
+        store.sync_sources(config.sources)
+        pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+        fetch = FetchSettings.from_settings(config.settings)
+        async with Fetcher(fetch) as fetcher:
+            first = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+            stored = store.article_count()
+            second = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+    assert {r.source_id for r in first} == {s.id for s in config.sources}
+    assert all(r.status == "new" and r.new > 0 for r in first), first
+    assert stored == sum(r.new for r in first)
+    assert all(r.status == "unchanged" for r in second), second
+    assert store.article_count() == stored
+    multi = [s for s in store.stories_since(now - timedelta(days=3)) if len(s.outlets) > 1]
+    assert multi, "the demo's shared story should group several outlets"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
