@@ -26,7 +26,8 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.core.stem import stem
+from bot.core.normalize import normalize
+from bot.core.stem import stems
 from bot.core.stories import Features, GroupingParams, StoryDoc, StoryIndex
 
 ALPHABETS = {
@@ -146,8 +147,11 @@ def main() -> int:
     index = StoryIndex(GroupingParams(window_hours=WINDOW_H))
     term_ids: dict[str, list[int]] = {}
     for lang, words in world.words.items():
-        stems = [stem(w) or w for w in words]
-        term_ids[lang] = [index._vocab.setdefault(s, len(index._vocab) + 1) for s in stems]
+        # a running bot has met its languages' common words: warm the stem cache with them
+        folded = [normalize(w) or w for w in words]
+        warm = stems(folded)
+        stemmed = [s or w for s, w in zip(warm, folded, strict=True)]
+        term_ids[lang] = [index._vocab.setdefault(s, len(index._vocab) + 1) for s in stemmed]
     index._next_term = len(index._vocab) + 1
     print(
         f"story index bench (python {sys.version.split()[0]}, "

@@ -52,11 +52,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.interval", 900, "Default seconds between checks of a source."),
     Setting("fetch.max_backoff", 21600, "Longest wait, in seconds, after repeated failures."),
     Setting("fetch.failing_after", 5, "Consecutive errors after which a source shows failing."),
+    Setting(
+        "fetch.parse_workers", 0, "Processes that parse feeds and pages (0: threads, one core)."
+    ),
     Setting("stories.window_hours", 72.0, "Hours a story stays open to new articles."),
     Setting("stories.near_duplicate", 0.5, "Shingle Jaccard at which two texts are one copy."),
     Setting(
         "stories.similarity",
-        0.3,
+        0.25,
         "Content cosine plus entity_weight × entity overlap at which two articles in one "
         "language share a story.",
     ),
@@ -65,7 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
         0.5,
         "IDF-weighted shared-entity ratio (places count half) that joins across languages.",
     ),
-    Setting("stories.entity_weight", 0.3, "Weight of the entity overlap in the similarity."),
+    Setting("stories.entity_weight", 0.5, "Weight of the entity overlap in the similarity."),
     Setting("stories.top_terms", 32, "Content terms kept per article in the story index."),
     Setting("stories.query_terms", 12, "Best terms of a new article used to find candidates."),
     Setting("stories.postings_cap", 200, "Newest articles read per term or entity lookup."),

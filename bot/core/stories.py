@@ -50,9 +50,9 @@ class SettingsLike(Protocol):
 class GroupingParams:
     window_hours: float = 72.0
     near_duplicate: float = 0.5
-    similarity: float = 0.3
+    similarity: float = 0.25
     entity_overlap: float = 0.5
-    entity_weight: float = 0.3
+    entity_weight: float = 0.5
     top_terms: int = 32
     query_terms: int = 12
     postings_cap: int = 200
@@ -188,14 +188,25 @@ class StoryIndex:
 
     def assign_features(self, f: Features) -> Assignment:
         p, table = self.params, self.table
+        # rarest first, within a budget: rare words and actors find the same story, common
+        # ones only add more unrelated articles to count
+        term_df, ent_df = table.term_df, table.entity_df
+        budget = p.postings_cap * 4
         term_hits: Counter[int] = Counter()
-        for t in f.terms[: p.query_terms]:
-            term_hits.update(table.tail(table.term_postings, t, p.postings_cap))
+        for t in sorted(f.terms[: p.query_terms], key=lambda t: term_df.get(t, 0)):
+            tail = table.tail(table.term_postings, t, min(p.postings_cap, budget))
+            term_hits.update(tail)
+            budget -= len(tail)
+            if budget <= 0:
+                break
+        actors = sorted(
+            (e for e in f.entities if e not in self._places), key=lambda e: ent_df.get(e, 0)
+        )
         ent_hits: Counter[int] = Counter()
-        for e in f.entities:
+        for e in actors[:2]:
             ent_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
         seqs = {s for s, _ in term_hits.most_common(p.candidates)}
-        seqs.update(s for s, n in ent_hits.most_common(p.candidates) if n >= 2)
+        seqs.update(s for s, _ in ent_hits.most_common(p.candidates))
         query = dict(zip(f.terms, f.weights, strict=True))
         self._entity_weights.clear()  # IDF is fixed for the duration of one assignment
         best, best_key = NEW, (0, 0.0)
