@@ -9,11 +9,13 @@ from __future__ import annotations
 from bot.store.articles import ArticleQueries
 from bot.store.base import StoreBase, StoreError
 from bot.store.channels import ChannelQueries
+from bot.store.commands import CommandQueries
+from bot.store.outbox import OutboxQueries
 from bot.store.sources import SourceQueries
 from bot.store.stories import StoryQueries
 
 __all__ = ["Store", "StoreError"]
 
 
-class Store(SourceQueries, ArticleQueries, StoryQueries, ChannelQueries, StoreBase):
+class Store(SourceQueries, ArticleQueries, StoryQueries, ChannelQueries, CommandQueries, OutboxQueries, StoreBase):
     """The SQLite database of one newswatch instance."""

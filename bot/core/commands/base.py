@@ -1,0 +1,105 @@
+"""What every chat command shares: who is asking, what it may touch, and how it fails.
+
+A command is `(Request) -> Reply`: the adapter fills a `Request` (platform, chat, whether
+the user may change settings), the command calls the store only through `CommandStore`,
+and returns a `bot.models.Reply`. Nothing here knows Telegram, Slack or SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from bot.core.rules import RuleSet
+from bot.models import Article, Channel, DeliveryMode, Match, MatchResult, Platform, Story
+
+Language = Literal["en", "ar"]
+
+
+class CommandError(Exception):
+    """A user-facing refusal: `key` names a catalogue text, `values` fill it in."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source as `sources` shows it."""
+
+    id: str
+    name: str
+    last_success: datetime | None
+    last_error: str | None
+    failing: bool
+    error_count: int
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    articles: int
+    stories: int
+    sources: int
+    failing_sources: int
+    channels: int
+    last_fetch: datetime | None
+    pending_messages: int
+
+
+class CommandStore(Protocol):
+    """The store methods chat commands use; bot.store.db.Store satisfies it."""
+
+    def channel_for(self, platform: str, destination: str) -> Channel | None: ...
+    def ensure_channel(self, platform: Platform, destination: str, timezone: str) -> Channel: ...
+    def subscribe(self, channel_id: str, target: str, mode: DeliveryMode) -> str: ...
+    def unsubscribe(self, channel_id: str, target: str | None) -> int: ...
+    def set_schedule(self, channel_id: str, schedule: str | None) -> None: ...
+    def set_language(self, channel_id: str, language: str) -> None: ...
+    def mute(self, channel_id: str, story_id: int) -> bool: ...
+    def search_articles(
+        self, fts: str | None, since: datetime, limit: int, offset: int
+    ) -> list[Article]: ...
+    def latest_stories(self, target: str | None, limit: int) -> list[Story]: ...
+    def story(self, story_id: int) -> Story | None: ...
+    def articles(self, ids: list[int]) -> list[Article]: ...
+    def matches_for(self, article_id: int) -> MatchResult: ...
+    def source_report(self) -> list[SourceStatus]: ...
+    def status_summary(self) -> StatusSummary: ...
+
+
+class QueryMatcher(Protocol):
+    """bot.core.match.Matcher: confirms a search query on one article."""
+
+    def match_query(self, query: str, title: str, text: str) -> Match | None: ...
+
+
+DigestNow = Callable[[Channel], Awaitable[int]]  # sends the channel's digest; stories sent
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command as an adapter received it."""
+
+    platform: Platform
+    destination: str  # Telegram chat id, Slack channel id
+    user: str
+    may_change: bool  # admin, on the allow-list, or a private chat
+    now: datetime
+    private: bool = False
+
+
+@dataclass
+class Env:
+    """Long-lived collaborators the adapter passes to every command."""
+
+    store: CommandStore
+    rules: Callable[[], RuleSet]  # the current rule set (rules may be reloaded)
+    matcher: Callable[[], QueryMatcher]
+    digest_now: DigestNow | None = None
+    timezone: str = "UTC"  # for channels created from chat
+    language: Language = "en"  # before a channel has chosen one
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,247 @@
+"""Read-only commands: help, topics, entities, search, latest, why, sources, status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.commands import parse
+from bot.core.commands.base import CommandError
+from bot.core.commands.channel import display, target_of
+from bot.core.commands.fts import fts_expression
+from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
+from bot.core.commands.texts import AR_HELP
+from bot.core.query import QuerySyntaxError, parse_query
+from bot.models import Article, Reply, Story
+
+PER_PAGE = 10  # search and latest results per message
+LIST_PAGE = 25  # topics, entities, sources per message
+MAX_QUERY = 500
+MAX_SCAN = 3000  # candidates the matcher confirms per search page, at most
+BATCH = 200
+TITLE = 200  # characters of a title shown
+
+
+def _short(title: str, limit: int = TITLE) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _when(dt: datetime | None, never: str) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else never
+
+
+@command("help")
+def help_(call: Call) -> Reply:
+    """help [command]
+
+    What each command does; `help <command>` for one.
+    """
+    name = call.args.strip().lower().lstrip("/")
+    if name:
+        cmd = COMMANDS.get(name)
+        if cmd is None:
+            return Reply(call.t("help.unknown_topic", name=name[:40]), ok=False)
+        summary = AR_HELP.get(cmd.name, cmd.summary) if call.language == "ar" else cmd.summary
+        return Reply(f"{cmd.usage}\n{summary}")
+    lines = [call.t("help.header")]
+    for cmd in visible():
+        summary = AR_HELP.get(cmd.name, cmd.summary) if call.language == "ar" else cmd.summary
+        lines.append(f"• {cmd.usage} — {summary}")
+    lines.append(call.t("help.footer"))
+    return Reply("\n".join(lines))
+
+
+@command("topics")
+def topics(call: Call) -> Reply:
+    """topics
+
+    The topics this channel can subscribe to, with their names.
+    """
+    _, options = parse.split_options(call.args)
+    page = parse.number(options.get("page"), "page", 1, 10_000, 1)
+    rules = call.env.rules()
+    lines = [
+        f"• #{t.id} — {t.name}" + (" (!)" if t.priority == "high" else "")
+        for t in sorted(rules.topics.values(), key=lambda t: t.id)
+    ]
+    if not lines:
+        return call.reply("none")
+    return paged(call, call.t("topics.header"), lines, page, LIST_PAGE, "topics")
+
+
+@command("entities")
+def entities(call: Call) -> Reply:
+    """entities
+
+    The people, organisations and places this channel can subscribe to (as @id).
+    """
+    _, options = parse.split_options(call.args)
+    page = parse.number(options.get("page"), "page", 1, 10_000, 1)
+    rules = call.env.rules()
+    lines = [
+        f"• @{e.id} — {e.name} ({e.kind})"
+        for e in sorted(rules.entities.values(), key=lambda e: e.id)
+    ]
+    if not lines:
+        return call.reply("none")
+    return paged(call, call.t("entities.header"), lines, page, LIST_PAGE, "entities")
+
+
+def _syntax(call: Call, exc: QuerySyntaxError) -> CommandError:
+    return CommandError(
+        "search.syntax", message=exc.message, column=exc.position + 1, caret=exc.caret()
+    )
+
+
+@command("search")
+def search(call: Call) -> Reply:
+    """search <query> [--days N]
+
+    Stored articles matching a topic query (words, "phrases", AND OR NOT, NEAR/n, @entity,
+    #topic), newest first.
+    """
+    query, options = parse.split_options(call.args)
+    days = parse.number(options.get("days"), "--days", 1, 3650, 30)
+    page = parse.number(options.get("page"), "--page", 1, 1000, 1)
+    if not query:
+        raise CommandError("usage", usage="search <query> [--days N]")
+    if len(query) > MAX_QUERY:
+        raise CommandError("search.too_long", limit=MAX_QUERY)
+    matcher = call.env.matcher()
+    try:
+        node = parse_query(query)
+        matcher.match_query(query, "", "")  # unknown @entity / #topic, NOT-only queries
+    except QuerySyntaxError as exc:
+        raise _syntax(call, exc) from None
+    expr = fts_expression(node, call.env.rules())
+    since = call.request.now - timedelta(days=days)
+    wanted = page * PER_PAGE + 1  # one more tells whether a next page exists
+    found: list[Article] = []
+    offset = 0
+    while len(found) < wanted and offset < MAX_SCAN:
+        batch = call.env.store.search_articles(expr, since, BATCH, offset)
+        found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
+        offset += len(batch)
+        if len(batch) < BATCH:
+            break
+    shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
+    if not shown:
+        return Reply(call.t("search.none", query=_short(query, 80), days=days))
+    lines = [call.t("search.header", query=_short(query, 80), days=days)]
+    for i, a in enumerate(shown, (page - 1) * PER_PAGE + 1):
+        when = a.seen_at.strftime("%Y-%m-%d")
+        lines.append(f"{i}. {_short(a.title)} — {a.source_name or a.source_id}, {when}\n{a.url}")
+    action = f"search --days {days} {query}"
+    return Reply(
+        "\n".join(lines), buttons=page_buttons(call, action, page, len(found) > page * PER_PAGE)
+    )
+
+
+def story_line(story: Story) -> str:
+    names = [o.name for o in story.outlets]
+    outlets = " · ".join(names[:3]) + (f" · +{len(names) - 3}" if len(names) > 3 else "")
+    link = story.outlets[0].url if story.outlets else ""
+    return f"#{story.id} {_short(story.title)}\n{outlets}\n{link}".rstrip()
+
+
+@command("latest")
+def latest(call: Call) -> Reply:
+    """latest [topic | @entity]
+
+    The most recent stories, with every outlet that reported them.
+    """
+    rest, options = parse.split_options(call.args)
+    page = parse.number(options.get("page"), "--page", 1, 100, 1)
+    target, header = None, call.t("latest.header")
+    if rest:
+        target, name = target_of(call, rest)
+        header = call.t("latest.header_for", name=name)
+    stories = call.env.store.latest_stories(target, page * PER_PAGE + 1)
+    shown = stories[(page - 1) * PER_PAGE : page * PER_PAGE]
+    if not shown:
+        return call.reply("latest.none")
+    text = "\n\n".join([header, *(story_line(s) for s in shown)])
+    more = len(stories) > page * PER_PAGE
+    return Reply(text, buttons=page_buttons(call, f"latest {rest}".strip(), page, more))
+
+
+@command("why")
+def why(call: Call) -> Reply:
+    """why <story>
+
+    Which rules matched a story (its number from a digest), with the words that did it.
+    """
+    if not call.args:
+        raise CommandError("usage", usage="why <story>")
+    story_id = parse.story_id(call.args)
+    store = call.env.store
+    story = store.story(story_id)
+    if story is None:
+        raise CommandError("story.unknown", id=story_id)
+    evidence: dict[tuple[str, str], list[str]] = {}
+    for article in store.articles(list(story.article_ids)):
+        result = store.matches_for(article.id or 0)
+        for m in (*result.entities, *result.topics):
+            spans = evidence.setdefault((m.kind, m.id), [])
+            for e in m.evidence[:2]:
+                where = call.t("why.in", outlet=article.source_name, field=e.field)
+                spans.append(f"«{_short(e.surface, 60)}» {where}")
+    if not evidence:
+        return Reply(call.t("why.none", id=story_id))
+    lines = [call.t("why.header", id=story_id, title=_short(story.title))]
+    for (kind, target_id), spans in sorted(evidence.items()):
+        name = display(call, ("@" if kind == "entity" else "") + target_id)
+        shown = "; ".join(list(dict.fromkeys(spans))[:4])
+        lines.append(
+            "• " + call.t("why.rule", kind=call.t(f"kind.{kind}"), name=name, evidence=shown)
+        )
+    return Reply("\n".join(lines))
+
+
+@command("sources")
+def sources(call: Call) -> Reply:
+    """sources
+
+    Every source with its last successful fetch; failing ones first, with the error.
+    """
+    _, options = parse.split_options(call.args)
+    page = parse.number(options.get("page"), "--page", 1, 10_000, 1)
+    report = call.env.store.source_report()
+    if not report:
+        return call.reply("sources.none")
+    never = call.t("never")
+    lines = []
+    for s in sorted(report, key=lambda s: (not s.failing, s.name.lower())):
+        if s.failing:
+            error = _short(s.last_error or "", 120)
+            lines.append(
+                "• " + call.t("sources.failing", name=s.name, errors=s.error_count, error=error)
+            )
+        elif s.last_success is None:
+            lines.append("• " + call.t("sources.never", name=s.name))
+        else:
+            lines.append(
+                "• " + call.t("sources.ok", name=s.name, when=_when(s.last_success, never))
+            )
+    failing = sum(s.failing for s in report)
+    header = call.t("sources.header", count=len(report), failing=failing)
+    return paged(call, header, lines, page, LIST_PAGE, "sources")
+
+
+@command("status")
+def status(call: Call) -> Reply:
+    """status
+
+    How much is stored, when sources were last fetched, and what waits to be sent.
+    """
+    s = call.env.store.status_summary()
+    return call.reply(
+        "status",
+        articles=s.articles,
+        stories=s.stories,
+        sources=s.sources,
+        failing=s.failing_sources,
+        last_fetch=_when(s.last_fetch, call.t("never")),
+        channels=s.channels,
+        pending=s.pending_messages,
+    )

@@ -1,0 +1,134 @@
+"""Dispatch: a command line → the command function → a Reply; `help` from docstrings.
+
+A command's docstring is its help: the first line is its usage, the rest one sentence on
+what it is for. Commands that change the channel name what they change (`changes=`); the
+permission decision is made here, once, from `Request.may_change`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.core.commands.base import CommandError, Env, Language, Request
+from bot.core.commands.texts import text
+from bot.models import Button, Channel, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_LINE = 1000  # characters of a command line read at all
+
+
+@dataclass(frozen=True)
+class Call:
+    """One command invocation: who, where, with what arguments."""
+
+    request: Request
+    env: Env
+    args: str
+    channel: Channel | None
+    language: Language
+
+    def t(self, key: str, /, **values: object) -> str:
+        return text(self.language, key, **values)
+
+    def reply(self, key: str, /, **values: object) -> Reply:
+        return Reply(self.t(key, **values))
+
+
+Handler = Callable[[Call], Reply | Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    changes: str | None  # catalogue key "what.*" of what it changes; None: read-only
+    hidden: bool
+
+    @property
+    def usage(self) -> str:
+        return (inspect.getdoc(self.handler) or self.name).splitlines()[0]
+
+    @property
+    def summary(self) -> str:
+        doc = (inspect.getdoc(self.handler) or "").split("\n\n", 1)
+        return " ".join(doc[1].split()) if len(doc) > 1 else ""
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, changes: str | None = None, hidden: bool = False
+) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = Command(name, fn, changes, hidden)
+        return fn
+
+    return register
+
+
+def usage_error(handler: Handler) -> CommandError:
+    """The refusal that shows a command's usage line."""
+    return CommandError("usage", usage=(inspect.getdoc(handler) or "").splitlines()[0])
+
+
+def visible() -> list[Command]:
+    """The commands users are told about, in registration order (for setMyCommands too)."""
+    return [c for c in COMMANDS.values() if not c.hidden]
+
+
+def split_line(line: str) -> tuple[str, str]:
+    """`/subscribe@nwbot  iran digest` → ("subscribe", "iran digest")."""
+    line = line[:MAX_LINE].strip()
+    head, _, rest = line.partition(" ")
+    name = head.lstrip("/").split("@", 1)[0].lower()
+    return name, rest.strip()
+
+
+async def execute(line: str, request: Request, env: Env) -> Reply:
+    """Run one command line; every failure becomes a short reply, never an exception."""
+    name, args = split_line(line)
+    channel = env.store.channel_for(request.platform, request.destination)
+    language: Language = channel.language if channel else env.language
+    call = Call(request, env, args, channel, language)
+    if not name:
+        return Reply(call.t("empty"), ok=False)
+    cmd = COMMANDS.get(name)
+    if cmd is None:
+        return Reply(call.t("unknown", name=name[:40]), ok=False)
+    if cmd.changes and not request.may_change:
+        return Reply(call.t("denied", what=call.t(cmd.changes)), ok=False)
+    try:
+        result = cmd.handler(call)
+        return await result if inspect.isawaitable(result) else result
+    except CommandError as exc:
+        return Reply(call.t(exc.key, **exc.values), ok=False)
+    except Exception:
+        log.exception("command %r failed", name)
+        return Reply(call.t("error"), ok=False)
+
+
+def paged(
+    call: Call, header: str, lines: Sequence[str], page: int, per_page: int, action: str
+) -> Reply:
+    """One page of `lines` with Previous/Next buttons that re-run `action --page N`."""
+    pages = max(1, -(-len(lines) // per_page))
+    page = min(max(page, 1), pages)
+    chunk = lines[(page - 1) * per_page : page * per_page]
+    body = [header, *chunk]
+    if pages > 1:
+        body.append(call.t("page", page=page, pages=pages))
+    return Reply("\n".join(body), buttons=page_buttons(call, action, page, page < pages))
+
+
+def page_buttons(call: Call, action: str, page: int, more: bool) -> tuple[Button, ...]:
+    buttons = []
+    if page > 1:
+        buttons.append(Button(call.t("button.prev"), f"{action} --page {page - 1}".strip()))
+    if more:
+        buttons.append(Button(call.t("button.next"), f"{action} --page {page + 1}".strip()))
+    return tuple(buttons)

@@ -1,0 +1,92 @@
+"""Every chat command through the real Store (tmp SQLite) and matcher, as table cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.core.commands import execute, visible
+from bot.models import Reply
+from tests.commands.world import DATA, World, build_world
+
+CASES: list[dict[str, Any]] = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return build_world(tmp_path / "nw.db")
+
+
+def _fill(text: str, world: World) -> str:
+    for n, sid in world.story_ids.items():
+        text = text.replace(f"{{story{n}}}", str(sid))
+    return text
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+async def test_command_case(case: dict[str, Any], world: World) -> None:
+    env = world.env()
+    last: Reply | None = None
+    for i, step in enumerate(case["steps"]):
+        request = world.request(may_change=step.get("admin", True))
+        if "press" in step:
+            assert last is not None
+            line = last.buttons[step["press"] - 1].action
+        else:
+            line = _fill(step["say"], world)
+        reply = await execute(line, request, env)
+        where = f"step {i} ({line!r}) replied:\n{reply.text}"
+        for want in step.get("expect", []):
+            assert _fill(want, world) in reply.text, where
+        for unwanted in step.get("absent", []):
+            assert _fill(unwanted, world) not in reply.text, where
+        if "ok" in step:
+            assert reply.ok is step["ok"], where
+        if "buttons" in step:
+            assert [b.action for b in reply.buttons] == step["buttons"], where
+        last = reply
+
+
+async def test_every_visible_command_has_a_case() -> None:
+    said = {
+        s["say"].split()[0].lstrip("/").split("@")[0]
+        for c in CASES
+        for s in c["steps"]
+        if s.get("say", "").strip()
+    }
+    assert {c.name for c in visible()} <= said
+
+
+async def test_subscription_from_chat_is_stored_with_origin_chat(world: World) -> None:
+    await execute("subscribe @ostmark instant", world.request("-42"), world.env())
+    channel = world.store.channel_for("telegram", "-42")
+    assert channel is not None and channel.id == "telegram--42"
+    assert [(s.target, s.mode) for s in channel.subscriptions] == [("@ostmark", "instant")]
+    origin = world.store.db.execute("SELECT origin FROM subscriptions").fetchone()[0]
+    assert origin == "chat"
+    assert world.store.channel_for("telegram", "-43") is None  # another chat is untouched
+
+
+async def test_search_pages_with_buttons(world: World) -> None:
+    # eleven more articles that match, so page 2 exists
+    from bot.core.normalize import normalize
+    from bot.models import Article
+
+    for i in range(11):
+        title = f"Harbor drill number {i}"
+        t = world.now.replace(hour=i)
+        a = Article(
+            f"x{i}", "tidewater", "Tidewater Gazette", f"https://t.example/{i}", title, "", t, t
+        )
+        assert world.store.add_article(a, normalize(title), "") is not None
+    env = world.env()
+    first = await execute("search drill* --days 2", world.request(), env)
+    assert "1. Harbor drill number 10" in first.text and "10. Harbor drill number 1 —" in first.text
+    assert [b.action for b in first.buttons] == ["search --days 2 drill* --page 2"]
+    second = await execute(first.buttons[0].action, world.request(), env)
+    assert "11. Harbor drill number 0" in second.text
+    assert "12. Admiral Vell opens naval drills" in second.text
+    assert [b.label for b in second.buttons] == ["‹ Previous"]

@@ -1,0 +1,94 @@
+"""A small invented newsroom in a real Store: sources, articles, matches and stories.
+
+Built from tests/data/commands/{rules,world}.yaml through the real matcher and store, so
+the chat tests read what the pipeline would have written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.commands import Env, Request
+from bot.core.match import Matcher
+from bot.core.normalize import normalize
+from bot.core.rules import RuleSet, parse_rules
+from bot.models import Article, Channel, Platform, Source
+from bot.store.db import Store
+
+DATA = Path(__file__).parent.parent / "data" / "commands"
+
+
+def load_rules() -> RuleSet:
+    return parse_rules([("rules.yaml", (DATA / "rules.yaml").read_text(encoding="utf-8"))])
+
+
+@dataclass
+class World:
+    store: Store
+    rules: RuleSet
+    matcher: Matcher
+    now: datetime
+    story_ids: dict[int, int]  # story number in world.yaml → store id
+    digests: list[str]
+
+    def env(self, language: str = "en") -> Env:
+        async def digest_now(channel: Channel) -> int:
+            self.digests.append(channel.id)
+            return len(channel.subscriptions)
+
+        return Env(
+            store=self.store,
+            rules=lambda: self.rules,
+            matcher=lambda: self.matcher,
+            digest_now=digest_now,
+            language="ar" if language == "ar" else "en",
+        )
+
+    def request(
+        self, destination: str = "-100", may_change: bool = True, platform: Platform = "telegram"
+    ) -> Request:
+        return Request(platform, destination, "u1", may_change, self.now)
+
+
+def build_world(path: Path) -> World:
+    spec: dict[str, Any] = yaml.safe_load((DATA / "world.yaml").read_text(encoding="utf-8"))
+    now = datetime.fromisoformat(spec["now"])
+    rules = load_rules()
+    matcher = Matcher(rules)
+    store = Store(path)
+    names = {s["id"]: s["name"] for s in spec["sources"]}
+    store.sync_sources(
+        Source(s["id"], f"https://{s['id']}.example/feed", name=s["name"]) for s in spec["sources"]
+    )
+    for s in spec["sources"]:
+        if s["failing"]:
+            for _ in range(5):
+                store.record_fetch_error(s["id"], now, now, s["error"], 5)
+        else:
+            store.record_fetch_success(s["id"], now - timedelta(minutes=10), now, None, None)
+    story_ids: dict[int, int] = {}
+    for i, a in enumerate(spec["articles"]):
+        seen = now - timedelta(hours=a["hours_ago"])
+        article = Article(
+            key=f"k{i}",
+            source_id=a["source"],
+            source_name=names[a["source"]],
+            url=a["url"],
+            title=a["title"],
+            text=a["text"],
+            fetched=seen,
+            published=seen,
+        )
+        aid = store.add_article(article, normalize(a["title"]), normalize(a["text"]))
+        assert aid is not None
+        result = matcher.match(a["title"], a["text"])
+        store.save_matches(aid, result)
+        if a["story"] not in story_ids:
+            story_ids[a["story"]] = store.create_story(a["title"], a["text"], seen)
+        store.attach_article(story_ids[a["story"]], aid, seen, result.entity_ids, result.topic_ids)
+    return World(store, rules, matcher, now, story_ids, [])
