@@ -148,3 +148,19 @@ def m002_sources_origin(db: Database) -> None:
         CREATE INDEX sources_next_check ON sources(next_check_at);
         """
     )
+
+
+@migrations()
+def m003_delivery_outbox(db: Database) -> None:
+    # A message is claimed (status 'sending', claimed_at) before its request goes out, so two
+    # flushers never send it twice; a failed attempt waits until next_attempt_at. `kind`
+    # tells a digest's messages from instant ones.
+    db.executescript(
+        """
+        ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'digest';
+        ALTER TABLE outbox ADD COLUMN claimed_at TEXT;
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+        ALTER TABLE channels ADD COLUMN paused_at TEXT;
+        CREATE INDEX outbox_channel ON outbox(channel_id, status, id);
+        """
+    )
