@@ -6,6 +6,7 @@ permission check and argument parsing apply to them exactly as to typed commands
 """
 
 from bot.core.commands import channel, queries
+from bot.core.commands.actions import ActionTokens
 from bot.core.commands.base import (
     CommandError,
     CommandStore,
@@ -16,10 +17,19 @@ from bot.core.commands.base import (
     SourceStatus,
     StatusSummary,
 )
-from bot.core.commands.registry import COMMANDS, Command, execute, split_line, visible
+from bot.core.commands.registry import (
+    COMMANDS,
+    Command,
+    changes,
+    execute,
+    notice,
+    split_line,
+    visible,
+)
 
 __all__ = [
     "COMMANDS",
+    "ActionTokens",
     "Command",
     "CommandError",
     "CommandStore",
@@ -29,8 +39,10 @@ __all__ = [
     "Request",
     "SourceStatus",
     "StatusSummary",
+    "changes",
     "channel",
     "execute",
+    "notice",
     "queries",
     "split_line",
     "visible",

@@ -11,6 +11,7 @@ from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
 from bot.core.commands.texts import AR_HELP
 from bot.core.query import QuerySyntaxError, parse_query
+from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
 
 PER_PAGE = 10  # search and latest results per message
@@ -22,8 +23,12 @@ TITLE = 200  # characters of a title shown
 
 
 def _short(title: str, limit: int = TITLE) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[: limit - 1] + "…"
+    """Someone else's text made inert (no bidi overrides, no @mentions) and capped."""
+    return shorten(inert(clean(title)), limit)
+
+
+def _link(url: str) -> str:
+    return safe_url(url) or ""
 
 
 def _when(dt: datetime | None, never: str) -> str:
@@ -49,6 +54,15 @@ def help_(call: Call) -> Reply:
         lines.append(f"• {cmd.usage} — {summary}")
     lines.append(call.t("help.footer"))
     return Reply("\n".join(lines))
+
+
+@command("start", hidden=True)
+def start(call: Call) -> Reply:
+    """start
+
+    What Telegram sends when someone opens the bot: the help.
+    """
+    return help_(call)
 
 
 @command("topics")
@@ -130,7 +144,8 @@ def search(call: Call) -> Reply:
     lines = [call.t("search.header", query=_short(query, 80), days=days)]
     for i, a in enumerate(shown, (page - 1) * PER_PAGE + 1):
         when = a.seen_at.strftime("%Y-%m-%d")
-        lines.append(f"{i}. {_short(a.title)} — {a.source_name or a.source_id}, {when}\n{a.url}")
+        source = _short(a.source_name or a.source_id, 80)
+        lines.append(f"{i}. {_short(a.title)} — {source}, {when}\n{_link(a.url)}".rstrip())
     action = f"search --days {days} {query}"
     return Reply(
         "\n".join(lines), buttons=page_buttons(call, action, page, len(found) > page * PER_PAGE)
@@ -138,9 +153,9 @@ def search(call: Call) -> Reply:
 
 
 def story_line(story: Story) -> str:
-    names = [o.name for o in story.outlets]
+    names = [_short(o.name, 80) for o in story.outlets]
     outlets = " · ".join(names[:3]) + (f" · +{len(names) - 3}" if len(names) > 3 else "")
-    link = story.outlets[0].url if story.outlets else ""
+    link = _link(story.outlets[0].url) if story.outlets else ""
     return f"#{story.id} {_short(story.title)}\n{outlets}\n{link}".rstrip()
 
 
@@ -184,7 +199,8 @@ def why(call: Call) -> Reply:
         for m in (*result.entities, *result.topics):
             spans = evidence.setdefault((m.kind, m.id), [])
             for e in m.evidence[:2]:
-                where = call.t("why.in", outlet=article.source_name, field=e.field)
+                outlet = _short(article.source_name, 80)
+                where = call.t("why.in", outlet=outlet, field=e.field)
                 spans.append(f"«{_short(e.surface, 60)}» {where}")
     if not evidence:
         return Reply(call.t("why.none", id=story_id))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import inspect
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core.commands.base import CommandError, Env, Language, Request
 from bot.core.commands.texts import text
+from bot.core.textsafe import BIDI_CONTROLS
 from bot.models import Button, Channel, Reply
 
 log = logging.getLogger(__name__)
@@ -61,10 +64,11 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(
-    name: str, changes: str | None = None, hidden: bool = False
-) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
+H = TypeVar("H", bound=Handler)
+
+
+def command(name: str, changes: str | None = None, hidden: bool = False) -> Callable[[H], H]:
+    def register(fn: H) -> H:
         COMMANDS[name] = Command(name, fn, changes, hidden)
         return fn
 
@@ -82,11 +86,28 @@ def visible() -> list[Command]:
 
 
 def split_line(line: str) -> tuple[str, str]:
-    """`/subscribe@nwbot  iran digest` → ("subscribe", "iran digest")."""
-    line = line[:MAX_LINE].strip()
+    """`/subscribe@nwbot  iran digest` → ("subscribe", "iran digest"); control and bidi
+    override characters become spaces, so a caret under a query still lines up."""
+    line = "".join(" " if _unprintable(ch) else ch for ch in line[:MAX_LINE]).strip()
     head, _, rest = line.partition(" ")
     name = head.lstrip("/").split("@", 1)[0].lower()
     return name, rest.strip()
+
+
+def _unprintable(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc" or ord(ch) in BIDI_CONTROLS
+
+
+def changes(line: str) -> bool:
+    """Whether the command line would change the channel (the adapter then checks admin)."""
+    cmd = COMMANDS.get(split_line(line)[0])
+    return bool(cmd and cmd.changes)
+
+
+def notice(key: str, request: Request, env: Env) -> Reply:
+    """A catalogue text in the chat's language, outside any command (e.g. an old button)."""
+    channel = env.store.channel_for(request.platform, request.destination)
+    return Reply(text(channel.language if channel else env.language, key), ok=False)
 
 
 async def execute(line: str, request: Request, env: Env) -> Reply:

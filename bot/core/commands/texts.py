@@ -81,6 +81,7 @@ EN: dict[str, str] = {
     "language.set": "This channel now gets English.",
     "language.bad": "Language must be en or ar.",
     "error": "Something went wrong on my side; the operators have the details.",
+    "expired": "This button has expired; run the command again.",
 }
 
 AR: dict[str, str] = {
@@ -156,6 +157,7 @@ AR: dict[str, str] = {
     "language.set": "هذه القناة تتلقى الآن العربية.",
     "language.bad": "اللغة يجب أن تكون en أو ar.",
     "error": "حدث خطأ من جهتي؛ التفاصيل لدى المشغّلين.",
+    "expired": "انتهت صلاحية هذا الزر؛ أعد تشغيل الأمر.",
 }
 
 CATALOGUES = {"en": EN, "ar": AR}
