@@ -40,3 +40,9 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/python scripts/update_readme.py
+
+# Lint the Dockerfile, build the image with podman/runc and run it: demo, health check, clean
+# stop. Needs root; installs podman, runc and debootstrap. See docs/deployment.md.
+.PHONY: container
+container:
+	bash .ci/container-check.sh

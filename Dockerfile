@@ -1,0 +1,80 @@
+# newswatch daemon image. Build: `docker build -t newswatch .` (or `podman build --format docker`,
+# which keeps the HEALTHCHECK). Run and compose examples: docs/deployment.md.
+#
+# Two stages on the same slim base: `build` turns the project and every dependency into
+# wheels (network, pip cache); the final stage installs those wheels offline into a venv.
+# Neither stage has a compiler: every dependency ships a wheel or is pure Python.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG PIP_VERSION=26.0.1
+
+FROM ${PYTHON_IMAGE} AS build
+ARG PIP_VERSION
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+# A pinned pip in a venv makes the wheels, whatever pip the base has: pip before 23.3 does not
+# normalise extras, so it misses lxml's `html-clean` that jusText asks for as `html_clean`.
+# That pip goes into /wheels too, for the final stage's install.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python -m venv /opt/build \
+    && /opt/build/bin/pip install "pip==${PIP_VERSION}" \
+    && /opt/build/bin/pip wheel --wheel-dir /wheels "pip==${PIP_VERSION}"
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN --mount=type=cache,target=/root/.cache/pip \
+    /opt/build/bin/pip wheel --wheel-dir /wheels .
+# rules/ and deploy/ come in after the wheels so that editing a rule does not rebuild them;
+# git keeps no empty folder, so make sure rules/ exists even in a checkout without rules.
+COPY . /src/
+RUN mkdir -p /src/rules
+
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="newswatch" \
+      org.opencontainers.image.description="Self-hosted news alerting for Telegram and Slack" \
+      org.opencontainers.image.licenses="MIT"
+
+# A fixed uid/gid so that a host folder mounted at /data can be chowned to match (10001).
+RUN groupadd --system --gid 10001 newswatch \
+    && useradd --system --uid 10001 --gid newswatch --home-dir /data --no-create-home \
+       --shell /usr/sbin/nologin newswatch \
+    && mkdir -p /data /etc/newswatch \
+    && chown newswatch:newswatch /data
+
+# Offline install from the build stage's wheels; the wheels themselves never enter a layer.
+ARG PIP_VERSION
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    python -m venv /opt/newswatch \
+    && /opt/newswatch/bin/pip install --no-cache-dir --no-index --find-links=/wheels \
+       "pip==${PIP_VERSION}" \
+    && /opt/newswatch/bin/pip install --no-cache-dir --no-index --find-links=/wheels \
+       /wheels/newswatch-*.whl \
+    && /opt/newswatch/bin/newswatch --version
+
+# Defaults that work with nothing mounted: the example rules and a configuration that keeps
+# the database in /data. Mount your own over them read-only (see docs/deployment.md).
+COPY --from=build /src/rules/ /etc/newswatch/rules/
+COPY deploy/newswatch.yaml /etc/newswatch/newswatch.yaml
+
+ENV PATH=/opt/newswatch/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    NEWSWATCH_CONFIG=/etc/newswatch/newswatch.yaml \
+    NEWSWATCH_DATABASE=/data/newswatch.db
+
+# The configuration's folder is the working directory too, so `newswatch demo` and any
+# relative `rules/*.yaml` find the same rules the daemon uses.
+WORKDIR /etc/newswatch
+VOLUME ["/data"]
+# Numeric, so that runtimes checking runAsNonRoot can tell it is not root.
+USER 10001:10001
+EXPOSE 8080
+
+# /healthz answers while the process is alive; urllib raises (exit 1) on refusal or non-2xx.
+# NEWSWATCH_HEALTH_PORT is the same variable that moves the server, so the two stay in step.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('NEWSWATCH_HEALTH_PORT', '8080'), timeout=4)"]
+
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["newswatch"]
+CMD ["run"]
