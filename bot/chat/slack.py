@@ -1,0 +1,112 @@
+"""Sending to Slack through slack_sdk's AsyncWebClient (chat.postMessage).
+
+The SDK's retry handlers wait out a 429's Retry-After and retry 5xx and connection errors a
+few times; what still fails is converted to the sender errors. Messages are posted with
+unfurling off and parse=none, so Slack adds no previews and parses no names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.sender import (
+    MessageRejectedError,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+)
+
+DEFAULT_BASE_URL = "https://slack.com/api/"
+# chat.postMessage errors that no retry will cure: the channel or the token is the problem.
+CHANNEL_GONE = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "account_inactive",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "missing_scope",
+    "no_permission",
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "ekm_access_denied",
+    "team_access_not_granted",
+    "access_denied",
+    "org_login_required",
+}
+# The message itself is unacceptable.
+REJECTED = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments",
+            "no_text", "invalid_arguments", "as_user_not_supported"}  # fmt: skip
+
+
+class SlackSender:
+    platform = "slack"
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        rate_limit_retries: int = 3,
+        server_error_retries: int = 2,
+        timeout: int = 30,
+    ) -> None:
+        self.client = AsyncWebClient(
+            token=token,
+            base_url=base_url,
+            timeout=timeout,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+                AsyncServerErrorRetryHandler(max_retry_count=server_error_retries),
+            ],
+        )
+
+    async def send(self, destination: str, payload: Mapping[str, Any]) -> str:
+        try:
+            response = await self.client.chat_postMessage(
+                channel=destination,
+                text=str(payload["text"]),
+                blocks=payload.get("blocks"),
+                unfurl_links=False,
+                unfurl_media=False,
+                parse="none",
+                link_names=False,
+            )
+        except SlackApiError as exc:
+            raise _convert(exc) from None
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise TransientDeliveryError(f"slack: {type(exc).__name__}: {exc}") from None
+        return f"{response.get('channel', destination)}:{response.get('ts', '')}"
+
+    async def close(self) -> None:
+        session = getattr(self.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+
+def _convert(exc: SlackApiError) -> Exception:
+    status = exc.response.status_code
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    error = str(data.get("error") or f"http_{status}")
+    if status == 429 or error == "ratelimited":
+        retry = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+        return TransientDeliveryError(
+            "slack: rate limited", retry_after=float(retry) if retry else None
+        )
+    if error in CHANNEL_GONE or status in (401, 403, 404):
+        return PermanentDeliveryError(f"slack: {error}")
+    if error in REJECTED:
+        return MessageRejectedError(f"slack: {error}")
+    return TransientDeliveryError(f"slack: {error}")

@@ -1,0 +1,299 @@
+"""The delivery orchestrator: build a channel's digest, record it in the outbox, send it.
+
+    run_digest(store, channel_id, senders, vocab)   scheduled digest (or `newswatch digest`)
+    run_instant(store, senders, vocab)              stories that just appeared, after a fetch
+    flush_outbox(store, senders)                    send what the outbox holds, in order
+
+Stories, deliveries and mutes come from the store; topic names and priorities come from the
+rules as a Vocabulary value. Selection and rendering are pure (core.digest, core.render*);
+this module only wires them to the store and the chat senders. Never twice: a batch and its
+deliveries rows are written in one transaction before anything is sent, and a message is
+marked sent only once the platform confirms (see store.outbox for the one exception, a
+message in flight when the process died).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal, TextIO
+
+from bot.chat.console import ConsoleSender
+from bot.chat.sender import (
+    MessageRejectedError,
+    PermanentDeliveryError,
+    Sender,
+    TransientDeliveryError,
+)
+from bot.chat.slack import SlackSender
+from bot.chat.telegram import TelegramSender
+from bot.config import Config, Secrets
+from bot.core.digest import Priority, select
+from bot.core.render import Kind, Labels, render_plain, render_telegram
+from bot.core.render_slack import render_slack
+from bot.core.rules import RuleSet
+from bot.metrics import Metrics
+from bot.models import Channel, Digest
+from bot.store.base import utcnow
+from bot.store.db import Store
+from bot.store.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+LOOKBACK = timedelta(hours=72)
+MAX_RETRY_WAIT = 900.0
+
+
+class UnknownChannelError(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What delivery needs from the rules: display names and topic priorities."""
+
+    labels: Labels = field(default_factory=Labels)
+    priorities: Mapping[str, Priority] = field(default_factory=dict)
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet) -> Vocabulary:
+        return cls(
+            Labels(
+                {k: t.name for k, t in rules.topics.items()},
+                {k: e.name for k, e in rules.entities.items()},
+            ),
+            {k: t.priority for k, t in rules.topics.items()},
+        )
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    channel_id: str
+    batch: str
+    stories: int
+    messages: int  # recorded in the outbox (0 when nothing to send, or paused)
+    paused: str | None = None
+    flush: FlushReport | None = None
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0
+    retried: int = 0  # transient failures, left pending with a retry time
+    failed: int = 0  # refused for good
+    paused: dict[str, str] = field(default_factory=dict)  # channel id → reason
+
+
+def render_payloads(
+    platform: str, digest: Digest, labels: Labels, kind: Kind
+) -> list[dict[str, Any]]:
+    """What the platform's sender takes, one dict per message."""
+    if platform == "telegram":
+        return [{"text": html} for html in render_telegram(digest, labels, kind)]
+    if platform == "slack":
+        return render_slack(digest, labels, kind)
+    return [{"text": render_plain(digest, labels, kind)}]
+
+
+def build_digest(
+    store: Store,
+    channel: Channel,
+    vocab: Vocabulary,
+    now: datetime,
+    kind: Literal["digest", "instant"] = "digest",
+    lookback: timedelta = LOOKBACK,
+) -> Digest:
+    stories = store.stories_since(now - lookback, limit=5000)
+    delivered = store.delivered_outlets(channel.id)
+    muted = store.muted_story_ids(channel.id)
+    return select(stories, channel, delivered, muted, vocab.priorities, now, kind)
+
+
+def _channel(store: Store, channel_id: str) -> Channel:
+    channel = store.channel(channel_id)
+    if channel is None:
+        raise UnknownChannelError(f"no channel {channel_id!r}")
+    return channel
+
+
+async def run_digest(
+    store: Store,
+    channel_id: str,
+    senders: Mapping[str, Sender],
+    vocab: Vocabulary,
+    now: datetime | None = None,
+    *,
+    send: bool = True,
+    metrics: Metrics | None = None,
+) -> DigestReport:
+    """Build, record and (with `send`) deliver a channel's digest; records last_digest_at."""
+    now = now or utcnow()
+    channel = _channel(store, channel_id)
+    batch = f"digest:{channel.id}:{now.isoformat()}"
+    pause = store.pause_state(channel.id)
+    if pause.paused:
+        store.set_last_digest_at(channel.id, now)
+        log.warning("digest skipped: channel paused", extra={"channel": channel.id})
+        return DigestReport(channel.id, batch, 0, 0, paused=pause.reason)
+    digest = build_digest(store, channel, vocab, now)
+    payloads = render_payloads(channel.platform, digest, vocab.labels, "digest")
+    if not digest.items:
+        payloads = []  # an empty digest is not worth a notification
+    outlets = {i.story.id: len(i.story.outlets) for i in digest.items}
+    count = store.enqueue_batch(
+        channel.id, batch, channel.platform, channel.destination, payloads, outlets, now,
+        kind="digest", digest_at=now,
+    )  # fmt: skip
+    log.info(
+        "digest recorded: %d stories in %d messages",
+        len(digest.items),
+        count,
+        extra={"channel": channel.id},
+    )
+    flush = await flush_outbox(store, senders, now, metrics=metrics) if send else None
+    return DigestReport(channel.id, batch, len(digest.items), count, flush=flush)
+
+
+def wants_instant(channel: Channel) -> bool:
+    return channel.mode != "digest" or any(s.mode != "digest" for s in channel.subscriptions)
+
+
+async def run_instant(
+    store: Store,
+    senders: Mapping[str, Sender],
+    vocab: Vocabulary,
+    now: datetime | None = None,
+    *,
+    send: bool = True,
+    metrics: Metrics | None = None,
+) -> list[DigestReport]:
+    """Record (and send) each channel's stories routed to instant delivery that are new."""
+    now = now or utcnow()
+    reports = []
+    for channel in store.channels():
+        if not wants_instant(channel) or store.pause_state(channel.id).paused:
+            continue
+        digest = build_digest(store, channel, vocab, now, kind="instant")
+        if not digest.items:
+            continue
+        batch = f"instant:{channel.id}:{now.isoformat()}"
+        payloads = render_payloads(channel.platform, digest, vocab.labels, "instant")
+        outlets = {i.story.id: len(i.story.outlets) for i in digest.items}
+        count = store.enqueue_batch(
+            channel.id, batch, channel.platform, channel.destination, payloads, outlets, now,
+            kind="instant",
+        )  # fmt: skip
+        reports.append(DigestReport(channel.id, batch, len(digest.items), count))
+    if send and reports:
+        flush = await flush_outbox(store, senders, now, metrics=metrics)
+        reports = [DigestReport(r.channel_id, r.batch, r.stories, r.messages, flush=flush)
+                   for r in reports]  # fmt: skip
+    return reports
+
+
+def retry_wait(attempts: int, retry_after: float | None) -> float:
+    """Seconds before the next attempt: the platform's word, else 5 s doubling to 15 min."""
+    if retry_after:
+        return float(min(retry_after, MAX_RETRY_WAIT))
+    return float(min(5.0 * 2 ** max(0, attempts - 1), MAX_RETRY_WAIT))
+
+
+async def flush_outbox(
+    store: Store,
+    senders: Mapping[str, Sender],
+    now: datetime | None = None,
+    *,
+    limit: int = 500,
+    metrics: Metrics | None = None,
+) -> FlushReport:
+    """Send due messages: channels in parallel, each channel's messages strictly in order."""
+    now = now or utcnow()
+    report = FlushReport()
+    by_channel: dict[str, list[OutboxMessage]] = {}
+    for m in store.due_messages(now, limit):
+        by_channel.setdefault(m.channel_id, []).append(m)
+    await asyncio.gather(
+        *(_flush_channel(store, senders, ms, now, report, metrics) for ms in by_channel.values())
+    )
+    if metrics is not None:
+        metrics.outbox_depth.set(
+            sum(n for s, n in store.outbox_counts().items() if s != "sent" and s != "failed")
+        )
+    return report
+
+
+async def _flush_channel(
+    store: Store,
+    senders: Mapping[str, Sender],
+    messages: list[OutboxMessage],
+    now: datetime,
+    report: FlushReport,
+    metrics: Metrics | None,
+) -> None:
+    for m in messages:
+        ctx = {"channel": m.channel_id}
+        sender = senders.get(m.platform)
+        if sender is None:
+            log.warning("no %s sender configured; message waits", m.platform, extra=ctx)
+            return
+        if not store.claim_message(m.id, now):
+            return  # another flusher has this channel's queue; order matters, so stop here
+        try:
+            ref = await sender.send(m.destination, m.payload)
+        except TransientDeliveryError as exc:
+            wait = retry_wait(m.attempts + 1, exc.retry_after)
+            store.mark_retry(m.id, str(exc), now + timedelta(seconds=wait))
+            report.retried += 1
+            _count(metrics, "failed", m.platform)
+            log.warning("send failed, retry in %.0fs: %s", wait, exc, extra=ctx)
+            return
+        except PermanentDeliveryError as exc:
+            store.mark_retry(m.id, str(exc), now)
+            store.pause_channel(m.channel_id, str(exc), now)
+            report.paused[m.channel_id] = str(exc)
+            _count(metrics, "failed", m.platform)
+            log.error("channel paused: %s", exc, extra=ctx)
+            return
+        except MessageRejectedError as exc:
+            store.mark_failed(m.id, str(exc))
+            report.failed += 1
+            _count(metrics, "failed", m.platform)
+            log.error("message %d refused for good: %s", m.id, exc, extra=ctx)
+            continue
+        except Exception as exc:  # a bug or an unexpected library error: keep the message
+            store.mark_retry(m.id, f"{type(exc).__name__}: {exc}", now + timedelta(seconds=60))
+            report.retried += 1
+            log.exception("unexpected error sending message %d", m.id, extra=ctx)
+            return
+        store.mark_sent(m.id, ref, utcnow())
+        report.sent += 1
+        _count(metrics, "sent", m.platform)
+
+
+def make_senders(
+    config: Config, secrets: Secrets, stream: TextIO | None = None
+) -> dict[str, Sender]:
+    """One sender per platform that has a token; the console always."""
+    senders: dict[str, Sender] = {"console": ConsoleSender(stream)}
+    if secrets.telegram_bot_token:
+        senders["telegram"] = TelegramSender(
+            secrets.telegram_bot_token, config.settings.get_str("telegram.api_base_url")
+        )
+    if secrets.slack_bot_token:
+        senders["slack"] = SlackSender(
+            secrets.slack_bot_token, config.settings.get_str("slack.api_base_url")
+        )
+    return senders
+
+
+async def close_senders(senders: Mapping[str, Sender]) -> None:
+    for sender in senders.values():
+        await sender.close()
+
+
+def _count(metrics: Metrics | None, what: str, platform: str) -> None:
+    if metrics is not None:
+        counter = metrics.deliveries_sent if what == "sent" else metrics.deliveries_failed
+        counter.labels(platform=platform).inc()
