@@ -8,6 +8,7 @@ that are not tracking are kept in their order (some sites route articles by `?id
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -48,6 +49,7 @@ def _is_tracking(name: str) -> bool:
     return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=65_536)  # every item's link is canonicalised several times
 def canonical_url(url: str) -> str:
     """The comparable form of an http(s) URL; other strings come back stripped."""
     url = url.strip()
@@ -65,16 +67,23 @@ def canonical_url(url: str) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port not in (None, DEFAULT_PORTS[scheme]):
         netloc += f":{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
-    path = _AMP_PATH.sub("", path) or "/"
+    path = parts.path
+    if "%" in path or not path.isascii():
+        path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
+    if "amp" in path.lower():
+        path = _AMP_PATH.sub("", path)
+    path = path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(k) and (k.lower(), v.lower()) not in AMP_QUERY
-    ]
-    return urlunsplit((scheme, netloc, path, urlencode(query, quote_via=quote), ""))
+    query = ""
+    if parts.query:
+        pairs = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _is_tracking(k) and (k.lower(), v.lower()) not in AMP_QUERY
+        ]
+        query = urlencode(pairs, quote_via=quote)
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def site_of(url: str) -> str:

@@ -4,8 +4,8 @@
 outcome, so one broken outlet cannot cost another its articles. Identity is decided on what
 the feed or listing page says (item_key before any page fetch), so an item known from an
 earlier poll costs nothing, and the key stays the same whatever its page later says.
-Parsing runs in worker threads so that a slow parse never stalls other sources' I/O (nor
-lets a timer miss its deadline).
+Parsing runs off the event loop (threads, or the Fetcher's process pool) so that a slow parse
+never stalls other sources' I/O nor lets a timer miss its deadline.
 """
 
 from __future__ import annotations
@@ -99,8 +99,9 @@ async def _from_feed(
     base: SourceOutcome,
     is_known: Callable[[str], bool],
 ) -> SourceOutcome:
-    feed = await asyncio.to_thread(
-        parse_feed, resp.body, resp.url, source.id, resp.headers, source.lang
+    headers = dict(resp.headers)
+    feed = await fetcher.run_parser(
+        parse_feed, resp.body, resp.url, source.id, headers, source.lang
     )
     new = _new_items(feed.items, is_known)
     wanted = [i for i in new if i.url and (source.full_text or not has_real_text(i))]
@@ -137,7 +138,7 @@ async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
     assert item.url
     try:
         resp = await fetcher.get(item.url, accept=HTML_ACCEPT)
-        page = await asyncio.to_thread(extract_article, resp.body, resp.url, resp.headers)
+        page = await fetcher.run_parser(extract_article, resp.body, resp.url, dict(resp.headers))
     except (FetchError, PageError) as exc:
         return f"{item.url}: {exc}"
     text = item.text if page.is_thin else page.text
@@ -163,7 +164,7 @@ async def _from_listing(
     base: SourceOutcome,
     is_known: Callable[[str], bool],
 ) -> SourceOutcome:
-    links = await asyncio.to_thread(find_article_links, resp.body, resp.url, source.selector)
+    links = await fetcher.run_parser(find_article_links, resp.body, resp.url, source.selector)
     stubs = [RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in links]
     new = _new_items(stubs, is_known)[:MAX_PAGES_PER_POLL]
     results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))

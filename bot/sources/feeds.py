@@ -68,7 +68,7 @@ def parse_feed(
         raise FeedError(f"not a feed ({mime or 'no content type'})" + (f": {bozo}" if bozo else ""))
     feed_lang = _lang(d.feed.get("language")) or lang
     guids = Counter(e.get("id") for e in d.entries if e.get("id"))
-    home = urljoin(url, str(d.feed.get("link") or "/"))
+    home = {canonical_url(urljoin(url, str(d.feed.get("link") or "/"))), canonical_url(url)}
     items = tuple(
         _item(e, url, home, source_id, feed_lang, repeated=guids[e.get("id")] > 1)
         for e in d.entries
@@ -87,7 +87,7 @@ def has_real_text(item: RawItem) -> bool:
 
 
 def _item(
-    e: Any, feed_url: str, home: str, source_id: str, lang: str | None, repeated: bool
+    e: Any, feed_url: str, home: set[str], source_id: str, lang: str | None, repeated: bool
 ) -> RawItem:
     link = e.get("link") or ""
     if not link:
@@ -97,7 +97,7 @@ def _item(
         link = ""
     # A link to the site's home page (often feedparser's copy of a reused permalink GUID)
     # names no article.
-    if link and canonical_url(link) in (canonical_url(home), canonical_url(feed_url)):
+    if link and canonical_url(link) in home:
         link = ""
     guid = None if repeated else (str(e.get("id") or "").strip() or None)
     contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]

@@ -17,19 +17,25 @@ between chunks could see it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
+import multiprocessing
 import socket
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from bot.config import Settings
+
+T = TypeVar("T")
 
 
 class FetchError(Exception):
@@ -76,6 +82,7 @@ class FetchSettings:
     user_agent: str = "newswatch/0.1"
     contact: str = ""
     allow_private: bool = False
+    parse_workers: int = 0
 
     @classmethod
     def from_settings(cls, s: Settings) -> FetchSettings:
@@ -90,6 +97,7 @@ class FetchSettings:
             user_agent=s.get_str("fetch.user_agent"),
             contact=s.get_str("fetch.contact"),
             allow_private=s.get_bool("fetch.allow_private"),
+            parse_workers=s.get_int("fetch.parse_workers"),
         )
 
     @property
@@ -227,6 +235,12 @@ class Fetcher:
             headers={"User-Agent": s.user_agent_header, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
+        # Parsing what was fetched is CPU work; with parse_workers > 0 it runs in a process
+        # pool (spawned, never forked from a threaded process) so it can use every core.
+        self.parse_pool: Executor | None = None
+        if s.parse_workers > 0:
+            ctx = multiprocessing.get_context("spawn")
+            self.parse_pool = ProcessPoolExecutor(s.parse_workers, mp_context=ctx)
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._checked: dict[str, None] = {}
@@ -244,6 +258,13 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self.parse_pool is not None:
+            self.parse_pool.shutdown(wait=True, cancel_futures=True)
+
+    async def run_parser(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a parser on fetched bytes off the event loop (thread, or the process pool)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.parse_pool, functools.partial(fn, *args))
 
     async def get(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core.backoff import BackoffPolicy
@@ -11,6 +12,7 @@ from bot.models import Source
 from bot.sources.collect import collect
 from bot.sources.http import Fetcher
 from tests.servers.misbehaving import MisbehavingServer
+from tests.sources.conftest import TEST_SETTINGS
 
 NOW = datetime(2024, 9, 12, 12, 0, tzinfo=UTC)
 POLICY = BackoffPolicy(max_backoff=21_600, failing_after=5)
@@ -127,3 +129,17 @@ async def test_retry_after_sets_the_next_check(server: MisbehavingServer, fetche
     quick = Source(id="quick", url=server.url("/status/429"), interval=60)
     fast = await collect(fetcher, quick, None, None, NOW, _unknown)
     assert fast.next_check(POLICY, error_count=1) == NOW + timedelta(seconds=120)
+
+
+async def test_parsing_in_a_process_pool(server: MisbehavingServer) -> None:
+    settings = replace(TEST_SETTINGS, parse_workers=1, read_timeout=5.0)
+    async with Fetcher(settings) as pooled:
+        assert pooled.parse_pool is not None
+        outcome = await collect(
+            pooled, _src(server, "ledger", "/f/feed_en.xml"), None, None, NOW, _unknown
+        )
+        bad = await collect(
+            pooled, _src(server, "h", "/as/text/html/page_en.html"), None, None, NOW, _unknown
+        )
+    assert outcome.items[0].text.startswith("The coastal guard took delivery")
+    assert bad.error and "not a feed" in bad.error
