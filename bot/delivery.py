@@ -193,6 +193,14 @@ async def run_instant(
     return reports
 
 
+def recover_outbox(store: Store) -> int:
+    """At start: messages a dead process left in flight go back to pending (sent again)."""
+    released = store.release_claims()
+    if released:
+        log.warning("%d message(s) were in flight when the last run stopped; resending", released)
+    return released
+
+
 def retry_wait(attempts: int, retry_after: float | None) -> float:
     """Seconds before the next attempt: the platform's word, else 5 s doubling to 15 min."""
     if retry_after:

@@ -1,0 +1,65 @@
+"""Killing the sender between two messages of a digest and restarting delivers each once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bot.delivery import Vocabulary, run_digest
+from bot.store.base import utcnow
+from bot.store.db import Store
+from tests.delivery.world import add_story, channel
+from tests.fakes.telegram_api import FakeTelegram
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+def flusher(db: Path, tg: FakeTelegram) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.delivery.flusher", str(db), tg.base_url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+
+
+def test_sigkill_between_messages_then_restart_delivers_each_exactly_once(
+    tmp_path: Path, tg: FakeTelegram
+) -> None:
+    db = tmp_path / "newswatch.db"
+    store = Store(db)
+    store.sync_channels([channel("ops", "telegram", "5001", max_stories=100)])
+    now = utcnow()
+    for i in range(100):
+        add_story(store, f"Story {i} headline " + "words " * 60, ["alpha", "beta"],
+                  now - timedelta(minutes=i))  # fmt: skip
+    report = asyncio.run(run_digest(store, "ops", {}, Vocabulary(), now, send=False))
+    expected = [m.payload["text"] for m in store.outbox_messages(report.batch)]
+    store.close()
+    assert len(expected) >= 5
+
+    tg.hold_after(2)  # the third message's request hangs: two are confirmed and recorded
+    first = flusher(db, tg)
+    held = tg.held.wait(60)
+    first.send_signal(signal.SIGKILL)
+    _, err = first.communicate(timeout=10)
+    assert held, err
+    assert first.returncode == -signal.SIGKILL
+    tg.release()
+    assert tg.texts() == expected[:2]
+
+    second = flusher(db, tg)
+    out, err = second.communicate(timeout=120)
+    assert f"sent={len(expected) - 2}" in out
+    assert second.returncode == 0, err
+    assert tg.texts() == expected  # every message once, in order
+    store = Store(db)
+    assert store.outbox_counts() == {"sent": len(expected)}
+    store.close()
