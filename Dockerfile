@@ -23,7 +23,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN --mount=type=cache,target=/root/.cache/pip \
-    /opt/build/bin/pip wheel --wheel-dir /wheels .
+    /opt/build/bin/pip wheel --wheel-dir /wheels . \
+    && sha256sum /wheels/*.whl > /wheels.sha256
 # rules/ and deploy/ come in after the wheels so that editing a rule does not rebuild them;
 # git keeps no empty folder, so make sure rules/ exists even in a checkout without rules.
 COPY . /src/
@@ -42,9 +43,14 @@ RUN groupadd --system --gid 10001 newswatch \
     && chown newswatch:newswatch /data
 
 # Offline install from the build stage's wheels; the wheels themselves never enter a layer.
+# podman/buildah keeps a RUN's cached layer even when a stage it bind-mounts has changed
+# (containers/buildah#4522): copying the wheels' checksums first makes a new wheel rebuild
+# this layer, and the RUN checks the mounted wheels against them.
 ARG PIP_VERSION
+COPY --from=build /wheels.sha256 /opt/newswatch/wheels.sha256
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    python -m venv /opt/newswatch \
+    sha256sum --check --quiet /opt/newswatch/wheels.sha256 \
+    && python -m venv /opt/newswatch \
     && /opt/newswatch/bin/pip install --no-cache-dir --no-index --find-links=/wheels \
        "pip==${PIP_VERSION}" \
     && /opt/newswatch/bin/pip install --no-cache-dir --no-index --find-links=/wheels \
