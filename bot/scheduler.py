@@ -1,0 +1,126 @@
+"""Jobs on APScheduler 3.x's AsyncIOScheduler, rebuilt from configuration and database.
+
+No pickled job store: at every start (and reload) the jobs are made again from plain values.
+- fetch: one job every `tick` seconds calling fetch_due(); the store knows which sources are
+  due (each by its own interval and backoff), so sources need no job each.
+- digest: one job per channel whose mode uses digests, on the channel's cron schedule in its
+  timezone, calling run_digest(channel_id).
+- flush: optionally, flush() every `flush_every` seconds, so messages that failed for a
+  while go out without waiting for the next digest.
+A digest slot missed while the daemon was down is sent once at start, not once per missed
+slot: `missed_digests` compares each channel's last digest with its schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.models import Channel, Source
+
+log = logging.getLogger(__name__)
+
+
+def digest_trigger(channel: Channel) -> CronTrigger:
+    return CronTrigger.from_crontab(channel.schedule, timezone=ZoneInfo(channel.timezone))
+
+
+def uses_digest(channel: Channel) -> bool:
+    return channel.mode in ("digest", "both")
+
+
+def missed_digests(
+    channels: Iterable[Channel], last_digest_at: Mapping[str, datetime | None], now: datetime
+) -> list[str]:
+    """Channels with a scheduled slot after their last digest and not after now.
+
+    A channel that never had a digest has missed nothing: its first comes at its next slot.
+    """
+    missed = []
+    for channel in channels:
+        last = last_digest_at.get(channel.id)
+        if not uses_digest(channel) or last is None:
+            continue
+        slot = digest_trigger(channel).get_next_fire_time(None, last)
+        if slot is not None and slot <= last:  # a slot exactly at `last` was that digest
+            slot = digest_trigger(channel).get_next_fire_time(slot, slot)
+        if slot is not None and last < slot <= now:
+            missed.append(channel.id)
+    return missed
+
+
+class Scheduler:
+    """Owns the AsyncIOScheduler; knows callables, not the pipeline."""
+
+    def __init__(
+        self,
+        fetch_due: Callable[[], Awaitable[object]],
+        run_digest: Callable[[str], Awaitable[object]],
+        flush: Callable[[], Awaitable[object]] | None = None,
+        *,
+        tick: float = 60,
+        flush_every: float = 60,
+    ) -> None:
+        self.fetch_due = fetch_due
+        self.run_digest = run_digest
+        self.flush = flush
+        self.tick = tick
+        self.flush_every = flush_every
+        self.scheduler = AsyncIOScheduler(
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+
+    def start(
+        self,
+        channels: Iterable[Channel],
+        sources: Iterable[Source],
+        last_digest_at: Mapping[str, datetime | None],
+        now: datetime,
+    ) -> list[str]:
+        """Build the jobs, start, and send each missed digest once; the ids caught up."""
+        channels = list(channels)
+        self.rebuild(channels, sources)
+        self.scheduler.start()
+        missed = missed_digests(channels, last_digest_at, now)
+        for cid in missed:
+            log.info("digest missed while down; sending it now", extra={"channel": cid})
+            self.scheduler.add_job(
+                self.run_digest, args=[cid], id=f"catch-up:{cid}", replace_existing=True
+            )
+        return missed
+
+    def rebuild(self, channels: Iterable[Channel], sources: Iterable[Source]) -> None:
+        """Replace every job (at start, and on reload of the configuration)."""
+        self.scheduler.remove_all_jobs()
+        intervals = [s.interval for s in sources if s.enabled]
+        if intervals:
+            every = max(1.0, min(self.tick, min(intervals)))
+            self.scheduler.add_job(
+                self.fetch_due, IntervalTrigger(seconds=every), id="fetch", replace_existing=True
+            )
+        if self.flush is not None:
+            self.scheduler.add_job(
+                self.flush, IntervalTrigger(seconds=self.flush_every), id="flush"
+            )
+        for channel in channels:
+            if uses_digest(channel):
+                self.scheduler.add_job(
+                    self.run_digest,
+                    digest_trigger(channel),
+                    args=[channel.id],
+                    id=f"digest:{channel.id}",
+                    replace_existing=True,
+                )
+
+    def job_ids(self) -> list[str]:
+        return sorted(job.id for job in self.scheduler.get_jobs())
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
