@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.lexicon import Lexicon, Occurrence
-from bot.core.normalize import spans, words
+from bot.core.normalize import Tokens
 from bot.core.query import (
     And,
     Near,
@@ -30,25 +30,27 @@ from bot.core.query import terms as _query_terms
 from bot.core.rules import RuleSet, evaluate_empty
 from bot.models import Evidence, Match, MatchResult
 
-MAX_EVIDENCE = 20  # spans kept per match: enough to explain it, small enough to store
+MAX_EVIDENCE = 5  # spans kept per match: enough to explain it, cheap to build and store
 
 
 @dataclass
 class _Article:
     title: str
     text: str
-    tokens: list[str]
+    layout: Tokens  # title and text, one newline between them
     title_tokens: int
-    _spans: list[tuple[int, int]] | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.layout.words
 
     @classmethod
     def of(cls, title: str, text: str) -> _Article:
-        return cls(title, text, words(f"{title}\n{text}"), len(words(title)))
+        title_tokens = len(Tokens(title).words) if title else 0
+        return cls(title, text, Tokens(f"{title}\n{text}"), title_tokens)
 
     def evidence(self, occ: Occurrence, term: str) -> Evidence:
-        if self._spans is None:
-            self._spans = spans(f"{self.title}\n{self.text}")
-        start, end = self._spans[occ[0]][0], self._spans[occ[1] - 1][1]
+        start, end = self.layout.span(occ[0])[0], self.layout.span(occ[1] - 1)[1]
         if occ[0] < self.title_tokens:
             return Evidence("title", start, end, self.title[start:end], term)
         shift = len(self.title) + 1
@@ -68,6 +70,10 @@ class Matcher:
         for node in rules.queries.values():
             terms.extend((t, False) for t in _query_terms(node))
         self.lexicon = Lexicon(terms)
+        self._alias_of: dict[int, list[tuple[str, str]]] = {}  # term id → (entity, alias)
+        for eid, aliases in rules.aliases.items():
+            for t in aliases:
+                self._alias_of.setdefault(self.lexicon.term_id(t, True), []).append((eid, t.text))
         # Which topics to look at when a term, entity or topic occurred.
         self._topics_of: dict[object, list[str]] = {}
         for tid in rules.order:
@@ -113,14 +119,10 @@ class Matcher:
     ) -> tuple[list[Match], dict[str, list[tuple[Occurrence, str]]]]:
         lex = self.lexicon
         by_entity: dict[str, list[tuple[Occurrence, str]]] = {}
-        for eid, aliases in self.rules.aliases.items():
-            hits: list[tuple[Occurrence, str]] = []
-            for term in aliases:
-                occs = found.get(lex.term_id(term, True))
-                if occs:
-                    hits.extend((o, term.text) for o in occs)
-            if not hits:
-                continue
+        for tid, occs in found.items():
+            for eid, alias in self._alias_of.get(tid, ()):
+                by_entity.setdefault(eid, []).extend((o, alias) for o in occs)
+        for eid, hits in list(by_entity.items()):
             vetoes = [
                 o
                 for t in self.rules.excludes.get(eid, ())
@@ -130,8 +132,10 @@ class Matcher:
                 hits = [
                     h for h in hits if not any(v[0] <= h[0][0] and h[0][1] <= v[1] for v in vetoes)
                 ]
-            if hits:
-                by_entity[eid] = hits
+                if hits:
+                    by_entity[eid] = hits
+                else:
+                    del by_entity[eid]
         matches = [
             Match("entity", eid, _evidence_of(art, hits)) for eid, hits in sorted(by_entity.items())
         ]

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, compress
 
 DROP = "\x00"  # placeholder for a dropped character: keeps offsets, joins its neighbours
 
@@ -95,36 +96,93 @@ def fold_char(ch: str) -> str:
     return "".join(out) or DROP
 
 
-class _Table(dict[int, str]):
-    """str.translate table filled on first sight of each code point."""
-
-    def __missing__(self, key: int) -> str:
-        value = fold_char(chr(key))
-        if len(value) != 1:
-            raise _Expands
-        self[key] = value
-        return value
-
-
 class _Expands(Exception):
     """A character folds to several: the text needs the slow path."""
 
 
-_TABLE = _Table()
-_TOKEN_RE = re.compile(r"[^ ]+")
+def _scan_changes() -> tuple[dict[str, str], str]:
+    """Characters whose fold differs from themselves, in the ranges where such characters
+    live (decomposable, combining, Arabic, punctuation); and a regex class of them."""
+    out: dict[str, str] = {}
+    for cp in range(0x80, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:  # surrogates; Hangul expands
+            continue
+        ch = chr(cp)
+        interesting = (
+            unicodedata.decomposition(ch)
+            or unicodedata.category(ch) in ("Mn", "Cf", "Zs", "Zl", "Zp")
+            or 0x0600 <= cp <= 0x08FF
+            or 0x2000 <= cp <= 0x2E7F
+            or 0x3000 <= cp <= 0x303F
+            or 0xA0 <= cp <= 0xBF
+            or ch in "ё"
+        )
+        if interesting:
+            folded = fold_char(ch)
+            if folded != ch:
+                out[ch] = folded
+    points = sorted(ord(c) for c in out)
+    ranges: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = chr(points[i]), chr(points[j])
+        ranges.append(re.escape(lo) if i == j else f"{re.escape(lo)}-{re.escape(hi)}")
+        i = j + 1
+    return out, "[" + "".join(ranges) + "]"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str  # normalised
-    start: int  # offsets into the original string
-    end: int
+_CHANGES, _CHANGE_CLASS = _scan_changes()
+_CHANGE_RE = re.compile(_CHANGE_CLASS)
+# The frequent ones go through str.replace, which is much faster than a regex callback.
+_CHAIN = tuple(
+    (a, b)
+    for a, b in (
+        *_ARABIC_LETTERS.items(),
+        *{c: " " for c in "\x00\n\t\r.,;:!?()[]{}\"'«»-–—/\\|،؛؟…“”‘’*#@&%+=<>~^`$_\u200c"}.items(),
+    )
+    if fold_char(a) == b
+)
+_NON_WORD_RE = re.compile(r"[^\w\x00]|_")
+
+
+def _change(m: re.Match[str]) -> str:
+    folded = _CHANGES[m.group()]
+    if len(folded) != 1:
+        raise _Expands
+    return folded
+
+
+def _fold_fast(text: str) -> str:
+    """`fold` for text whose every character folds to one: C-level string methods only."""
+    if text.isascii():
+        s = text.lower()
+    else:
+        if not unicodedata.is_normalized("NFKC", text):
+            raise _Expands
+        s = text.casefold()
+        if len(s) != len(text):
+            raise _Expands
+    for a, b in _CHAIN:
+        s = s.replace(a, b)
+    if not s.isascii() and _CHANGE_RE.search(s):
+        s = _CHANGE_RE.sub(_change, s)
+    return s
+
+
+def _separate(folded: str) -> str:
+    """Anything left that is not a letter, digit or DROP becomes a separator."""
+    return _NON_WORD_RE.sub(" ", folded)
 
 
 def fold(text: str) -> tuple[str, list[int] | None]:
-    """Folded text and, when lengths differ, each folded index's original index."""
+    """Folded text (separators as spaces, dropped characters as DROP; a rare separator the
+    fast path does not know may remain, see `Tokens`) and, when lengths differ, each folded
+    index's original index."""
     try:
-        return text.translate(_TABLE), None
+        return _fold_fast(text), None
     except _Expands:
         pass
     out: list[str] = []
@@ -137,35 +195,68 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), origin
 
 
-def tokenize(text: str) -> list[Token]:
-    """Normalised tokens with their spans in `text`."""
-    folded, origin = fold(text)
-    tokens: list[Token] = []
-    for m in _TOKEN_RE.finditer(folded):
-        raw = m.group()
-        word = raw.replace(DROP, "")
-        if not word:
-            continue
-        start = m.start() + (len(raw) - len(raw.lstrip(DROP)))
-        end = m.end() - (len(raw) - len(raw.rstrip(DROP)))
-        if origin is not None:
-            start, end = origin[start], origin[end - 1] + 1
-        tokens.append(Token(word, start, end))
-    return tokens
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # normalised
+    start: int  # offsets into the original string
+    end: int
+
+
+class Tokens:
+    """The normalised tokens of a text; their original spans are worked out on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.folded, self._origin = fold(text)
+        self._parts = self.folded.split(" ")
+        words = list(filter(None, self._parts))
+        joined = "".join(words)
+        if DROP in joined:
+            joined = joined.replace(DROP, "")
+            words = " ".join(words).replace(DROP, "").split(" ")
+        if joined and not joined.isalnum():  # a rare separator the fast fold left in place
+            self.folded = _separate(self.folded)
+            self._parts = self.folded.split(" ")
+            words = list(filter(None, self._parts))
+            if DROP in self.folded:
+                words = " ".join(words).replace(DROP, "").split(" ")
+        self.words = words
+        self._starts: list[int] | None = None
+        self._index: list[int] | None = None
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Offsets in the original text of token `i` (dropped marks at its edges excluded)."""
+        if self._starts is None or self._index is None:
+            self._starts = list(accumulate(map(len, self._parts), initial=0))
+            self._index = list(compress(range(len(self._parts)), self._parts))
+        k = self._index[i]
+        raw = self._parts[k]
+        start = self._starts[k] + k
+        end = start + len(raw)
+        if DROP in raw:
+            start += len(raw) - len(raw.lstrip(DROP))
+            end -= len(raw) - len(raw.rstrip(DROP))
+        if self._origin is not None:
+            return self._origin[start], self._origin[end - 1] + 1
+        return start, end
 
 
 def words(text: str) -> list[str]:
-    """The normalised tokens of `text`, in order: `[t.text for t in tokenize(text)]`, faster."""
-    folded, _ = fold(text)
-    return folded.replace(DROP, "").split()
+    """The normalised tokens of `text`, in order (may hold "" for a token of dropped marks)."""
+    return Tokens(text).words
+
+
+def tokenize(text: str) -> list[Token]:
+    """Normalised tokens with their spans in `text`."""
+    toks = Tokens(text)
+    return [Token(w, *toks.span(i)) for i, w in enumerate(toks.words) if w]
 
 
 def spans(text: str) -> list[tuple[int, int]]:
     """Original-text spans of the tokens `words(text)` returns, index for index."""
-    return [(t.start, t.end) for t in tokenize(text)]
+    toks = Tokens(text)
+    return [toks.span(i) for i in range(len(toks.words))]
 
 
 def normalize(text: str) -> str:
     """Normalised tokens joined by single spaces: for indexing, comparing and rule terms."""
-    folded, _ = fold(text)
-    return " ".join(t for t in folded.replace(DROP, "").split(" ") if t)
+    return " ".join(filter(None, words(text)))
