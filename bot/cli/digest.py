@@ -1,0 +1,111 @@
+"""`newswatch digest CHANNEL`: what the channel's digest would be now (--dry-run, the
+default), or build and send it (--send) through the outbox like the scheduler does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.config import Config, Secrets
+from bot.core.rules import RulesError, RuleSet, parse_rules
+from bot.delivery import (
+    UnknownChannelError,
+    Vocabulary,
+    build_digest,
+    close_senders,
+    make_senders,
+    render_payloads,
+    run_digest,
+)
+from bot.store.base import utcnow
+from bot.store.db import Store
+
+
+def load_vocabulary(config: Config) -> Vocabulary:
+    files = []
+    for path in config.rule_paths():
+        try:
+            files.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"{path}: cannot read: {exc}") from None
+    try:
+        rules = parse_rules(files) if files else RuleSet()
+    except RulesError as exc:
+        raise CliError(f"invalid rules:\n{exc}") from None
+    return Vocabulary.from_rules(rules)
+
+
+def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
+    channel = store.channel(channel_id)
+    if channel is None:
+        raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
+    digest = build_digest(store, channel, vocab, utcnow())
+    payloads = render_payloads(channel.platform, digest, vocab.labels, "digest")
+    for i, payload in enumerate(payloads, 1):
+        if len(payloads) > 1:
+            print(f"--- message {i} of {len(payloads)} ({channel.platform}) ---")
+        if channel.platform == "slack":
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            print(payload["text"])
+    print(f"({len(digest.items)} stories in {len(payloads)} message(s); nothing sent)")
+    return 0
+
+
+async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary) -> int:
+    channel = store.channel(channel_id)
+    if channel is None:
+        raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
+    senders = make_senders(config, Secrets.from_env())
+    if channel.platform not in senders:
+        token = "TELEGRAM_BOT_TOKEN" if channel.platform == "telegram" else "SLACK_BOT_TOKEN"
+        raise CliError(f"{channel_id}: cannot send to {channel.platform}: {token} is not set")
+    try:
+        report = await run_digest(store, channel.id, senders, vocab)
+    except UnknownChannelError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await close_senders(senders)
+    if report.paused:
+        raise CliError(f"{channel_id}: delivery paused: {report.paused}", status=1)
+    flush = report.flush
+    sent = flush.sent if flush else 0
+    print(f"{report.stories} stories in {report.messages} message(s); {sent} sent now")
+    if flush and flush.paused:
+        raise CliError(f"{channel_id}: delivery paused: {flush.paused[channel_id]}", status=1)
+    if flush and (flush.retried or flush.failed):
+        print("some messages wait for a retry (the daemon will send them)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    config = open_config(args)
+    vocab = load_vocabulary(config)
+    store = open_store(args, config)
+    try:
+        store.sync_channels(config.channels)
+        if args.resume:
+            store.resume_channel(args.channel)
+        state = store.pause_state(args.channel)
+        if state.paused:
+            print(f"{args.channel}: delivery paused: {state.reason}", file=sys.stderr)
+        if args.send:
+            return asyncio.run(send(config, store, args.channel, vocab))
+        return dry_run(store, args.channel, vocab)
+    finally:
+        store.close()
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("digest", help="show (or send) a channel's digest now")
+    p.add_argument("channel", metavar="CHANNEL", help="a channel id from the configuration")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="render only (the default)")
+    mode.add_argument("--send", action="store_true", help="record it and send it now")
+    p.add_argument("--resume", action="store_true", help="resume a paused channel first")
+    add_config_arguments(p)
+    p.set_defaults(func=run)
