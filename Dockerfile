@@ -19,11 +19,19 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     python -m venv /opt/build \
     && /opt/build/bin/pip install "pip==${PIP_VERSION}" \
     && /opt/build/bin/pip wheel --wheel-dir /wheels "pip==${PIP_VERSION}"
+# Dependencies first, from pyproject.toml alone (a stub package stands in for bot/ and the
+# README), so that a code change rebuilds only newswatch's own wheel.
+WORKDIR /deps
+COPY pyproject.toml ./
+RUN --mount=type=cache,target=/root/.cache/pip \
+    mkdir bot && touch README.md bot/__init__.py \
+    && /opt/build/bin/pip wheel --wheel-dir /wheels . \
+    && rm /wheels/newswatch-*.whl
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN --mount=type=cache,target=/root/.cache/pip \
-    /opt/build/bin/pip wheel --wheel-dir /wheels . \
+    /opt/build/bin/pip wheel --no-deps --wheel-dir /wheels . \
     && sha256sum /wheels/*.whl > /wheels.sha256
 # rules/ and deploy/ come in after the wheels so that editing a rule does not rebuild them;
 # git keeps no empty folder, so make sure rules/ exists even in a checkout without rules.
