@@ -76,6 +76,8 @@ def parse_rules(files: Sequence[tuple[str, str]]) -> RuleSet:
     b.check_references()
     order = b.topic_order()
     if problems:
+        rank = {name: i for i, (name, _) in enumerate(files)}
+        problems.sort(key=lambda p: (rank.get(p.file, -1), p.line, p.column))
         raise RulesError(problems)
     return RuleSet(b.entities, b.topics, b.aliases, b.excludes, b.queries, order)
 

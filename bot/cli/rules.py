@@ -1,0 +1,150 @@
+"""`newswatch rules check [PATHS...]` and `newswatch rules test [RULES...] --text|--html FILE`.
+
+check: every problem of every rule file, each with file:line:column (a caret under a query
+error); exit 0 when the files are usable, 1 when not. test: match one article against the
+rules and show each matched entity and topic with its evidence highlighted in context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CliError, add_config_arguments, open_config
+from bot.core.cleanup import clean_text
+from bot.core.match import Matcher
+from bot.core.rules import RulesError, RuleSet
+from bot.models import Evidence, Match, MatchResult
+from bot.rulefiles import load_rule_files
+
+CONTEXT = 40  # characters shown on each side of a piece of evidence
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("rules", help="check rule files, or test them on one article")
+    sub = p.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    check = sub.add_parser("check", help="validate rule files; exit 1 listing every error")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: config)"
+    )
+    add_config_arguments(check, db=False)
+    check.set_defaults(func=run_check)
+
+    test = sub.add_parser("test", help="match one article and show the evidence")
+    test.add_argument("paths", nargs="*", metavar="RULES", help="rule files (default: config)")
+    source = test.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", metavar="FILE", help="the article as plain text")
+    source.add_argument("--html", metavar="FILE", help="the article page as saved HTML")
+    test.add_argument("--title", default="", help="headline to match with a --text file")
+    test.add_argument("--json", action="store_true", help="machine-readable output")
+    add_config_arguments(test, db=False)
+    test.set_defaults(func=run_test)
+
+
+def rule_paths(args: argparse.Namespace) -> list[Path]:
+    """The files named on the command line (folders: their *.yaml), else the config's globs."""
+    if not args.paths:
+        paths = open_config(args).rule_paths()
+        if not paths:
+            raise CliError("no rule files: the configuration's `rules` globs match nothing", 1)
+        return paths
+    out: list[Path] = []
+    for raw in args.paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+        else:
+            out.append(p)
+    return out
+
+
+def load(args: argparse.Namespace) -> RuleSet:
+    try:
+        return load_rule_files(rule_paths(args))
+    except RulesError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        raise CliError(f"{n} error{'s' * (n != 1)} in the rules", 1) from None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = rule_paths(args)
+    rules = load(args)
+    print(
+        f"ok: {len(paths)} file{'s' * (len(paths) != 1)}, {len(rules.entities)} entities, "
+        f"{len(rules.topics)} topics"
+    )
+    return 0
+
+
+def read_article(args: argparse.Namespace) -> tuple[str, str]:
+    """(title, main text) of the --text or --html file, read as the pipeline would."""
+    path = Path(args.text or args.html)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if args.text:
+        return " ".join(args.title.split()), clean_text(data.decode("utf-8", errors="replace"))
+    try:
+        pages: Any = importlib.import_module("bot.sources.pages")
+    except ImportError:
+        raise CliError("--html needs bot.sources.pages, which this installation lacks") from None
+    try:
+        page = pages.extract_article(data, path.resolve().as_uri())
+    except pages.PageError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    return args.title or page.title, page.text
+
+
+def highlight(field: str, ev: Evidence, color: bool) -> str:
+    before = field[max(0, ev.start - CONTEXT) : ev.start].replace("\n", " ")
+    after = field[ev.end : ev.end + CONTEXT].replace("\n", " ")
+    mark = f"\x1b[1;7m{ev.surface}\x1b[0m" if color else f"[[{ev.surface}]]"
+    return f"…{before}{mark}{after}…"
+
+
+def _match_dict(m: Match) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "evidence": [
+            {"field": e.field, "start": e.start, "end": e.end, "surface": e.surface, "term": e.term}
+            for e in m.evidence
+        ],
+    }
+
+
+def report(result: MatchResult, rules: RuleSet, title: str, text: str, color: bool) -> list[str]:
+    lines: list[str] = []
+    for label, matches in (("entities", result.entities), ("topics", result.topics)):
+        lines.append(f"{label}: {len(matches) or 'none'}")
+        for m in matches:
+            rule = rules.entities.get(m.id) if m.kind == "entity" else rules.topics.get(m.id)
+            lines.append(f"  {m.id} ({rule.name if rule else m.id})")
+            for ev in m.evidence:
+                source = title if ev.field == "title" else text
+                lines.append(f"    {ev.field:<5} {ev.term!r}: {highlight(source, ev, color)}")
+    return lines
+
+
+def run_test(args: argparse.Namespace) -> int:
+    rules = load(args)
+    title, text = read_article(args)
+    result = Matcher(rules).match(title, text)
+    if args.json:
+        out = {
+            "entities": [_match_dict(m) for m in result.entities],
+            "topics": [_match_dict(m) for m in result.topics],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    color = sys.stdout.isatty()
+    print("\n".join(report(result, rules, title, text, color)))
+    return 0
