@@ -90,3 +90,14 @@ async def test_search_pages_with_buttons(world: World) -> None:
     assert "11. Harbor drill number 0" in second.text
     assert "12. Admiral Vell opens naval drills" in second.text
     assert [b.label for b in second.buttons] == ["‹ Previous"]
+
+
+def test_chat_docs_table_is_generated_from_the_docstrings() -> None:
+    import re
+
+    from bot.core.commands.docs import commands_markdown
+
+    docs = (Path(__file__).parent.parent.parent / "docs" / "chat.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- chat-commands -->\n(.*?)\n<!-- /chat-commands -->", docs, re.S)
+    assert m, "docs/chat.md lacks the chat-commands markers"
+    assert m.group(1) == commands_markdown(), "regenerate the table from commands_markdown()"

@@ -1,0 +1,13 @@
+"""docs/chat.md's command table, generated from the commands' docstrings (a test checks it)."""
+
+from __future__ import annotations
+
+from bot.core.commands.registry import visible
+
+
+def commands_markdown() -> str:
+    lines = ["| command | changes the channel | what it does |", "| --- | --- | --- |"]
+    for c in visible():
+        usage = c.usage.replace("|", "\\|")
+        lines.append(f"| `{usage}` | {'yes' if c.changes else ''} | {c.summary} |")
+    return "\n".join(lines)
