@@ -151,6 +151,8 @@ done_step
 # read-only root filesystem, and no healthcheck timers (they need systemd; we probe by hand).
 RUN=("${PODMAN[@]}" run --rm "${ULIMITS[@]}" --network none --read-only --no-healthcheck)
 
+has_command() { "${RUN[@]}" "$IMAGE" "$1" --help >/dev/null 2>&1; }
+
 step "image basics"
 version=$("${RUN[@]}" "$IMAGE" --version 2>"$LOGS/version.log") ||
   fail "'newswatch --version' failed in the image" "$LOGS/version.log"
@@ -165,9 +167,14 @@ labels=$(podman image inspect --format \
 [[ $labels == *healthz*' SIGTERM ["newswatch"] ["run"]' ]] ||
   fail "image config is not HEALTHCHECK on /healthz, STOPSIGNAL SIGTERM, ENTRYPOINT newswatch, CMD run: $labels"
 say "$version, uid $uid, no compilers, healthcheck/stopsignal/entrypoint/cmd as expected"
+# The default configuration finds the bundled example rules (/etc/newswatch/rules).
+if has_command rules; then
+  "${RUN[@]}" "$IMAGE" rules check >"$LOGS/rules.log" 2>&1 ||
+    fail "'newswatch rules check' failed on the image's default configuration and rules" \
+      "$LOGS/rules.log"
+  say "bundled rules: $(tail -n1 "$LOGS/rules.log")"
+fi
 done_step
-
-has_command() { "${RUN[@]}" "$IMAGE" "$1" --help >/dev/null 2>&1; }
 
 step "newswatch demo"
 if has_command demo; then
