@@ -1,0 +1,377 @@
+"""`newswatch eval FOLDER`: run the real pipeline over a labelled corpus and score it.
+
+The corpus format is ../shared/corpus/FORMAT.md: articles.jsonl, rules.yaml, labels.yaml.
+Every article goes through `Pipeline.ingest` on a throw-away store, as a live item would
+(an `html` article through the page extractor first), so the scores measure the code that
+serves users: cleanup, matching and story grouping together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.config import load_config
+from bot.core.rules import RulesError, RuleSet, parse_rules
+from bot.core.yamlpos import Document, YamlFileError, load_document
+from bot.models import MatchResult, RawItem, Source
+
+
+class CorpusError(Exception):
+    """The corpus cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class CorpusArticle:
+    id: str
+    url: str
+    source: str
+    line: int
+    title: str = ""
+    text: str | None = None
+    html: str | None = None
+    published: datetime | None = None
+    lang: str | None = None
+
+
+@dataclass
+class Corpus:
+    articles: list[CorpusArticle]
+    rules: RuleSet
+    stories: dict[str, list[str]]  # story label → article ids
+    mentions: dict[str, set[str]] = field(default_factory=dict)
+    topics: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _parse_time(value: Any, where: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CorpusError(f"{where}: `published` must be an ISO 8601 string or null")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CorpusError(f"{where}: `published` is not ISO 8601: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_articles(path: Path) -> list[CorpusArticle]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from None
+    out: list[CorpusArticle] = []
+    seen: dict[str, int] = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise CorpusError(f"{where}: expected a JSON object")
+        for key in ("id", "url", "source"):
+            if not isinstance(obj.get(key), str) or not obj[key]:
+                raise CorpusError(f"{where}: `{key}` is required (a string)")
+        text, html = obj.get("text"), obj.get("html")
+        if not isinstance(text, str) and not isinstance(html, str):
+            raise CorpusError(f"{where}: one of `text` or `html` is required")
+        if obj["id"] in seen:
+            raise CorpusError(
+                f"{where}: duplicate id {obj['id']!r} (first at line {seen[obj['id']]})"
+            )
+        seen[obj["id"]] = n
+        title = obj.get("title")
+        out.append(
+            CorpusArticle(
+                id=obj["id"],
+                url=obj["url"],
+                source=obj["source"],
+                line=n,
+                title=title if isinstance(title, str) else "",
+                text=text if isinstance(text, str) else None,
+                html=html if isinstance(html, str) and not isinstance(text, str) else None,
+                published=_parse_time(obj.get("published"), where),
+                lang=obj["lang"] if isinstance(obj.get("lang"), str) else None,
+            )
+        )
+    if not out:
+        raise CorpusError(f"{path}: no articles")
+    return out
+
+
+def _id_lists(doc: Document, key: str, known: set[str]) -> dict[str, list[str]]:
+    value = doc.value.get(key) if isinstance(doc.value, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        line, _ = doc.where((key,))
+        raise CorpusError(f"{doc.file}:{line}: `{key}` must be a mapping")
+    out: dict[str, list[str]] = {}
+    for name, ids in value.items():
+        line, _ = doc.where((key, name))
+        if ids is None:
+            ids = []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise CorpusError(f"{doc.file}:{line}: `{key}.{name}` must be a list of ids")
+        out[str(name)] = ids
+        if known is not None and key != "stories" and name not in known:
+            raise CorpusError(f"{doc.file}:{line}: unknown article id {name!r}")
+    return out
+
+
+def read_labels(
+    path: Path, ids: list[str]
+) -> tuple[dict[str, list[str]], dict[str, set[str]], dict[str, set[str]]]:
+    try:
+        doc = load_document(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from None
+    except YamlFileError as exc:
+        raise CorpusError(str(exc)) from None
+    known = set(ids)
+    stories = _id_lists(doc, "stories", known)
+    placed: dict[str, str] = {}
+    for name, members in stories.items():
+        line, _ = doc.where(("stories", name))
+        for a in members:
+            if a not in known:
+                raise CorpusError(f"{path}:{line}: unknown article id {a!r} in story {name!r}")
+            if a in placed:
+                raise CorpusError(f"{path}:{line}: {a!r} is in stories {placed[a]!r} and {name!r}")
+            placed[a] = name
+    for a in ids:  # an article no story lists stands alone
+        if a not in placed:
+            stories[f"(alone) {a}"] = [a]
+    mentions = {k: set(v) for k, v in _id_lists(doc, "mentions", known).items()}
+    topics = {k: set(v) for k, v in _id_lists(doc, "topics", known).items()}
+    return stories, mentions, topics
+
+
+def load_corpus(folder: Path) -> Corpus:
+    """Read and validate a corpus folder; raise CorpusError naming file and line."""
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: not a folder")
+    articles = read_articles(folder / "articles.jsonl")
+    rules_path = folder / "rules.yaml"
+    try:
+        rules = parse_rules([(str(rules_path), rules_path.read_text(encoding="utf-8"))])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{rules_path}: cannot read: {exc}") from None
+    except RulesError as exc:
+        raise CorpusError(str(exc)) from None
+    stories, mentions, topics = read_labels(folder / "labels.yaml", [a.id for a in articles])
+    return Corpus(articles, rules, stories, mentions, topics)
+
+
+def source_of(article: CorpusArticle) -> Source:
+    slug = re.sub(r"[^a-z0-9]+", "-", article.source.lower()).strip("-")
+    if not slug:
+        slug = "src-" + hashlib.sha1(article.source.encode()).hexdigest()[:10]
+    parts = urlsplit(article.url)
+    home = f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else article.url
+    return Source(id=slug, url=home, name=article.source)
+
+
+def raw_item(article: CorpusArticle, source: Source) -> RawItem:
+    """The RawItem a fetcher would have produced (html through the page extractor)."""
+    title, text, published, lang = (
+        article.title,
+        article.text or "",
+        article.published,
+        article.lang,
+    )
+    if article.html is not None:
+        pages: Any = importlib.import_module("bot.sources.pages")
+        page = pages.extract_article(article.html.encode("utf-8"), article.url)
+        title = page.title or title
+        text = page.text
+        published = page.published or published
+        lang = page.lang or lang
+    return RawItem(
+        source_id=source.id,
+        title=title,
+        url=article.url,
+        guid=f"corpus:{article.id}",
+        text=text,
+        published=published,
+        lang=lang,
+    )
+
+
+@dataclass
+class Predicted:
+    result: MatchResult
+    story: str
+
+
+def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
+    """Ingest every article through the real pipeline on a temporary store."""
+    from bot.pipeline import Pipeline  # the orchestrator; imported late to keep eval light
+    from bot.store.db import Store
+
+    settings = load_config(None, env={}).settings
+    dates = [a.published for a in corpus.articles if a.published]
+    fetched = max(dates) if dates else datetime.now(UTC)
+    out: dict[str, Predicted] = {}
+    with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
+        store = Store(Path(tmp) / "eval.db")
+        try:
+            pipeline = Pipeline(store, corpus.rules, settings)
+            for article in corpus.articles:
+                source = source_of(article)
+                done = pipeline.ingest(raw_item(article, source), source, fetched)
+                if done is None:
+                    out[article.id] = Predicted(MatchResult(), f"(not stored) {article.id}")
+                else:
+                    out[article.id] = Predicted(done.matches, str(done.story_id))
+        finally:
+            store.close()
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def story_scores(
+    expected: Mapping[str, str], predicted: Mapping[str, str]
+) -> dict[str, float | int]:
+    """Pairwise precision/recall/F1 and B-cubed F1 of a clustering (article → cluster)."""
+    ids = sorted(expected)
+    tp = fp = fn = 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            same_p, same_e = predicted[a] == predicted[b], expected[a] == expected[b]
+            tp += same_p and same_e
+            fp += same_p and not same_e
+            fn += same_e and not same_p
+    pair = prf(tp, fp, fn)
+    bp = br = 0.0
+    for a in ids:
+        pc = {x for x in ids if predicted[x] == predicted[a]}
+        ec = {x for x in ids if expected[x] == expected[a]}
+        bp += len(pc & ec) / len(pc)
+        br += len(pc & ec) / len(ec)
+    bp, br = bp / len(ids), br / len(ids)
+    return {
+        "pairwise_precision": pair["precision"],
+        "pairwise_recall": pair["recall"],
+        "pairwise_f1": pair["f1"],
+        "bcubed_f1": round(2 * bp * br / (bp + br), 4) if bp + br else 0.0,
+        "predicted": len(set(predicted.values())),
+        "expected": len(set(expected.values())),
+    }
+
+
+def _span(result: MatchResult, kind: str, rid: str) -> dict[str, Any]:
+    matches = result.entities if kind == "mention" else result.topics
+    for m in matches:
+        if m.id == rid and m.evidence:
+            e = m.evidence[0]
+            return {
+                "span": e.surface,
+                "field": e.field,
+                "start": e.start,
+                "end": e.end,
+                "term": e.term,
+            }
+    return {}
+
+
+def score(corpus: Corpus, predicted: Mapping[str, Predicted]) -> dict[str, Any]:
+    errors: list[dict[str, Any]] = []
+    counts = {"mention": [0, 0, 0], "topic": [0, 0, 0]}
+    for article in corpus.articles:
+        got = predicted[article.id].result
+        for kind, want, have in (
+            ("mention", corpus.mentions.get(article.id, set()), set(got.entity_ids)),
+            ("topic", corpus.topics.get(article.id, set()), set(got.topic_ids)),
+        ):
+            c = counts[kind]
+            c[0] += len(want & have)
+            for rid in sorted(have - want):
+                c[1] += 1
+                errors.append(
+                    {
+                        "article": article.id,
+                        "kind": f"{kind}_fp",
+                        "id": rid,
+                        **_span(got, kind, rid),
+                    }
+                )
+            for rid in sorted(want - have):
+                c[2] += 1
+                errors.append({"article": article.id, "kind": f"{kind}_fn", "id": rid})
+    expected = {a: name for name, members in corpus.stories.items() for a in members}
+    stories = story_scores(expected, {a: p.story for a, p in predicted.items()})
+    for name, members in sorted(corpus.stories.items()):
+        split = sorted({predicted[a].story for a in members})
+        if len(split) > 1:
+            errors.append({"kind": "story_split", "story": name, "articles": members})
+    for story in sorted({p.story for p in predicted.values()}):
+        members = sorted(a for a, p in predicted.items() if p.story == story)
+        labels = sorted({expected[a] for a in members})
+        if len(labels) > 1:
+            errors.append({"kind": "story_merge", "articles": members, "stories": labels})
+    return {
+        "articles": len(corpus.articles),
+        "mentions": prf(*counts["mention"]),
+        "topics": prf(*counts["topic"]),
+        "stories": stories,
+        "errors": errors,
+    }
+
+
+def evaluate(folder: Path) -> dict[str, Any]:
+    """Load, run and score a corpus folder."""
+    corpus = load_corpus(folder)
+    return score(corpus, run_pipeline(corpus))
+
+
+def table(report: Mapping[str, Any]) -> Iterable[str]:
+    """A readable summary of the report, for standard error."""
+    yield f"articles: {report['articles']}"
+    yield f"{'':10} {'precision':>9} {'recall':>7} {'f1':>7} {'tp':>4} {'fp':>4} {'fn':>4}"
+    for key in ("mentions", "topics"):
+        s = report[key]
+        yield (
+            f"{key:10} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>7.3f}"
+            f" {s['tp']:>4} {s['fp']:>4} {s['fn']:>4}"
+        )
+    st = report["stories"]
+    yield (
+        f"{'stories':10} {st['pairwise_precision']:>9.3f} {st['pairwise_recall']:>7.3f}"
+        f" {st['pairwise_f1']:>7.3f}  b-cubed f1 {st['bcubed_f1']:.3f},"
+        f" predicted {st['predicted']}, expected {st['expected']}"
+    )
+    for e in report["errors"]:
+        detail = (
+            f" {e['span']!r} ({e['field']} {e['start']}-{e['end']}, term {e['term']!r})"
+            if "span" in e
+            else ""
+        )
+        who = e.get("article") or ", ".join(e.get("articles", []))
+        what = e.get("id") or e.get("story") or e.get("stories")
+        yield f"  {e['kind']:<12} {who}: {what}{detail}"
