@@ -25,6 +25,7 @@ from bot.models import Channel
 from bot.pipeline import Pipeline
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store.db import Store
+from tests.commands.loopback import serving
 from tests.commands.world import DATA, load_rules
 from tests.fakes.base import Recorded
 from tests.fakes.telegram_api import FakeTelegram
@@ -70,13 +71,9 @@ async def feed() -> AsyncIterator[dict[str, Any]]:
 
     app = web.Application()
     app.router.add_get("/feed.rss", serve)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    state["url"] = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/feed.rss"  # type: ignore[union-attr]
-    yield state
-    await runner.cleanup()
+    async with serving(app) as url:
+        state["url"] = f"{url}/feed.rss"
+        yield state
 
 
 def update(text: str, n: int) -> dict[str, Any]:

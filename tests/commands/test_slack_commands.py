@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from aiohttp import web
 
 from bot.chat.slack_commands import slack_app, slack_web_app
 from bot.core.commands import visible
 from bot.models import Channel
+from tests.commands.loopback import serving
 from tests.commands.world import World, build_world
 from tests.fakes.base import Recorded
 from tests.fakes.slack_api import FakeSlack
@@ -128,15 +128,10 @@ async def bolt(fake: FakeSlack, world: World) -> AsyncIterator[Bolt]:
         admins=[LISTED],
         clock=lambda: world.now,
     )
-    runner = web.AppRunner(slack_web_app(app))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    client = Bolt(f"http://127.0.0.1:{port}/slack/events", fake)
-    yield client
-    await client.http.aclose()
-    await runner.cleanup()
+    async with serving(slack_web_app(app)) as url:
+        client = Bolt(f"{url}/slack/events", fake)
+        yield client
+        await client.http.aclose()
 
 
 def _text(answer: dict[str, Any]) -> str:
@@ -259,20 +254,15 @@ async def test_ack_comes_before_the_work(fake: FakeSlack, world: World) -> None:
     env = world.env()
     env.digest_now = slow_digest
     app = slack_app("xoxb-test", SECRET, env=env, base_url=fake.base_url, admins=[ADMIN])
-    runner = web.AppRunner(slack_web_app(app))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    bolt = Bolt(f"http://127.0.0.1:{port}/slack/events", fake)
-    try:
-        await bolt.slash("subscribe naval-drills")
-        body, name = bolt.slash_body("digest", ADMIN, "C100")
-        response = await bolt.post(body)
-        assert response.status_code == 200  # acknowledged while slow_digest still waits
-        assert [r for r in fake.calls("response_url") if r.params["_name"] == name] == []
-        release.set()
-        assert "Sent a digest of 3 stories." in _text((await bolt.answer(name)).params)
-    finally:
-        await bolt.http.aclose()
-        await runner.cleanup()
+    async with serving(slack_web_app(app)) as url:
+        bolt = Bolt(f"{url}/slack/events", fake)
+        try:
+            await bolt.slash("subscribe naval-drills")
+            body, name = bolt.slash_body("digest", ADMIN, "C100")
+            response = await bolt.post(body)
+            assert response.status_code == 200  # acknowledged while slow_digest still waits
+            assert [r for r in fake.calls("response_url") if r.params["_name"] == name] == []
+            release.set()
+            assert "Sent a digest of 3 stories." in _text((await bolt.answer(name)).params)
+        finally:
+            await bolt.http.aclose()

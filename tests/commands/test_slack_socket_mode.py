@@ -16,6 +16,7 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from bot.chat.slack_commands import slack_app, slack_socket_mode
+from tests.commands.loopback import serving
 from tests.commands.world import build_world
 from tests.fakes.slack_api import FakeSlack
 
@@ -59,35 +60,33 @@ async def test_slash_command_over_socket_mode(tmp_path: Path, fake: FakeSlack) -
 
     app = web.Application()
     app.router.add_get("/link", socket)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    fake.results["apps.connections.open"] = {"ok": True, "url": f"ws://127.0.0.1:{port}/link"}
-
-    bolt = slack_app(
-        "xoxb-test",
-        "unused-in-socket-mode",
-        env=world.env(),
-        base_url=fake.base_url,
-        clock=lambda: world.now,
-    )
-    handler = slack_socket_mode(bolt, "xapp-test")
-    await handler.connect_async()
-    try:
-        ack = await asyncio.wait_for(acks.get(), 10)
-        assert ack["envelope_id"] == "env-1"
-        for _ in range(500):
-            answers = fake.calls("response_url")
-            if answers:
-                break
-            await asyncio.sleep(0.02)
-        (answer,) = fake.calls("response_url")
-        sections = [b["text"]["text"] for b in answer.params["blocks"] if b["type"] == "section"]
-        assert "#naval-drills — Naval drills" in "\n".join(sections)
-        opened = fake.calls("apps.connections.open")
-        assert opened and opened[0].headers["Authorization"] == "Bearer xapp-test"
-    finally:
-        await handler.close_async()
-        await runner.cleanup()
+    async with serving(app) as url:
+        fake.results["apps.connections.open"] = {
+            "ok": True,
+            "url": url.replace("http", "ws") + "/link",
+        }
+        bolt = slack_app(
+            "xoxb-test",
+            "unused-in-socket-mode",
+            env=world.env(),
+            base_url=fake.base_url,
+            clock=lambda: world.now,
+        )
+        handler = slack_socket_mode(bolt, "xapp-test")
+        await handler.connect_async()
+        try:
+            ack = await asyncio.wait_for(acks.get(), 10)
+            assert ack["envelope_id"] == "env-1"
+            for _ in range(500):
+                if fake.calls("response_url"):
+                    break
+                await asyncio.sleep(0.02)
+            (answer,) = fake.calls("response_url")
+            sections = [
+                b["text"]["text"] for b in answer.params["blocks"] if b["type"] == "section"
+            ]
+            assert "#naval-drills — Naval drills" in "\n".join(sections)
+            opened = fake.calls("apps.connections.open")
+            assert opened and opened[0].headers["Authorization"] == "Bearer xapp-test"
+        finally:
+            await handler.close_async()
