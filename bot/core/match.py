@@ -87,12 +87,15 @@ class Matcher:
     def match(self, title: str, text: str) -> MatchResult:
         """Entities and topics the article's title and text satisfy, with evidence."""
         art = _Article.of(title, text)
-        found = self.lexicon.scan(art.tokens, art.title_tokens)
-        if not found:
-            return MatchResult()
-        entities, entity_occ = self._entities(art, found)
-        topics = self._topics(art, found, entity_occ)
+        entities, topics, _ = self._match(art)
         return MatchResult(tuple(entities), tuple(topics))
+
+    def _match(self, art: _Article) -> tuple[list[Match], list[Match], _Context]:
+        found = self.lexicon.scan(art.tokens, art.title_tokens)
+        entities, entity_occ = self._entities(art, found)
+        ctx = _Context(self.lexicon, found, art, entity_occ)
+        topics = self._topics(art, found, ctx) if found else []
+        return entities, topics, ctx
 
     def match_query(self, query: str, title: str, text: str) -> Match | None:
         """Evaluate an ad-hoc query (chat `search`); raise QuerySyntaxError on a bad one."""
@@ -107,8 +110,10 @@ class Matcher:
         art = _Article.of(title, text)
         local = Lexicon([(t, False) for t in _query_terms(node)])
         found = local.scan(art.tokens, art.title_tokens)
-        result = self.match(title, text) if refs(node) else MatchResult()
-        ctx = _Context(local, found, art, result)
+        ctx = _Context(local, found, art, {})
+        if refs(node):
+            _, _, full = self._match(art)
+            ctx.entity_occ, ctx.topic_occ = full.entity_occ, full.topic_occ
         ok, occ = ctx.evaluate(node)
         if not ok:
             return None
@@ -142,14 +147,12 @@ class Matcher:
         return matches, by_entity
 
     def _topics(
-        self,
-        art: _Article,
-        found: dict[int, list[Occurrence]],
-        entity_occ: dict[str, list[tuple[Occurrence, str]]],
+        self, art: _Article, found: dict[int, list[Occurrence]], ctx: _Context
     ) -> list[Match]:
         pending = {tid for tid_key in found for tid in self._topics_of.get(tid_key, ())}
-        pending |= {tid for eid in entity_occ for tid in self._topics_of.get(("entity", eid), ())}
-        ctx = _Context(self.lexicon, found, art, MatchResult(), entity_occ)
+        pending |= {
+            tid for eid in ctx.entity_occ for tid in self._topics_of.get(("entity", eid), ())
+        }
         done: list[Match] = []
         while pending:
             tid = min(pending, key=self._rank.__getitem__)
@@ -170,19 +173,13 @@ class _Context:
         lex: Lexicon,
         found: dict[int, list[Occurrence]],
         art: _Article,
-        result: MatchResult,
-        entity_occ: dict[str, list[tuple[Occurrence, str]]] | None = None,
+        entity_occ: dict[str, list[tuple[Occurrence, str]]],
     ) -> None:
         self.lex = lex
         self.found = found
         self.art = art
-        self.entity_occ = entity_occ or {}
+        self.entity_occ = entity_occ
         self.topic_occ: dict[str, list[tuple[Occurrence, str]]] = {}
-        for m in result.entities:  # ad-hoc queries: refs come from a full match
-            self.entity_occ.setdefault(m.id, [((0, 0), "")])
-        for m in result.topics:
-            self.topic_occ.setdefault(m.id, [((0, 0), "")])
-        self.refs_from_result = result
 
     def evaluate(self, node: Node) -> tuple[bool, list[tuple[Occurrence, str]]]:
         if isinstance(node, Term):

@@ -84,9 +84,9 @@ def fold_char(ch: str) -> str:
         if "\u0400" <= f <= "\u04ff" or "\u0600" <= f <= "\u06ff":
             out.append(f if f.isalnum() else " ")
             continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", f) if unicodedata.category(c) != "Mn"
-        )
+        nfd = unicodedata.normalize("NFD", f)
+        marks = [c for c in nfd if unicodedata.category(c) == "Mn"]
+        base = "".join(c for c in nfd if unicodedata.category(c) != "Mn") if marks else f
         if not base:
             out.append(DROP)
         elif all(c.isalnum() for c in base):
@@ -104,8 +104,8 @@ def _scan_changes() -> tuple[dict[str, str], str]:
     """Characters whose fold differs from themselves, in the ranges where such characters
     live (decomposable, combining, Arabic, punctuation); and a regex class of them."""
     out: dict[str, str] = {}
-    for cp in range(0x80, 0x10000):
-        if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:  # surrogates; Hangul expands
+    for cp in (*range(0x80, 0x20000), *range(0xE0000, 0xE0200)):
+        if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:  # surrogates; Hangul: fixed
             continue
         ch = chr(cp)
         interesting = (
