@@ -59,7 +59,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stories.near_duplicate", 0.5, "Shingle Jaccard at which two texts are one copy."),
     Setting(
         "stories.similarity",
-        0.25,
+        0.3,
         "Content cosine plus entity_weight × entity overlap at which two articles in one "
         "language share a story.",
     ),

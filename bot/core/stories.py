@@ -50,7 +50,7 @@ class SettingsLike(Protocol):
 class GroupingParams:
     window_hours: float = 72.0
     near_duplicate: float = 0.5
-    similarity: float = 0.25
+    similarity: float = 0.3
     entity_overlap: float = 0.5
     entity_weight: float = 0.5
     top_terms: int = 32

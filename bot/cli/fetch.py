@@ -1,0 +1,59 @@
+"""`newswatch fetch --once`: one fetch cycle over every enabled source."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.core.rules import RulesError
+from bot.pipeline import Pipeline, SourceReport
+from bot.runtime import fetch_once, load_rules, prepare_store
+from bot.store.base import to_iso, utcnow
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("fetch", help="fetch every enabled source once and store what is new")
+    add_config_arguments(p)
+    p.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
+    p.add_argument("--due", action="store_true", help="only the sources due for a check")
+    p.add_argument("--json", action="store_true", help="one JSON object per source")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = open_config(args)
+    try:
+        rules = load_rules(config)
+    except RulesError as exc:
+        raise CliError(f"invalid rules:\n{exc}") from None
+    store = open_store(args, config)
+    try:
+        prepare_store(config, store)
+        pipeline = Pipeline(store, rules, config.settings)
+        reports = asyncio.run(fetch_once(config, pipeline, utcnow(), only_due=args.due))
+    finally:
+        store.close()
+    for report in reports:
+        print(json.dumps(_as_json(report), ensure_ascii=False) if args.json else _line(report))
+    return 0
+
+
+def _as_json(report: SourceReport) -> dict[str, object]:
+    return {
+        "source": report.source_id,
+        "status": report.status,
+        "new": report.new,
+        "items": report.items,
+        "error": report.error,
+        "next_check_at": to_iso(report.next_check_at),
+    }
+
+
+def _line(report: SourceReport) -> str:
+    if report.status == "error":
+        return f"{report.source_id}: error: {report.error}"
+    if report.status == "unchanged":
+        return f"{report.source_id}: unchanged ({report.items} listed)"
+    return f"{report.source_id}: {report.new} new of {report.items} listed"
