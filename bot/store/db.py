@@ -17,5 +17,13 @@ from bot.store.stories import StoryQueries
 __all__ = ["Store", "StoreError"]
 
 
-class Store(SourceQueries, ArticleQueries, StoryQueries, ChannelQueries, CommandQueries, OutboxQueries, StoreBase):
+class Store(
+    SourceQueries,
+    ArticleQueries,
+    StoryQueries,
+    ChannelQueries,
+    CommandQueries,
+    OutboxQueries,
+    StoreBase,
+):
     """The SQLite database of one newswatch instance."""
