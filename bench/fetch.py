@@ -13,8 +13,9 @@ outlet from us (DNS, TCP/TLS handshakes, server time); it applies to both approa
 Each approach runs in a fresh process: CPU seconds are user+sys of that process and its
 parse workers; peak memory is its ru_maxrss (plus the largest parse worker's, if any).
 
-Storage is not included: bot/pipeline.py (Pipeline.fetch_cycle) did not exist when this was
-written, so "known" is an in-memory set of item keys.
+By default the cycle is Pipeline.fetch_cycle on a fresh SQLite file (identity, cleanup,
+storage, matching against a small rule set, story grouping); --collect-only measures the
+fetch layer alone, with "known" an in-memory set of item keys.
 
     .venv/bin/python bench/fetch.py [--feeds 1000] [--items 50] [--latency 0.1]
 """
@@ -26,8 +27,10 @@ import asyncio
 import gzip
 import hashlib
 import multiprocessing as mp
+import random
 import resource
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -38,13 +41,41 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 HOSTS = [f"127.0.0.{n}" for n in range(2, 10)]
-PARA = (
-    "Paragraph {k} of story {j} in feed {i}: the council met on Tuesday to discuss the harbour "
-    "plan, and members asked for more details about costs, timing and the effect on crews."
-)
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ten",
+    "su",
+    "vor",
+    "an",
+    "del",
+    "ish",
+    "pa",
+    "re",
+    "tor",
+    "ul",
+    "men",
+    "gas",
+    "bri",
+    "hol",
+    "ze",
+    "nat",
+    "ou",
+    "fer",
+]
+
+
+def _vocabulary(size: int = 3000) -> list[str]:
+    rng = random.Random(7)
+    return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)]
 
 
 def make_feed(i: int, items: int, host: str, port: int) -> bytes:
+    """One outlet's feed; every story has its own words so stories do not all merge."""
+    rng = random.Random(i)
+    vocab = _VOCAB
     base = f"http://{host}:{port}/feed/{i}"
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -52,16 +83,32 @@ def make_feed(i: int, items: int, host: str, port: int) -> bytes:
         f"<title>Outlet {i}</title><link>{base}/</link><ttl>15</ttl>",
     ]
     for j in range(items):
-        body = "".join(f"<p>{PARA.format(i=i, j=j, k=k)}</p>" for k in range(5))
+        words = rng.sample(vocab, 40)
+        paras = [
+            " ".join(rng.choice(words) for _ in range(28)).capitalize() + "." for _ in range(5)
+        ]
+        title = " ".join(words[:7]).capitalize()
+        body = "".join(f"<p>{p}</p>" for p in paras)
         parts.append(
-            f"<item><title>Outlet {i} story {j}: officials discuss the harbour plan</title>"
-            f"<link>{base}/story-{j}-harbour-plan</link><guid isPermaLink='false'>o{i}-s{j}</guid>"
+            f"<item><title>{title}</title>"
+            f"<link>{base}/story-{j}-{words[0]}</link><guid isPermaLink='false'>o{i}-s{j}</guid>"
             f"<pubDate>Mon, 02 Sep 2024 10:{j % 60:02d}:00 GMT</pubDate>"
-            f"<description>Summary of story {j}.</description>"
+            f"<description>{paras[0][:120]}</description>"
             f"<content:encoded><![CDATA[{body}]]></content:encoded></item>"
         )
     parts.append("</channel></rss>")
     return "".join(parts).encode()
+
+
+_VOCAB = _vocabulary()
+
+RULES = """\
+entities:
+  kalomi: {name: Kalomi, kind: place, aliases: [kalomi, Kalomi]}
+  rateniss: {name: Ratenish, kind: person, aliases: [ratenish]}
+topics:
+  harbour: {name: Harbour, query: 'kalomi OR sutor*'}
+"""
 
 
 # --- the server process ---------------------------------------------------------------
@@ -140,34 +187,45 @@ def _usage() -> tuple[float, float, float]:
     return cpu, me.ru_maxrss / 1024, kids.ru_maxrss / 1024
 
 
-def run_ours(out: Connection, urls: list[str], workers: int) -> None:
+def run_ours(out: Connection, urls: list[str], workers: int, through_pipeline: bool) -> None:
     from bot.models import Source
     from bot.sources.http import FetchSettings
 
     settings = replace(FetchSettings(), allow_private=True, parse_workers=workers)
     sources = [Source(id=f"s{i}", url=u) for i, u in enumerate(urls)]
-    out.send(asyncio.run(_ours(sources, settings)))
+    run = _through_pipeline if through_pipeline else _collect_only
+    out.send(asyncio.run(run(sources, settings)))
 
 
-async def _ours(sources: list[Any], settings: Any) -> dict[str, Any]:
+def _measure(phase: Any) -> Any:
+    async def measured(*args: Any) -> dict[str, Any]:
+        cpu0, _, _ = _usage()
+        t0 = time.perf_counter()
+        counts = await phase(*args)
+        wall = time.perf_counter() - t0
+        cpu1, rss, kid_rss = _usage()
+        return {"wall": wall, "cpu": cpu1 - cpu0, "rss": rss, "worker_rss": kid_rss, **counts}
+
+    return measured
+
+
+async def _collect_only(sources: list[Any], settings: Any) -> dict[str, Any]:
+    """collect() for every source, outcomes handed on as they complete; no storage."""
     from bot.core.identity import item_key
     from bot.sources.collect import collect
     from bot.sources.http import Fetcher
 
     known: set[str] = set()
     tags: dict[str, str | None] = {}
-    results: dict[str, Any] = {}
-    for phase in ("full", "304"):
-        cpu0, _, _ = _usage()
-        t0 = time.perf_counter()
+
+    @_measure
+    async def cycle() -> dict[str, int]:
         new = not_modified = errors = 0
         async with Fetcher(settings) as fetcher:
             now = datetime.now(UTC)
             tasks = [
                 collect(fetcher, s, tags.get(s.id), None, now, known.__contains__) for s in sources
             ]
-            # Each outcome is handed on as it completes (as a fetch cycle stores it), so
-            # items of finished sources are not all held at once.
             for done in asyncio.as_completed(tasks):
                 o = await done
                 tags[o.source_id] = o.etag
@@ -175,18 +233,42 @@ async def _ours(sources: list[Any], settings: Any) -> dict[str, Any]:
                 new += len(o.items)
                 not_modified += o.not_modified
                 errors += o.error is not None
-        wall = time.perf_counter() - t0
-        cpu1, rss, kid_rss = _usage()
-        results[phase] = {
-            "wall": wall,
-            "cpu": cpu1 - cpu0,
-            "rss": rss,
-            "worker_rss": kid_rss,
-            "new": new,
-            "not_modified": not_modified,
-            "errors": errors,
-        }
-    return results
+        return {"new": new, "not_modified": not_modified, "errors": errors}
+
+    return {"mode": "collect() only", "full": await cycle(), "304": await cycle()}
+
+
+async def _through_pipeline(sources: list[Any], settings: Any) -> dict[str, Any]:
+    """Pipeline.fetch_cycle: collect, then identity, cleanup, SQLite, matching, grouping."""
+    from bot.config import load_config
+    from bot.core.rules import parse_rules
+    from bot.pipeline import Pipeline
+    from bot.sources.http import Fetcher
+    from bot.store.db import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.db")
+        store.sync_sources(sources)
+        pipeline = Pipeline(
+            store, parse_rules([("bench.yaml", RULES)]), load_config(None, env={}).settings
+        )
+
+        @_measure
+        async def cycle() -> dict[str, int]:
+            async with Fetcher(settings) as fetcher:
+                reports = await pipeline.fetch_cycle(
+                    fetcher, sources, datetime.now(UTC), only_due=False
+                )
+            return {
+                "new": sum(r.new for r in reports),
+                "not_modified": sum(r.status == "unchanged" for r in reports),
+                "errors": sum(r.status == "error" for r in reports),
+            }
+
+        result = {"mode": "Pipeline.fetch_cycle (SQLite file)", "full": await cycle()}
+        result["304"] = await cycle()
+        store.close()
+    return result
 
 
 def run_naive(out: Connection, urls: list[str]) -> None:
@@ -221,6 +303,7 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.1, help="seconds held per response")
     ap.add_argument("--workers", type=int, default=2, help="fetch.parse_workers for ours")
     ap.add_argument("--naive", type=int, default=0, help="naive feeds measured (0: all)")
+    ap.add_argument("--collect-only", action="store_true", help="bench collect() without storage")
     args = ap.parse_args()
 
     ctx = mp.get_context("spawn")
@@ -230,7 +313,7 @@ def main() -> None:
     try:
         port = here.recv()
         urls = feed_urls(args.feeds, port)
-        ours = in_process(run_ours, urls, args.workers)
+        ours = in_process(run_ours, urls, args.workers, not args.collect_only)
         sample = urls[: args.naive] if args.naive else urls
         naive = in_process(run_naive, sample)
     finally:
@@ -242,10 +325,7 @@ def main() -> None:
         f"fetch bench: {args.feeds} feeds x {args.items} items on {len(HOSTS)} loopback hosts, "
         f"{args.latency * 1000:.0f} ms held per response, {mp.cpu_count()} cores"
     )
-    print(
-        f"settings: concurrency 32, per_host 4, parse_workers {args.workers}; "
-        "storage not included (no Pipeline.fetch_cycle yet)"
-    )
+    print(f"settings: concurrency 32, per_host 4, parse_workers {args.workers}; {ours['mode']}")
     print(
         f"{'cycle':<22}{'wall s':>9}{'cpu s':>9}{'peak MB':>10}{'items':>8}{'304s':>6}{'errors':>7}"
     )
@@ -266,7 +346,7 @@ def main() -> None:
         f"all-304 cycle {naive_wall / ours['304']['wall']:.1f}x "
         "(naive keeps no ETag: each of its cycles is a full one)"
     )
-    peak_total = max(r["rss"] + args.workers * r["worker_rss"] for r in ours.values())
+    peak_total = max(ours[n]["rss"] + args.workers * ours[n]["worker_rss"] for n in ("full", "304"))
     print(
         f"targets: full <= 60 s {'ok' if ours['full']['wall'] <= 60 else 'MISSED'}, "
         f"all-304 <= 5 s {'ok' if ours['304']['wall'] <= 5 else 'MISSED'}, "

@@ -279,19 +279,15 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        try:
-            async with asyncio.timeout(self.settings.total_timeout):
-                return await self._follow(url, headers)
-        except TimeoutError:
-            total = self.settings.total_timeout
-            raise FetchTimeout(f"no complete answer within {total:g}s") from None
+        return await self._follow(url, headers)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Response:
         seen: set[str] = set()
+        deadline: list[float] = []  # set when the first request gets its slot
         for _ in range(self.settings.max_redirects + 1):
             await self._check_address(url)
             seen.add(url)
-            status, resp_headers, body = await self._one(url, headers)
+            status, resp_headers, body = await self._one(url, headers, deadline)
             if status in REDIRECTS and "location" in resp_headers:
                 target = urljoin(url, resp_headers["location"].strip())
                 if urlsplit(target).scheme not in ("http", "https"):
@@ -332,12 +328,21 @@ class Fetcher:
             fetched_at=now,
         )
 
-    async def _one(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    async def _one(
+        self, url: str, headers: dict[str, str], deadline: list[float]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One request. The total timeout runs from the moment the first request of a fetch
+        holds its slots: time spent queued behind the caps is not the server's fault."""
         host = (urlsplit(url).hostname or "").lower()
         sem = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         async with self._global, sem:
+            if not deadline:
+                deadline.append(asyncio.get_running_loop().time() + self.settings.total_timeout)
             try:
-                async with self._client.stream("GET", url, headers=headers) as resp:
+                async with (
+                    asyncio.timeout_at(deadline[0]),
+                    self._client.stream("GET", url, headers=headers) as resp,
+                ):
                     h = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code in REDIRECTS or resp.status_code == 304:
                         return resp.status_code, h, b""
@@ -345,6 +350,9 @@ class Fetcher:
                         return resp.status_code, h, b""
                     body = await self._read(resp, h)
                     return resp.status_code, h, body
+            except TimeoutError:
+                total = self.settings.total_timeout
+                raise FetchTimeout(f"no complete answer within {total:g}s") from None
             except httpx.TimeoutException as exc:
                 raise FetchTimeout(f"{type(exc).__name__} after waiting") from None
             except httpx.InvalidURL as exc:

@@ -22,6 +22,7 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
+from bot.core.cleanup import clean_text
 from bot.core.dates import is_suspect
 from bot.core.urls import canonical_url, resolve_canonical, same_site
 from bot.sources.decode import decode_body
@@ -34,14 +35,6 @@ from bot.sources.pagemeta import (
     prune_related,
     strip_scripts,
 )
-
-try:
-    from bot.core.cleanup import clean_text  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # the rules helper's cleanup module has not landed yet
-
-    def clean_text(text: str) -> str:
-        return text
-
 
 MIN_TEXT_CHARS = 150  # less than this is "almost nothing": callers fall back to the summary
 ZWNJ = "\u200c"

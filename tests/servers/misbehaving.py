@@ -7,6 +7,7 @@ Routes:
   /as/<type>/<file>   a fixture served under another content type
   /status/<code>      that status (429 and 503 with Retry-After)
   /slow               headers only after `slow_seconds`
+  /delay/<s>          a whole answer after s seconds
   /endless            a body that never ends
   /bomb               a gzip bomb (64 MB of zeros in ~64 KB)
   /loop/a, /loop/b    a redirect loop; /hop/<n> n redirects in a row, then a feed
@@ -123,6 +124,10 @@ class Handler(BaseHTTPRequestHandler):
     def route_slow(self) -> None:
         time.sleep(self.server.slow_seconds)
         self.send(200, b"<rss version='2.0'><channel></channel></rss>", "application/rss+xml")
+
+    def route_delay(self, seconds: str) -> None:
+        time.sleep(float(seconds))
+        self.send(200, b"late but whole", "text/plain")
 
     def route_endless(self) -> None:
         self.send_response(200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import ipaddress
 from dataclasses import replace
@@ -50,6 +51,15 @@ async def test_503_retry_after_as_a_date(server: MisbehavingServer, fetcher: Fet
 async def test_slow_server_times_out(server: MisbehavingServer, fetcher: Fetcher) -> None:
     with pytest.raises(FetchTimeout):
         await fetcher.get(server.url("/slow"))
+
+
+async def test_time_queued_behind_the_caps_is_not_a_timeout(server: MisbehavingServer) -> None:
+    settings = replace(TEST_SETTINGS, concurrency=1, per_host=1, total_timeout=1.0)
+    async with Fetcher(settings) as one_at_a_time:
+        answers = await asyncio.gather(
+            *(one_at_a_time.get(server.url("/delay/0.3")) for _ in range(5))
+        )
+    assert [a.body for a in answers] == [b"late but whole"] * 5
 
 
 async def test_endless_body_is_cut(server: MisbehavingServer, fetcher: Fetcher) -> None:
