@@ -180,8 +180,16 @@ step "newswatch demo"
 if has_command demo; then
   "${RUN[@]}" "$IMAGE" demo >"$LOGS/demo.log" 2>&1 ||
     fail "'newswatch demo' failed inside the image as uid $uid" "$LOGS/demo.log"
-  say "demo passed as uid $uid; its last lines:"
-  tail -n 8 "$LOGS/demo.log" | sed 's/^/    /'
+  # The whole pipeline works in the image: several outlets grouped, every channel gets items.
+  summary=$(grep -E '^[0-9]+ articles in [0-9]+ stories, [0-9]+ reported by several outlets' \
+    "$LOGS/demo.log" || true)
+  [[ $summary =~ ,\ ([1-9][0-9]*)\ reported ]] ||
+    fail "the demo grouped no story across outlets inside the image" "$LOGS/demo.log"
+  grep -q '^===== digest for channel' "$LOGS/demo.log" ||
+    fail "the demo printed no channel digest inside the image" "$LOGS/demo.log"
+  ! grep -q '(nothing new for this channel)' "$LOGS/demo.log" ||
+    fail "a demo channel got an empty digest inside the image" "$LOGS/demo.log"
+  say "demo passed as uid $uid: $summary; $(grep -c '^===== digest for channel' "$LOGS/demo.log") digests"
 else
   say "SKIP: 'newswatch demo' is not in this build yet (demo --help fails in the image)"
   SKIPS+=("demo")
