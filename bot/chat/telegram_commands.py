@@ -22,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -105,13 +105,17 @@ class TelegramCommands:
             # a refusal must not replace the admin's message; answer beside it
             await context.bot.send_message(query.message.chat.id, telegram_text(reply))
             return
-        await context.bot.edit_message_text(
-            telegram_text(reply),
-            chat_id=query.message.chat.id,
-            message_id=query.message.message_id,
-            reply_markup=self.keyboard(reply),
-            link_preview_options=NO_PREVIEW,
-        )
+        try:
+            await context.bot.edit_message_text(
+                telegram_text(reply),
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=self.keyboard(reply),
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:  # pressed twice: "message is not modified"
+            if "not modified" not in str(exc):
+                raise
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram handler failed", exc_info=context.error)

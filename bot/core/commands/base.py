@@ -8,7 +8,7 @@ and returns a `bot.models.Reply`. Nothing here knows Telegram, Slack or SQLite.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -102,4 +102,3 @@ class Env:
     digest_now: DigestNow | None = None
     timezone: str = "UTC"  # for channels created from chat
     language: Language = "en"  # before a channel has chosen one
-    extra: dict[str, object] = field(default_factory=dict)
