@@ -1,0 +1,58 @@
+"""Cleanup of feed text: table of cases (tests/data/cleanup) and idempotence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.cleanup import clean_text
+
+CASES = yaml.safe_load(
+    (Path(__file__).parent.parent / "data" / "cleanup" / "cases.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_cleanup_case(case: dict[str, Any]) -> None:
+    out = clean_text(case["text"])
+    for piece in case["keep"]:
+        assert piece in out, piece
+    for piece in case["drop"]:
+        assert piece not in out, piece
+    assert clean_text(out) == out
+
+
+_LINES = st.sampled_from(
+    [
+        "اقرأ أيضاً:",
+        "Read more",
+        "كلمات دلالية: أ ب",
+        "المصدر: وكالة",
+        "جميع الحقوق محفوظة",
+        "• قائمة",
+        "عنوان قصير لخبر آخر",
+        "فقرة طويلة من النص تتحدث عن موضوع الخبر الرئيسي وتستمر حتى نهاية الجملة.",
+        "A long paragraph of the main article that ends with a full stop.",
+        "",
+        "   ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=15).map("\n".join))
+def test_cleanup_is_idempotent_on_structured_text(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_cleanup_is_idempotent_on_any_text(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
