@@ -65,9 +65,10 @@ class TelegramCommands:
 
     def install(self, app: TelegramApp) -> None:
         names = [c.name for c in visible()] + ["start"]
-        app.add_handler(CommandHandler(names, self.on_command))
+        new = filters.UpdateType.MESSAGE  # an edited command is not run a second time
+        app.add_handler(CommandHandler(names, self.on_command, filters=new))
         # Other /commands: answered in private chats, or in groups when addressed to us.
-        app.add_handler(MessageHandler(filters.COMMAND, self.on_unknown))
+        app.add_handler(MessageHandler(filters.COMMAND & new, self.on_unknown))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_error_handler(self.on_error)
 

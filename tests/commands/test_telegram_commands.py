@@ -122,6 +122,17 @@ async def test_unknown_commands(app: TelegramApp, fake: FakeTelegram) -> None:
     assert "I don't know the command 'weather'" in private["text"]
 
 
+async def test_edited_command_is_not_run_again(app: TelegramApp, fake: FakeTelegram) -> None:
+    await fake.say("/subscribe naval-drills", user_id=ADMIN)
+    await fake.wait_for("sendMessage", 1)
+    message = dict(fake.updates[-1]["message"], text="/unsubscribe naval-drills", edit_date=1)
+    message["entities"] = [{"type": "bot_command", "offset": 0, "length": 12}]
+    await fake.push({"edited_message": message})
+    listed = await _reply(fake, "/list", user_id=ADMIN)  # updates are handled in order
+    assert "#naval-drills (Naval drills) — digest" in listed["text"]
+    assert len(fake.of("sendMessage")) == 2
+
+
 async def test_confirmation_buttons(app: TelegramApp, fake: FakeTelegram) -> None:
     await _reply(fake, "/subscribe naval-drills", user_id=ADMIN)
     ask = await _reply(fake, "/unsubscribe all", user_id=ADMIN)
