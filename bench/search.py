@@ -2,8 +2,9 @@
 confirmation (the command as users run it), beside the baseline of confirming every article
 in the date window with the matcher alone (what search would cost without FTS5).
 
-Articles are generated pseudo-words (Arabic and Latin letters) with planted words at known
-rates, so a query's hit count is the same at every size.
+Articles are generated from a vocabulary of 30,000 pseudo-words (Arabic and Latin letters,
+Zipf-distributed, as news vocabulary is) with planted words at known rates, so a query's hit
+count grows with the size and nothing else changes.
 
     .venv/bin/python bench/search.py [--articles 10000] [--seed 1]
 """
@@ -49,10 +50,12 @@ def word(rng: random.Random) -> str:
 
 def build(path: Path, n: int, seed: int, now: datetime) -> Store:
     rng = random.Random(seed)
+    vocab = [word(rng) for _ in range(30_000)]
+    weights = [1 / (rank + 1) for rank in range(len(vocab))]
     store = Store(path)
     with store.db.conn:
         for i in range(n):
-            words = [word(rng) for _ in range(120)]
+            words = rng.choices(vocab, weights, k=120)
             for plant, rate in PLANTS.items():
                 if rng.random() < rate:
                     words.insert(rng.randrange(len(words)), plant)
