@@ -113,3 +113,13 @@ def test_entity_and_topic_ids_are_separate_namespaces() -> None:
     )
     rules = parse_rules([("n.yaml", text)])
     assert "drones" in rules.entities and "drones" in rules.topics
+
+
+def test_every_rule_key_is_documented() -> None:
+    from pathlib import Path
+
+    from bot.core.rules import ENTITY_KEYS, TOP_KEYS, TOPIC_KEYS
+
+    doc = (Path(__file__).parent.parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for key in (*TOP_KEYS, *ENTITY_KEYS, *TOPIC_KEYS):
+        assert f"`{key}`" in doc, key
