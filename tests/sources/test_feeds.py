@@ -86,3 +86,31 @@ def test_html_served_as_a_feed_is_an_error(name: str) -> None:
 def test_empty_body_is_an_error() -> None:
     with pytest.raises(FeedError):
         parse_feed(b"", BASE + "/x", "x")
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">
+<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
+<rss version="2.0"><channel><title>T</title>
+<item><title>x &xxe; y</title><link>http://127.0.0.1:8000/a/1-x-y</link>
+<description>&d;&d;&d;&d;&d;</description></item></channel></rss>"""
+
+
+def test_no_external_entities_and_no_expansion_blowup() -> None:
+    feed = parse_feed(XXE, BASE + "/x.xml", "x")
+    for item in feed.items:
+        assert "root:" not in item.title + item.text + item.summary
+        assert len(item.summary) < 100_000
+
+
+def test_opml_refuses_external_entities() -> None:
+    from bot.core.opml import OpmlError, parse_opml
+
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<opml version="2.0"><body><outline text="&xxe;" xmlUrl="https://a.example/rss"/>'
+        b"</body></opml>"
+    )
+    with pytest.raises(OpmlError, match="external entity"):
+        parse_opml(data)
