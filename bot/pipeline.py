@@ -186,12 +186,12 @@ class Pipeline:
         reports: list[SourceReport] = []
         for next_done in asyncio.as_completed([one(s) for s in chosen]):
             source, outcome = await next_done
-            reports.append(self._record(source, outcome, now))
+            reports.append(await self._record(source, outcome, now))
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
         return reports
 
-    def _record(self, source: Source, outcome: SourceOutcome, now: datetime) -> SourceReport:
+    async def _record(self, source: Source, outcome: SourceOutcome, now: datetime) -> SourceReport:
         if outcome.error is not None:
             log.warning("fetch failed: %s", outcome.error, extra={"source": source.id})
             errors = self.store.source_state(source.id).error_count + 1
@@ -209,6 +209,7 @@ class Pipeline:
                 continue
             if done is not None:
                 ingested.append(done)
+            await asyncio.sleep(0)  # ingest is CPU work: let other sources' I/O move on
         next_check = outcome.next_check(self.policy)
         self.store.record_fetch_success(
             source.id,
