@@ -14,11 +14,13 @@ _OPTION_RE = re.compile(r"(?:^|\s)--(days|page)(?:=|\s+)(\S*)")
 _STORY_RE = re.compile(r"[#sS]?(\d{1,12})")
 _DAILY_RE = re.compile(r"(\d{1,2}):(\d{2})")
 
-# cron field bounds: minute, hour, day of month, month, day of week
-_CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+# cron field bounds: minute, hour, day of month, month, day of week. Day names are ordered
+# and bounded as APScheduler 3 reads them (mon=0 … sun=6, no 7), so whatever is accepted here
+# the scheduler accepts too.
+_CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
 _CRON_NAMES = {
     3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-    4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
+    4: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
 }
 
 
@@ -86,11 +88,16 @@ def _valid_field(text: str, index: int) -> bool:
         base, _, step = part.partition("/")
         if step and not (step.isascii() and step.isdigit() and int(step) > 0):
             return False
+        a: int | None
+        b: int | None
         if base == "*":
-            continue
-        start, _, end = base.partition("-")
-        a = value(start)
-        b = value(end) if end else a
-        if a is None or b is None or a > b:
+            a, b = low, None
+        else:
+            start, _, end = base.partition("-")
+            a, b = value(start), value(end) if end else None
+            if a is None or (end and (b is None or a > b)):
+                return False
+        assert a is not None
+        if step and int(step) > (b or high) - a:  # APScheduler: a step within the range
             return False
     return True

@@ -163,7 +163,7 @@ def story_line(story: Story) -> str:
 def latest(call: Call) -> Reply:
     """latest [topic | @entity]
 
-    The most recent stories, with every outlet that reported them.
+    The most recent stories (not those muted here), with every outlet that reported them.
     """
     rest, options = parse.split_options(call.args)
     page = parse.number(options.get("page"), "--page", 1, 100, 1)
@@ -171,7 +171,10 @@ def latest(call: Call) -> Reply:
     if rest:
         target, name = target_of(call, rest)
         header = call.t("latest.header_for", name=name)
-    stories = call.env.store.latest_stories(target, page * PER_PAGE + 1)
+    store = call.env.store
+    muted = store.muted_story_ids(call.channel.id) if call.channel else set()
+    stories = store.latest_stories(target, page * PER_PAGE + 1 + len(muted))
+    stories = [s for s in stories if s.id not in muted]
     shown = stories[(page - 1) * PER_PAGE : page * PER_PAGE]
     if not shown:
         return call.reply("latest.none")
