@@ -9,6 +9,7 @@ it is still bound as a parameter, never formatted into SQL.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -113,19 +114,27 @@ class CommandQueries:
         return {r[0] for r in rows}
 
     def search_articles(
-        self, fts: str | None, since: datetime, limit: int, offset: int
+        self,
+        fts: str | None,
+        since: datetime,
+        limit: int,
+        offset: int,
+        tagged: Sequence[tuple[str, str]] = (),
     ) -> list[Article]:
-        """Articles seen since `since`, newest first, that match the FTS5 expression."""
+        """Articles seen since `since`, newest first, that match the FTS5 expression or
+        carry one of the `tagged` (kind, id) matches; every article when `fts` is None."""
         seen = "coalesce(a.published, a.fetched)"
-        if fts is None:
-            sql = f"SELECT a.* FROM articles a WHERE {seen} >= ?"
-            params: list[Any] = [to_iso(since)]
-        else:
-            sql = (
-                "SELECT a.* FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                f"WHERE articles_fts MATCH ? AND {seen} >= ?"
-            )
-            params = [fts, to_iso(since)]
+        params: list[Any] = [to_iso(since)]
+        sql = f"SELECT a.* FROM articles a WHERE {seen} >= ?"
+        if fts is not None:
+            found = ["a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"]
+            params.append(fts)
+            for kind, target in tagged:
+                found.append(
+                    "a.id IN (SELECT article_id FROM matches WHERE kind = ? AND target_id = ?)"
+                )
+                params += [kind, target]
+            sql += " AND (" + " OR ".join(found) + ")"
         sql += f" ORDER BY {seen} DESC, a.id DESC LIMIT ? OFFSET ?"
         return [_article(r) for r in self.db.query(sql, [*params, limit, offset])]
 

@@ -7,7 +7,7 @@ and returns a `bot.models.Reply`. Nothing here knows Telegram, Slack or SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
@@ -62,7 +62,12 @@ class CommandStore(Protocol):
     def mute(self, channel_id: str, story_id: int) -> bool: ...
     def muted_story_ids(self, channel_id: str) -> set[int]: ...
     def search_articles(
-        self, fts: str | None, since: datetime, limit: int, offset: int
+        self,
+        fts: str | None,
+        since: datetime,
+        limit: int,
+        offset: int,
+        tagged: Sequence[tuple[str, str]] = (),
     ) -> list[Article]: ...
     def latest_stories(self, target: str | None, limit: int) -> list[Story]: ...
     def story(self, story_id: int) -> Story | None: ...

@@ -6,7 +6,9 @@ FTS5 syntax, so `NEAR(`, `*`, `"`, `:` or `-` in a query can never raise an SQL 
 widen the search. The matcher then confirms each candidate, so the expression only has to
 be a superset: NOT is dropped (treated as true), NEAR becomes AND, a phrase becomes the
 AND of its words. Arabic words also match their proclitic forms (و، ف، ب، ك، ل، ال، لل),
-as the matcher strips them from article tokens. `None` means "no filter": every article.
+as the matcher strips them from article tokens. An @entity becomes its aliases as spelled in
+the rules; spellings the matcher finds through letter variants (گ/ق/غ/ج) are covered by the
+caller, which adds the articles stored with that match. `None` means "no filter".
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from bot.core.commands.channel import display, target_of
 from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
 from bot.core.commands.texts import AR_HELP
-from bot.core.query import QuerySyntaxError, parse_query
+from bot.core.query import QuerySyntaxError, parse_query, refs
 from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
 
@@ -128,12 +128,15 @@ def search(call: Call) -> Reply:
     except QuerySyntaxError as exc:
         raise _syntax(call, exc) from None
     expr = fts_expression(node, call.env.rules())
+    # @entity / #topic: also the articles the pipeline matched to them (alias spellings
+    # that only the matcher's letter variants find)
+    tagged = [(r.kind, r.id) for r in refs(node)]
     since = call.request.now - timedelta(days=days)
     wanted = page * PER_PAGE + 1  # one more tells whether a next page exists
     found: list[Article] = []
     offset = 0
     while len(found) < wanted and offset < MAX_SCAN:
-        batch = call.env.store.search_articles(expr, since, BATCH, offset)
+        batch = call.env.store.search_articles(expr, since, BATCH, offset, tagged)
         found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
         offset += len(batch)
         if len(batch) < BATCH:
