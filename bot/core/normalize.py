@@ -100,9 +100,9 @@ class _Expands(Exception):
     """A character folds to several: the text needs the slow path."""
 
 
-def _scan_changes() -> tuple[dict[str, str], str]:
+def _scan_changes() -> dict[str, str]:
     """Characters whose fold differs from themselves, in the ranges where such characters
-    live (decomposable, combining, Arabic, punctuation); and a regex class of them."""
+    live (decomposable, combining, Arabic, punctuation)."""
     out: dict[str, str] = {}
     for cp in (*range(0x80, 0x20000), *range(0xE0000, 0xE0200)):
         if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:  # surrogates; Hangul: fixed
@@ -121,7 +121,12 @@ def _scan_changes() -> tuple[dict[str, str], str]:
             folded = fold_char(ch)
             if folded != ch:
                 out[ch] = folded
-    points = sorted(ord(c) for c in out)
+    return out
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class of `chars`, as ranges."""
+    points = sorted(ord(c) for c in chars)
     ranges: list[str] = []
     i = 0
     while i < len(points):
@@ -131,11 +136,15 @@ def _scan_changes() -> tuple[dict[str, str], str]:
         lo, hi = chr(points[i]), chr(points[j])
         ranges.append(re.escape(lo) if i == j else f"{re.escape(lo)}-{re.escape(hi)}")
         i = j + 1
-    return out, "[" + "".join(ranges) + "]"
+    return "[" + "".join(ranges) + "]"
 
 
-_CHANGES, _CHANGE_CLASS = _scan_changes()
-_CHANGE_RE = re.compile(_CHANGE_CLASS)
+_CHANGES = _scan_changes()
+# Two classes: sre tests a class of BMP characters against a bitmap, fast; a class that also
+# holds astral ranges is searched range by range, a hundred times slower on every text.
+_CHANGE_RE = re.compile(_char_class([c for c in _CHANGES if c <= "\uffff"]))
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_CHANGE_RE = re.compile(_char_class([c for c in _CHANGES if c > "\uffff"]))
 # The frequent ones go through str.replace, which is much faster than a regex callback.
 _CHAIN = tuple(
     (a, b)
@@ -167,8 +176,11 @@ def _fold_fast(text: str) -> str:
             raise _Expands
     for a, b in _CHAIN:
         s = s.replace(a, b)
-    if not s.isascii() and _CHANGE_RE.search(s):
-        s = _CHANGE_RE.sub(_change, s)
+    if not s.isascii():
+        if _CHANGE_RE.search(s):
+            s = _CHANGE_RE.sub(_change, s)
+        if _ASTRAL_RE.search(s):
+            s = _ASTRAL_CHANGE_RE.sub(_change, s)
     return s
 
 
