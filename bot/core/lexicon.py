@@ -138,10 +138,11 @@ class Lexicon:
         got = list(map(memo.get, tokens))
         misses = list(set(compress(tokens, map(is_, got, repeat(None)))))
         if misses:
+            fresh = self.lookup(misses)
+            got = list(map(fresh.get, tokens, got))  # fresh answer where missing, C loop
             if len(memo) + len(misses) > MEMO_TOKENS:
                 memo.clear()
-            memo.update(self.lookup(misses))
-            got = list(map(memo.__getitem__, tokens))
+            memo.update(fresh)
         return got
 
     def lookup(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
