@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.cron import crontab_for_apscheduler
 from bot.core.yamlpos import Document, Problem, YamlFileError, load_document
 from bot.models import Channel, Source, Subscription
 
@@ -518,11 +519,9 @@ def _read_subscriptions(
 def _valid_cron(expr: str) -> bool:
     from apscheduler.triggers.cron import CronTrigger
 
-    if len(expr.split()) != 5:
-        return False
     try:
-        CronTrigger.from_crontab(expr, timezone="UTC")
-    except ValueError:
+        CronTrigger.from_crontab(crontab_for_apscheduler(expr), timezone="UTC")
+    except ValueError:  # CronError is a ValueError too
         return False
     return True
 

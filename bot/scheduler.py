@@ -22,13 +22,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.core.cron import crontab_for_apscheduler
 from bot.models import Channel, Source
 
 log = logging.getLogger(__name__)
 
 
 def digest_trigger(channel: Channel) -> CronTrigger:
-    return CronTrigger.from_crontab(channel.schedule, timezone=ZoneInfo(channel.timezone))
+    return CronTrigger.from_crontab(
+        crontab_for_apscheduler(channel.schedule), timezone=ZoneInfo(channel.timezone)
+    )
 
 
 def uses_digest(channel: Channel) -> bool:

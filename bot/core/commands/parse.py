@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 
 from bot.core.commands.base import CommandError
+from bot.core.cron import CronError, crontab_for_apscheduler
 
 _OPTION_RE = re.compile(r"(?:^|\s)--(days|page)(?:=|\s+)(\S*)")
 _STORY_RE = re.compile(r"[#sS]?(\d{1,12})")
 _DAILY_RE = re.compile(r"(\d{1,2}):(\d{2})")
 
-# cron field bounds: minute, hour, day of month, month, day of week. Day names are ordered
-# and bounded as APScheduler 3 reads them (mon=0 … sun=6, no 7), so whatever is accepted here
-# the scheduler accepts too.
-_CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
+# cron field bounds: minute, hour, day of month, month, day of week. Days are numbered as in
+# crontab (sun=0 or 7); bot.core.cron rewrites them to names for APScheduler.
+_CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _CRON_NAMES = {
     3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-    4: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
 }
 
 
@@ -71,6 +71,10 @@ def valid_cron(expr: str) -> bool:
     """Five fields of `*`, numbers, names, ranges, lists and steps, within bounds."""
     fields = expr.lower().split()
     if len(fields) != 5:
+        return False
+    try:
+        crontab_for_apscheduler(expr.lower())
+    except CronError:
         return False
     return all(_valid_field(f, i) for i, f in enumerate(fields))
 
