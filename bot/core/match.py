@@ -46,8 +46,8 @@ class _Article:
 
     @classmethod
     def of(cls, title: str, text: str) -> _Article:
-        title_tokens = len(Tokens(title).words) if title else 0
-        return cls(title, text, Tokens(f"{title}\n{text}"), title_tokens)
+        layout = Tokens(f"{title}\n{text}")
+        return cls(title, text, layout, layout.count_before(len(title)))
 
     def evidence(self, occ: Occurrence, term: str) -> Evidence:
         start, end = self.layout.span(occ[0])[0], self.layout.span(occ[1] - 1)[1]

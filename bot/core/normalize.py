@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress
@@ -234,6 +235,12 @@ class Tokens:
         self.words = words
         self._starts: list[int] | None = None
         self._index: list[int] | None = None
+
+    def count_before(self, offset: int) -> int:
+        """How many tokens lie wholly before `offset` of the original text, given that a
+        separator stands at `offset` (the matcher joins title and text with a newline)."""
+        cut = offset if self._origin is None else bisect_left(self._origin, offset)
+        return len(self.folded[:cut].split())
 
     def span(self, i: int) -> tuple[int, int]:
         """Offsets in the original text of token `i` (dropped marks at its edges excluded)."""

@@ -88,3 +88,10 @@ def test_spans_point_inside_the_text(text: str) -> None:
         if w:
             start, end = toks.span(i)
             assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_count_before_matches_tokenising_the_title_alone(title: str, text: str) -> None:
+    combined = Tokens(f"{title}\n{text}")
+    assert combined.count_before(len(title)) == len(Tokens(title).words)
