@@ -121,3 +121,15 @@ def test_spans_inside_on_arabic_like_text(text: str) -> None:
 def test_ad_hoc_queries_raise_only_syntax_errors(query: str, text: str) -> None:
     with contextlib.suppress(QuerySyntaxError):
         _MATCHER.match_query(query, "", text)
+
+
+def test_answers_survive_the_memo_being_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core import lexicon
+
+    monkeypatch.setattr(lexicon, "MEMO_TOKENS", 5)
+    m = Matcher(parse_rules([("r.yaml", RULES)]))
+    text = "Iran and Russia held defence talks. وعقدت إيران وروسيا محادثات دفاعية."
+    results = [m.match("t", text), m.match("", "other words here " * 3), m.match("t", text)]
+    assert results[0] == results[2]
+    assert results[0].entity_ids == {"iran", "russia"}
+    assert len(m.lexicon._memo) <= 5 + 20
