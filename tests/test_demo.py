@@ -1,0 +1,57 @@
+"""`newswatch demo` end to end: the digests it prints match the bundled manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.store.db import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = yaml.safe_load((ROOT / "bot/demo/stories.yaml").read_text(encoding="utf-8"))
+
+
+def test_demo_prints_multi_outlet_digests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db), "--rules-home", str(ROOT)]) == 0
+    out = capsys.readouterr().out
+    assert "===== digest for channel 'analysts'" in out
+    assert "===== digest for channel 'sanctions-desk'" in out
+    store = Store(db)
+    story_of: dict[str, set[int]] = {}
+    for item in MANIFEST["items"]:
+        row = store.db.execute(
+            "SELECT story_id FROM articles WHERE url LIKE ?", ["%" + item["link"]]
+        ).fetchone()
+        assert row is not None, f"{item['link']} was not stored"
+        story_of.setdefault(item["story"], set()).add(row[0])
+    # Grouping: each manifest story is exactly one stored story, and no two share one.
+    assert all(len(ids) == 1 for ids in story_of.values()), story_of
+    ids = [next(iter(v)) for v in story_of.values()]
+    assert len(set(ids)) == len(ids)
+    for channel, expected in MANIFEST["expected_digests"].items():
+        delivered = dict(
+            store.db.execute(
+                "SELECT story_id, outlet_count FROM deliveries WHERE channel_id = ?", [channel]
+            ).fetchall()
+        )
+        for want in expected:
+            story_id = next(iter(story_of[want["story"]]))
+            assert delivered.get(story_id) == want["outlets"], (channel, want)
+    main_story = store.story(next(iter(story_of["nasirzadeh-moscow"])))
+    assert main_story is not None and len(main_story.outlets) == 5
+    for outlet in main_story.outlets:
+        assert outlet.url in out
+    store.close()
+
+
+def test_demo_without_rules_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--rules-home", str(tmp_path)]) == 2
+    assert "no rule files found" in capsys.readouterr().err
