@@ -218,6 +218,18 @@ if has_command run; then
     fail "the HEALTHCHECK (/healthz) did not pass within 60 s, or the daemon exited" \
       "$LOGS/health.log" "$LOGS/daemon.log"
   say "healthy after $((SECONDS - STEP_T0)) s"
+  podman exec "$RUN_ID" python -c "import urllib.request as u; \
+body = u.urlopen('http://127.0.0.1:8080/metrics', timeout=5).read().decode(); \
+assert '# TYPE ' in body, body[:200]" >"$LOGS/metrics.log" 2>&1 ||
+    fail "/metrics did not answer with Prometheus text inside the container" "$LOGS/metrics.log"
+  podman logs "$RUN_ID" >"$LOGS/daemon.log" 2>&1 || true
+  # Off a terminal the daemon logs JSON, one object per line.
+  python3 -c "import json, sys; lines = [l for l in open(sys.argv[1]) if l.strip()]; \
+assert lines, 'no log lines'; [json.loads(l) for l in lines]" "$LOGS/daemon.log" \
+    >"$LOGS/logjson.log" 2>&1 ||
+    fail "the daemon's log is not JSON lines (container stdout is not a terminal)" \
+      "$LOGS/logjson.log" "$LOGS/daemon.log"
+  say "/metrics answers; log lines are JSON"
   stop_t0=$SECONDS
   podman stop -t 15 "$RUN_ID" >/dev/null 2>&1 || true
   stop_s=$((SECONDS - stop_t0))
