@@ -92,6 +92,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("health.port", 8080, "Port of the health and metrics server (0 disables it)."),
     Setting("log.level", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR."),
     Setting("log.format", "auto", "Log format: json, text, or auto (json off a terminal)."),
+    Setting("fetch.tick", 60.0, "Seconds between the daemon's looks for sources due a check."),
+    Setting("delivery.flush_interval", 60.0, "Seconds between the daemon's outbox flushes."),
+    Setting(
+        "reload.poll_interval",
+        2.0,
+        "Seconds between checks of the configuration and rule files for changes (0: SIGHUP only).",
+    ),
+    Setting(
+        "health.max_cycle_age",
+        900.0,
+        "Seconds since the last completed fetch cycle after which /readyz reports not ready.",
+    ),
+    Setting("slack.host", "0.0.0.0", "Address of the Slack HTTP endpoint (no SLACK_APP_TOKEN)."),
+    Setting("slack.port", 3000, "Port of the Slack HTTP endpoint, served at /slack/events."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

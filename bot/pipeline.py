@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from bot.core.normalize import normalize
 from bot.core.rules import RuleSet
 from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
 from bot.core.urls import canonical_url
+from bot.metrics import Metrics
 from bot.models import Article, MatchResult, RawItem, Source
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
@@ -68,8 +70,11 @@ def lead_of(text: str, limit: int = 280) -> str:
 class Pipeline:
     """Holds the store, compiled rules and the story index for one running instance."""
 
-    def __init__(self, store: Store, rules: RuleSet, settings: Settings) -> None:
+    def __init__(
+        self, store: Store, rules: RuleSet, settings: Settings, metrics: Metrics | None = None
+    ) -> None:
         self.store = store
+        self.metrics = metrics
         self.settings = settings
         self.rules = rules
         self.matcher = Matcher(rules)
@@ -130,6 +135,9 @@ class Pipeline:
         assert article.id is not None
         result = self.matcher.match(article.title, article.text)
         self.store.save_matches(article.id, result)
+        if self.metrics is not None:
+            self.metrics.matches.labels(kind="entity").inc(len(result.entities))
+            self.metrics.matches.labels(kind="topic").inc(len(result.topics))
         return result
 
     def _doc(self, article: Article, entity_ids: frozenset[str]) -> StoryDoc:
@@ -157,6 +165,8 @@ class Pipeline:
         new_story = story_id is None
         if story_id is None:
             story_id = self.store.create_story(article.title, lead_of(article.text), doc.seen_at)
+            if self.metrics is not None:
+                self.metrics.stories_created.inc()
         self.store.attach_article(
             story_id, article.id, doc.seen_at, result.entity_ids, result.topic_ids
         )
@@ -173,6 +183,7 @@ class Pipeline:
         only_due: bool = True,
     ) -> list[SourceReport]:
         """Fetch every enabled (and due) source concurrently; ingest as each one finishes."""
+        started = time.monotonic()
         enabled = [s for s in sources if s.enabled]
         chosen = self.store.due_sources(enabled, now) if only_due else enabled
 
@@ -189,11 +200,15 @@ class Pipeline:
             reports.append(await self._record(source, outcome, now))
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
+        if self.metrics is not None:
+            self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)
         return reports
 
     async def _record(self, source: Source, outcome: SourceOutcome, now: datetime) -> SourceReport:
         if outcome.error is not None:
             log.warning("fetch failed: %s", outcome.error, extra={"source": source.id})
+            if self.metrics is not None:
+                self.metrics.fetch_errors.labels(source=source.id).inc()
             errors = self.store.source_state(source.id).error_count + 1
             next_check = outcome.next_check(self.policy, errors)
             self.store.record_fetch_error(
@@ -201,6 +216,8 @@ class Pipeline:
             )
             return SourceReport(source.id, "error", error=outcome.error, next_check_at=next_check)
         ingested: list[Ingested] = []
+        if self.metrics is not None:
+            self.metrics.articles_fetched.inc(outcome.seen)
         for raw in outcome.items:
             try:
                 done = self.ingest(raw, source, now)
@@ -209,6 +226,8 @@ class Pipeline:
                 continue
             if done is not None:
                 ingested.append(done)
+                if self.metrics is not None:
+                    self.metrics.articles_stored.inc()
             await asyncio.sleep(0)  # ingest is CPU work: let other sources' I/O move on
         next_check = outcome.next_check(self.policy)
         self.store.record_fetch_success(

@@ -1,0 +1,61 @@
+"""`newswatch run`: the daemon (scheduler, chat adapters, health and metrics server)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.cli.common import CliError, add_config_arguments, database_path
+from bot.config import Secrets, find_config_file
+from bot.logs import setup_logging
+from bot.reload import Loaded, Refused, load
+from bot.store.db import StoreError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run the daemon: scheduled fetches and digests, chat commands, health server",
+        description=(
+            "Run until SIGTERM or SIGINT: fetch due sources, deliver instant alerts and "
+            "scheduled digests, answer chat commands (Telegram and Slack, as tokens allow), "
+            "and serve /healthz, /readyz and /metrics. SIGHUP, or saving the configuration "
+            "or a rule file, reloads them; an invalid file is refused and the old stay."
+        ),
+    )
+    add_config_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config_path = find_config_file(args.config)
+    try:
+        loaded = load(config_path)
+    except Refused as exc:
+        raise CliError(str(exc)) from None
+    secrets = Secrets.from_env()
+    settings = loaded.config.settings
+    setup_logging(
+        settings.get_str("log.level"),
+        settings.get_str("log.format"),
+        secrets.values(),
+        stream=sys.stdout,
+    )
+    # APScheduler announces every job added and removed at INFO; our own lines say more.
+    logging.getLogger("apscheduler.scheduler").setLevel(
+        max(logging.WARNING, logging.getLogger().level)
+    )
+    return asyncio.run(_main(config_path, loaded, database_path(args, loaded.config), secrets))
+
+
+async def _main(config_path: Path | None, loaded: Loaded, database: Path, secrets: Secrets) -> int:
+    from bot.daemon import Daemon  # the daemon's imports are heavy; --help stays quick
+
+    try:
+        daemon = Daemon(config_path, loaded, database, secrets)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    return await daemon.run()

@@ -1,0 +1,355 @@
+"""`newswatch run`: one asyncio process with the scheduler, chat adapters and health server.
+
+Start-up finishes what a killed run left: the Pipeline constructor groups stored articles
+that have no story yet, and `recover_outbox` puts messages left in flight back to pending.
+After that every job is idempotent against the database, so `kill -9` at any moment loses
+no article and no pending delivery (a message on the wire at the kill may arrive twice).
+
+Jobs: fetch (due sources every tick, then instant deliveries), digest (per channel cron),
+flush (outbox retries). SIGHUP or a changed file reloads configuration and rules; an invalid
+set is refused and the old stays. SIGTERM/SIGINT: stop taking work, let sends on the wire
+finish, put parked messages back to pending, and close the database within STOP_BUDGET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+from bot.chatlink import ChatAdapter, Gate, LogStream, bounded, chat_adapters
+from bot.config import Config, Secrets
+from bot.core.commands import Env
+from bot.delivery import Vocabulary, close_senders, flush_outbox, make_senders, recover_outbox
+from bot.delivery import run_digest as deliver_digest
+from bot.delivery import run_instant as deliver_instant
+from bot.health import HealthServer
+from bot.metrics import Metrics
+from bot.models import Channel, Source
+from bot.pipeline import Pipeline
+from bot.reload import Loaded, Refused, load, restart_only_changes, snapshot
+from bot.runtime import prepare_store
+from bot.scheduler import Scheduler
+from bot.sources.http import Fetcher, FetchSettings
+from bot.store.base import utcnow
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+STOP_BUDGET = 8.0  # seconds from the signal to a closed database (the promise is 10)
+
+
+class Daemon:
+    def __init__(
+        self, config_path: Path | None, loaded: Loaded, database: Path, secrets: Secrets
+    ) -> None:
+        self.config_path = config_path
+        self.config: Config = loaded.config
+        self.database = database
+        self.secrets = secrets
+        self.metrics = Metrics()
+        self.gate = Gate()
+        self.store = Store(database)
+        prepare_store(self.config, self.store)
+        self.pipeline = Pipeline(self.store, loaded.rules, self.config.settings, self.metrics)
+        self.vocab = Vocabulary.from_rules(loaded.rules)
+        recover_outbox(self.store)
+        self.senders = self.gate.wrap(make_senders(self.config, secrets, cast(TextIO, LogStream())))
+        self.adapters: list[ChatAdapter] = chat_adapters(self.config, secrets, self._env())
+        s = self.config.settings
+        self.scheduler = Scheduler(
+            self.job_fetch,
+            self.job_digest,
+            flush=self.job_flush,
+            tick=s.get_float("fetch.tick"),
+            flush_every=s.get_float("delivery.flush_interval"),
+        )
+        self.health: HealthServer | None = None
+        self.last_cycle: float | None = None  # monotonic time the last fetch cycle ended
+        self.stop_requested = asyncio.Event()
+        self.stop_signal = ""
+        self.reload_requested = asyncio.Event()
+        self._jobs: set[asyncio.Task[Any]] = set()
+        self._cycle: asyncio.Task[Any] | None = None
+        self._fetch_lock = asyncio.Lock()
+        self._files = snapshot(config_path, self.config)
+        self._channels = self._channel_signature()
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop, sig.name)
+        loop.add_signal_handler(signal.SIGHUP, self.reload_requested.set)
+        status = 0
+        try:
+            await self._start()
+            await self._serve()
+        except OSError as exc:  # a port in use, mostly: say so and leave cleanly
+            log.error("cannot start: %s", exc)
+            status = 1
+        finally:
+            await self._stop()
+        return status
+
+    def request_stop(self, why: str) -> None:
+        if self.stop_requested.is_set():
+            log.info("%s: already stopping", why)
+            return
+        self.stop_signal = why
+        self._stopping_since = time.monotonic()
+        self.stop_requested.set()
+
+    async def _start(self) -> None:
+        s = self.config.settings
+        port = s.get_int("health.port")
+        if port:
+            self.health = HealthServer(s.get_str("health.host"), port, self.metrics, self._checks())
+            bound = await self.health.start()
+            log.info("health server on %s:%d", s.get_str("health.host"), bound)
+        if self.adapters:
+            log.info("chat adapters: %s", ", ".join(a.name for a in self.adapters))
+        else:
+            log.info("no chat tokens set: running with console channels only")
+        for adapter in self.adapters:
+            adapter.start()
+        self.scheduler.start(
+            self.store.channels(), self._sources(), self.store.last_digest_times(), utcnow()
+        )
+        self._run_soon(self.job_fetch, "fetch:start")
+        self._run_soon(self.job_flush, "flush:start")
+        self._update_depth()
+        log.info(
+            "newswatch running: %d sources, %d channels, jobs %s",
+            len(self._sources()),
+            len(self.store.channels()),
+            ", ".join(self.scheduler.job_ids()),
+        )
+
+    async def _serve(self) -> None:
+        """Wait for a stop, reloading on SIGHUP and on file changes meanwhile."""
+        poll = self.config.settings.get_float("reload.poll_interval")
+        while not self.stop_requested.is_set():
+            waits = [
+                asyncio.ensure_future(e.wait())
+                for e in (self.stop_requested, self.reload_requested)
+            ]
+            _, pending = await asyncio.wait(
+                waits, timeout=poll if poll > 0 else None, return_when=asyncio.FIRST_COMPLETED
+            )
+            for w in pending:
+                w.cancel()
+            if self.stop_requested.is_set():
+                return
+            if self.reload_requested.is_set():
+                self.reload_requested.clear()
+                self.reload("SIGHUP")
+            elif snapshot(self.config_path, self.config) != self._files:
+                self.reload("file change")
+            elif self._channel_signature() != self._channels:
+                self._rebuild_jobs()  # a chat command changed a schedule or made a channel
+            poll = self.config.settings.get_float("reload.poll_interval")
+
+    async def _stop(self) -> None:
+        began = getattr(self, "_stopping_since", time.monotonic())
+        log.info("stopping (%s): no new work; finishing messages on the wire", self.stop_signal)
+        self.gate.closed = True
+        self.scheduler.shutdown()
+        if self._cycle is not None and not self._cycle.done():
+            self._cycle.cancel()  # a fetch cut short is done again at the next start
+        adapters = asyncio.gather(*(a.stop() for a in self.adapters))
+        deadline = began + STOP_BUDGET - 2.0
+        while self.gate.inflight and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for task in list(self._jobs):
+            task.cancel()
+        if self._jobs:
+            await asyncio.wait(list(self._jobs), timeout=1.0)
+        await bounded("stopping chat adapters", adapters, max(0.5, deadline - time.monotonic()))
+        released = self.store.release_claims()
+        if released:
+            log.info("%d message(s) not sent yet stay pending for the next start", released)
+        await bounded("closing senders", close_senders(self.senders), 1.0)
+        if self.health is not None:
+            await bounded("stopping the health server", self.health.stop(), 0.5)
+        self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.store.close()
+        log.info("stopped cleanly in %.2fs; database closed", time.monotonic() - began)
+
+    # --- jobs ----------------------------------------------------------------------------
+
+    def _run_soon(self, job: Callable[[], Awaitable[None]], job_id: str) -> None:
+        self.scheduler.scheduler.add_job(job, id=job_id, replace_existing=True)
+
+    def _track(self) -> asyncio.Task[Any] | None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
+        return task
+
+    def _untrack(self, task: asyncio.Task[Any] | None) -> None:
+        if task is not None:
+            self._jobs.discard(task)
+
+    async def job_fetch(self) -> None:
+        if self.stop_requested.is_set() or self._fetch_lock.locked():
+            return
+        task = self._track()
+        try:
+            async with self._fetch_lock:
+                await self._fetch()
+        except asyncio.CancelledError:
+            if not self.stop_requested.is_set():
+                raise
+        except Exception:
+            log.exception("fetch cycle failed")
+        finally:
+            self._untrack(task)
+
+    async def _fetch(self) -> None:
+        now = utcnow()
+        due = self.store.due_sources(self._sources(), now)
+        if due:
+            async with Fetcher(FetchSettings.from_settings(self.config.settings)) as fetcher:
+                self._cycle = asyncio.ensure_future(
+                    self.pipeline.fetch_cycle(fetcher, due, now, only_due=False)
+                )
+                reports = await self._cycle
+            for r in reports:
+                extra = {"source": r.source_id, "status": r.status, "new": r.new}
+                if r.status == "error":
+                    log.warning("source failed: %s", r.error, extra=extra)
+                else:
+                    log.info("source checked: %d new of %d", r.new, r.items, extra=extra)
+        self.last_cycle = time.monotonic()
+        started = time.monotonic()
+        await deliver_instant(self.store, self.senders, self.vocab, metrics=self.metrics)
+        self.metrics.cycle_seconds.labels(job="instant").observe(time.monotonic() - started)
+        self._update_depth()
+
+    async def job_digest(self, channel_id: str) -> None:
+        if self.stop_requested.is_set():
+            return
+        task = self._track()
+        try:
+            await self._digest(channel_id)
+        except Exception:
+            log.exception("digest failed", extra={"channel": channel_id})
+        finally:
+            self._untrack(task)
+
+    async def _digest(self, channel_id: str) -> int:
+        started = time.monotonic()
+        report = await deliver_digest(
+            self.store, channel_id, self.senders, self.vocab, metrics=self.metrics
+        )
+        self.metrics.cycle_seconds.labels(job="digest").observe(time.monotonic() - started)
+        self._update_depth()
+        return report.stories
+
+    async def job_flush(self) -> None:
+        if self.stop_requested.is_set():
+            return
+        task = self._track()
+        try:
+            await flush_outbox(self.store, self.senders, metrics=self.metrics)
+        except Exception:
+            log.exception("outbox flush failed")
+        finally:
+            self._untrack(task)
+
+    # --- reload --------------------------------------------------------------------------
+
+    def reload(self, why: str) -> bool:
+        """Swap in new configuration and rules if they are valid; the old stay otherwise."""
+        try:
+            new = load(self.config_path)
+        except Refused as exc:
+            self._files = snapshot(self.config_path, self.config)
+            log.error("reload (%s) refused, the old rules and configuration stay: %s", why, exc)
+            return False
+        waiting = restart_only_changes(self.config, new.config)
+        if waiting:
+            log.warning("changed settings take effect at the next start: %s", ", ".join(waiting))
+        self.config = new.config
+        self._files = snapshot(self.config_path, self.config)
+        self.pipeline.set_rules(new.rules)
+        self.vocab = Vocabulary.from_rules(new.rules)
+        prepare_store(self.config, self.store)
+        logging.getLogger().setLevel(self.config.settings.get_str("log.level").upper())
+        self.scheduler.tick = self.config.settings.get_float("fetch.tick")
+        self.scheduler.flush_every = self.config.settings.get_float("delivery.flush_interval")
+        self._rebuild_jobs()
+        log.info(
+            "reloaded (%s): %d entities, %d topics, %d sources, %d channels",
+            why,
+            len(new.rules.entities),
+            len(new.rules.topics),
+            len(self.config.sources),
+            len(self.config.channels),
+        )
+        return True
+
+    def _rebuild_jobs(self) -> None:
+        self.scheduler.rebuild(self.store.channels(), self._sources())
+        self._channels = self._channel_signature()
+
+    def _channel_signature(self) -> tuple[tuple[str, ...], ...]:
+        return tuple((c.id, c.mode, c.schedule, c.timezone) for c in self.store.channels())
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _sources(self) -> list[Source]:
+        return [s for s in self.store.active_sources(self.config.sources) if s.enabled]
+
+    def _update_depth(self) -> None:
+        counts = self.store.outbox_counts()
+        self.metrics.outbox_depth.set(counts.get("pending", 0) + counts.get("sending", 0))
+
+    def _env(self) -> Env:
+        async def digest_now(channel: Channel) -> int:
+            return await self._digest(channel.id)
+
+        return Env(
+            store=self.store,
+            rules=lambda: self.pipeline.rules,
+            matcher=lambda: self.pipeline.matcher,
+            digest_now=digest_now,
+            timezone=self.config.settings.get_str("timezone"),
+        )
+
+    def _checks(self) -> dict[str, Callable[[], tuple[bool, str]]]:
+        checks: dict[str, Callable[[], tuple[bool, str]]] = {
+            "database": self._check_database,
+            "fetch": self._check_fetch,
+        }
+        for adapter in self.adapters:
+            checks[adapter.name] = adapter.check
+        return checks
+
+    def _check_database(self) -> tuple[bool, str]:
+        conn = self.store.db.conn
+        if conn.in_transaction:  # a write is under way on this connection: it is writable
+            return True, "writable"
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            return False, f"not writable: {exc}"
+        return True, "writable"
+
+    def _check_fetch(self) -> tuple[bool, str]:
+        if not self._sources():
+            return True, "no sources configured"
+        if self.last_cycle is None:
+            return False, "no fetch cycle completed yet"
+        age = time.monotonic() - self.last_cycle
+        limit = self.config.settings.get_float("health.max_cycle_age")
+        return age <= limit, f"last cycle {age:.0f}s ago (limit {limit:.0f}s)"
