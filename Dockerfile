@@ -82,7 +82,9 @@ WORKDIR /etc/newswatch
 VOLUME ["/data"]
 # Numeric, so that runtimes checking runAsNonRoot can tell it is not root.
 USER 10001:10001
-EXPOSE 8080
+# 8080: /healthz, /readyz, /metrics (health.port); 3000: Slack events over HTTP (slack.port),
+# used only when SLACK_APP_TOKEN is unset.
+EXPOSE 8080 3000
 
 # /healthz answers while the process is alive; urllib raises (exit 1) on refusal or non-2xx.
 # NEWSWATCH_HEALTH_PORT is the same variable that moves the server, so the two stay in step.
