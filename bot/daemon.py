@@ -159,7 +159,10 @@ class Daemon:
         began = getattr(self, "_stopping_since", time.monotonic())
         log.info("stopping (%s): no new work; finishing messages on the wire", self.stop_signal)
         self.gate.closed = True
-        self.scheduler.shutdown()
+        if self.scheduler.scheduler.running:
+            # pause, not shutdown: APScheduler's shutdown cancels running jobs at once, and
+            # a send on the wire must be allowed to finish and be marked sent
+            self.scheduler.scheduler.pause()
         if self._cycle is not None and not self._cycle.done():
             self._cycle.cancel()  # a fetch cut short is done again at the next start
         adapters = asyncio.gather(*(a.stop() for a in self.adapters))
@@ -171,6 +174,7 @@ class Daemon:
         if self._jobs:
             await asyncio.wait(list(self._jobs), timeout=1.0)
         await bounded("stopping chat adapters", adapters, max(0.5, deadline - time.monotonic()))
+        self.scheduler.shutdown()
         released = self.store.release_claims()
         if released:
             log.info("%d message(s) not sent yet stay pending for the next start", released)
