@@ -132,8 +132,9 @@ def brute_force(index: StoryIndex, doc: StoryDoc) -> None:
     """Compare with every live article: the cost an index-free grouper pays."""
     f = index.features(doc)
     query = dict(zip(f.terms, f.weights, strict=True))
+    mine = index._entity_side(f)
     for seq in index.table.live_seqs():
-        index._compare(f, query, seq, index.table.slot(seq))
+        index._compare(f, query, mine, seq, index.table.slot(seq))
 
 
 def main() -> int:

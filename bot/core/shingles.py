@@ -10,12 +10,17 @@ one pass over the text, no per-permutation loop.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Sequence
 from zlib import crc32
 
 BINS = 64
 EMPTY = 0  # a bin no shingle fell into; stored values are 1..255
 _NGRAM = 4
+_MASK = (1 << 30) - 1
+_LOW = 0 if sys.byteorder == "little" else 3
+_BIN_OF_BYTE = bytes(b & (BINS - 1) for b in range(256))
 
 
 def signature(words: Sequence[str], n: int = _NGRAM) -> bytes:
@@ -23,12 +28,14 @@ def signature(words: Sequence[str], n: int = _NGRAM) -> bytes:
     if len(words) < n:
         n = max(1, len(words))
     # Words hashed once (crc32), n-grams as the hash of a tuple of ints: both stable across
-    # runs and computed in C; a dict built from the hashes sorted high to low keeps each
-    # bin's smallest.
+    # runs and computed in C; kept to 30 bits so the sort compares one-digit ints (its fast
+    # path); a dict built from the hashes sorted high to low keeps each bin's smallest.
     wh = list(map(crc32, map(str.encode, words)))
     grams = map(hash, zip(*(wh[i:] for i in range(n)), strict=False)) if n > 1 else iter(wh)
-    hs = sorted(grams, reverse=True)
-    mins = dict(zip(map((BINS - 1).__and__, hs), hs, strict=True))
+    hs = sorted(map(_MASK.__and__, grams), reverse=True)
+    # each hash's bin is its low 6 bits: the low byte of each, masked by a translation table
+    bins = array("I", hs).tobytes()[_LOW::4].translate(_BIN_OF_BYTE)
+    mins = dict(zip(bins, hs, strict=True))
     return bytes((mins[b] >> 6) % 255 + 1 if b in mins else EMPTY for b in range(BINS))
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
@@ -128,7 +129,6 @@ class StoryIndex:
         self._buckets: dict[int, list[int]] = {}  # hour → sequence numbers, for expiry
         self._cached: tuple[StoryDoc, Features] | None = None
         self._expired_since_sweep = 0
-        self._entity_weights: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -208,36 +208,38 @@ class StoryIndex:
         seqs = {s for s, _ in term_hits.most_common(p.candidates)}
         seqs.update(s for s, _ in ent_hits.most_common(p.candidates))
         query = dict(zip(f.terms, f.weights, strict=True))
-        self._entity_weights.clear()  # IDF is fixed for the duration of one assignment
+        mine = self._entity_side(f)
         best, best_key = NEW, (0, 0.0)
-        window = p.window_hours * 3600
+        lo, hi = f.seen_at - p.window_hours * 3600, f.seen_at + p.window_hours * 3600
+        base, story, time = table.base, table.story, table.time
+        n = len(story)
         for seq in seqs:
-            if not table.alive(seq):
+            slot = seq - base
+            if not 0 <= slot < n or story[slot] == DEAD or not lo <= time[slot] <= hi:
                 continue
-            slot = table.slot(seq)
-            if abs(table.time[slot] - f.seen_at) > window:
-                continue
-            level, score = self._compare(f, query, seq, slot)
+            level, score = self._compare(f, query, mine, seq, slot)
             if level is None:
                 continue
             key = (2 if level == "same-text" else 1, score)
             if key > best_key:
                 best_key = key
-                best = Assignment(table.story[slot], level, round(score, 4), table.article[slot])
+                best = Assignment(story[slot], level, round(score, 4), table.article[slot])
         return best
 
     def _compare(
-        self, f: Features, query: dict[int, float], seq: int, slot: int
+        self, f: Features, query: dict[int, float], mine: _EntitySide, seq: int, slot: int
     ) -> tuple[str | None, float]:
         p, table = self.params, self.table
-        terms, weights = table.vector(seq)
-        cos = sum(map(mul, map(query.get, terms, repeat(0.0)), weights)) / WEIGHT_SCALE
+        k = table.k
+        start = slot * k
+        terms = table.terms[start : start + k]
+        cos = sum(map(mul, map(query.get, terms, repeat(0.0)), table.weights[start : start + k]))
+        cos /= WEIGHT_SCALE
         if cos >= _DUP_GATE:
             jac = shingles.jaccard(f.sig, table.sig(seq))
             if jac >= p.near_duplicate:
                 return "same-text", jac
-        other = table.entities[slot]
-        overlap, shared, shared_actors, conflict = self._entity_agreement(f.entities, other)
+        overlap, shared, shared_actors, conflict = mine.agreement(table.entities[slot])
         if conflict:
             return None, 0.0
         same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
@@ -248,33 +250,10 @@ class StoryIndex:
             return "cross-language" if not same_lang else "same-language", overlap + cos
         return None, 0.0
 
-    def _entity_agreement(
-        self, a: tuple[int, ...], b: tuple[int, ...]
-    ) -> tuple[float, int, int, bool]:
-        """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
-
-        The overlap is zero unless an actor is shared: a shared place alone is context."""
-        if not a or not b:
-            return 0.0, 0, 0, False
-        places = self._places
-        common = set(a).intersection(b)
-        shared_actors = sum(1 for e in common if e not in places)
-        if not shared_actors:
-            conflict = any(e not in places for e in a) and any(e not in places for e in b)
-            return 0.0, len(common), 0, conflict
-        weight = self._entity_weight
-        total = math.sqrt(sum(map(weight, a)) * sum(map(weight, b))) or 1.0
-        return sum(map(weight, common)) / total, len(common), shared_actors, False
-
-    def _entity_weight(self, e: int) -> float:
-        w = self._entity_weights.get(e)
-        if w is None:
-            n = len(self.table) + PRIOR_DOCS
-            w = math.log(n / (self.table.entity_df.get(e, 0) + 1))
-            if e in self._places:
-                w *= PLACE_WEIGHT
-            self._entity_weights[e] = w
-        return w
+    def _entity_side(self, f: Features) -> _EntitySide:
+        # IDF is fixed for the duration of one assignment
+        weights = _EntityWeights(len(self.table) + PRIOR_DOCS, self.table.entity_df, self._places)
+        return _EntitySide(f.entities, self._places, weights.__getitem__)
 
     # ---- maintenance ----------------------------------------------------------------
 
@@ -330,6 +309,52 @@ class StoryIndex:
         df = self.table.term_df
         self._vocab = {t: i for t, i in self._vocab.items() if i in df}
         self._expired_since_sweep = 0
+
+
+class _EntityWeights(dict[int, float]):
+    """Entity IDF weights, computed on first use: a hit is a C-level lookup."""
+
+    def __init__(self, n: float, df: dict[int, int], places: set[int]) -> None:
+        super().__init__()
+        self.n, self.df, self.places = n, df, places
+
+    def __missing__(self, e: int) -> float:
+        w = math.log(self.n / (self.df.get(e, 0) + 1))
+        if e in self.places:
+            w *= PLACE_WEIGHT
+        self[e] = w
+        return w
+
+
+class _EntitySide:
+    """The new article's entities, prepared once and compared with each candidate's."""
+
+    __slots__ = ("ents", "has_actor", "places", "total", "weight")
+
+    def __init__(
+        self, ents: tuple[int, ...], places: set[int], weight: Callable[[int], float]
+    ) -> None:
+        self.ents = frozenset(ents)
+        self.places = places
+        self.weight = weight
+        self.has_actor = any(e not in places for e in ents)
+        self.total = sum(map(weight, ents)) if self.has_actor else 0.0
+
+    def agreement(self, other: tuple[int, ...]) -> tuple[float, int, int, bool]:
+        """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
+
+        The overlap is zero unless an actor is shared: a shared place alone is context."""
+        if not self.ents or not other:
+            return 0.0, 0, 0, False
+        places = self.places
+        common = self.ents.intersection(other)
+        shared_actors = len(common.difference(places)) if common else 0
+        if not shared_actors:
+            conflict = self.has_actor and any(e not in places for e in other)
+            return 0.0, len(common), 0, conflict
+        weight = self.weight
+        total = math.sqrt(self.total * sum(map(weight, other))) or 1.0
+        return sum(map(weight, common)) / total, len(common), shared_actors, False
 
 
 def _ts(dt: datetime) -> float:
