@@ -39,12 +39,13 @@ OUTLETS = ("Tidewater Courier", "Quayside Bulletin", "Beacon Evening Post")
 
 
 def word(n: int) -> str:
-    """An invented proper name, different for every n."""
+    """An invented proper name, different for every n and not much like its neighbours."""
+    n = (n * 2654435761 + 97) % 2**32
     out = ""
-    for _ in range(3):
+    for _ in range(4):
         out += SYLLABLES[n % len(SYLLABLES)]
         n //= len(SYLLABLES)
-    return out.capitalize() + SYLLABLES[n % len(SYLLABLES)]
+    return out.capitalize()
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,18 @@ def wave_items(wave: int, outlet: int, count: int) -> list[Item]:
     items = []
     for k in range(count):
         event = wave * 100 + k
-        ship, official, pier = word(event * 3), word(event * 3 + 1), word(event * 3 + 2)
+        ship, official, pier, guild, cargo = (word(event * 5 + i) for i in range(5))
         if k % 2 == 0:
-            title = f"Ferry {ship} held at {pier} pier as dockworkers meet {official}"
+            title = f"Ferry {ship} held at {pier} as dockworkers meet {official}"
             body = (
-                f"The ferry {ship} stayed at the {pier} pier of the harbour on Tuesday. "
-                f"Dockworkers met the harbour master {official} to talk about night shifts. "
+                f"The ferry {ship} stayed at {pier} harbour. {official} of the {guild} guild "
+                f"said {ship} would leave {pier} once the {cargo} crates were checked. "
             )
         else:
             title = f"Coast guard drills off {pier} with the cutter {ship}"
             body = (
-                f"The cutter {ship} led rescue drills off {pier} while {official} watched. "
-                f"Crews practised manoeuvres in rough water for most of the morning. "
+                f"The cutter {ship} led drills off {pier} while {official} of {guild} watched. "
+                f"The {cargo} crews of {ship} practised near {pier} all morning. "
             )
         lead = ("Reported by our desk. ", "From the quay: ", "Evening edition. ")[outlet % 3]
         items.append(Item(f"w{wave}-o{outlet}-e{k}", title, lead + body * 3))
@@ -89,6 +90,11 @@ def rss(name: str, items: list[Item], base: str, now: datetime) -> bytes:
         f"<title>{escape(name)}</title><link>{base}/</link><description>test</description>"
         f"{entries}</channel></rss>"
     ).encode()
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A daemon killed mid-response leaves a broken pipe: expected here, not news."""
 
 
 class Outlets:
@@ -114,7 +120,7 @@ class Outlets:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -181,6 +187,7 @@ def write_config(
     poll: float = 0.5,
     mode: str = "instant",
     subscriptions: tuple[str, ...] = ("harbour", "drills"),
+    max_stories: int = 20,
 ) -> Path:
     """The daemon's newswatch.yaml in `folder`, with short ticks for tests."""
     lines = [
@@ -199,7 +206,7 @@ def write_config(
         ),
         "channels:",
         f"  - {{id: desk, platform: telegram, destination: '{CHAT}', mode: {mode},",
-        f"      subscriptions: [{', '.join(subscriptions)}]}}",
+        f"      max_stories: {max_stories}, subscriptions: [{', '.join(subscriptions)}]}}",
     ]
     path = folder / "newswatch.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
