@@ -72,6 +72,7 @@ class Daemon:
         self.last_cycle: float | None = None  # monotonic time the last fetch cycle ended
         self.stop_requested = asyncio.Event()
         self.stop_signal = ""
+        self._stopping_since: float | None = None
         self.reload_requested = asyncio.Event()
         self._jobs: set[asyncio.Task[Any]] = set()
         self._cycle: asyncio.Task[Any] | None = None
@@ -133,14 +134,14 @@ class Daemon:
 
     async def _serve(self) -> None:
         """Wait for a stop, reloading on SIGHUP and on file changes meanwhile."""
-        poll = self.config.settings.get_float("reload.poll_interval")
         while not self.stop_requested.is_set():
+            poll = self.config.settings.get_float("reload.poll_interval")
             waits = [
                 asyncio.ensure_future(e.wait())
                 for e in (self.stop_requested, self.reload_requested)
             ]
             _, pending = await asyncio.wait(
-                waits, timeout=poll if poll > 0 else None, return_when=asyncio.FIRST_COMPLETED
+                waits, timeout=poll if poll > 0 else 5.0, return_when=asyncio.FIRST_COMPLETED
             )
             for w in pending:
                 w.cancel()
@@ -149,14 +150,13 @@ class Daemon:
             if self.reload_requested.is_set():
                 self.reload_requested.clear()
                 self.reload("SIGHUP")
-            elif snapshot(self.config_path, self.config) != self._files:
+            elif poll > 0 and snapshot(self.config_path, self.config) != self._files:
                 self.reload("file change")
             elif self._channel_signature() != self._channels:
                 self._rebuild_jobs()  # a chat command changed a schedule or made a channel
-            poll = self.config.settings.get_float("reload.poll_interval")
 
     async def _stop(self) -> None:
-        began = getattr(self, "_stopping_since", time.monotonic())
+        began = self._stopping_since or time.monotonic()
         log.info("stopping (%s): no new work; finishing messages on the wire", self.stop_signal)
         self.gate.closed = True
         if self.scheduler.scheduler.running:

@@ -221,6 +221,7 @@ class Daemon:
     telegram: RecordingTelegram | None
     port: int
     name: str = "run"
+    extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] = field(init=False)
     started: float = field(init=False)
 
@@ -231,6 +232,7 @@ class Daemon:
             env["TELEGRAM_API_BASE_URL"] = self.telegram.base_url
         else:
             env.pop("TELEGRAM_BOT_TOKEN", None)
+        env.update(self.extra_env)
         self.out = self.config.parent / f"{self.name}.log"
         self.err = self.config.parent / f"{self.name}.err"
         with self.out.open("wb") as out, self.err.open("wb") as err:

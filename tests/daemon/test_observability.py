@@ -7,6 +7,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.daemon.harness import (
@@ -101,3 +102,31 @@ def test_ready_after_a_fetch_cycle_metrics_move_and_the_log_is_json_without_toke
     assert failed[0]["channel"] == "desk"
     assert any(r.get("source") == "missing" and r["level"] == "WARNING" for r in records)
     assert any(r.get("source") == "w0o0" and r.get("new") == 6 for r in records)
+
+
+def test_slack_without_an_app_token_serves_signed_http_only(home: Path, outlets: Outlets) -> None:
+    port, slack_port = free_port(), free_port()
+    config = write_config(home, outlets, outlets.add_wave(0), port=port)
+    with config.open("a", encoding="utf-8") as f:
+        f.write(f"slack: {{host: 127.0.0.1, port: {slack_port}}}\n")
+    secrets = {
+        "SLACK_BOT_TOKEN": "xoxb-daemon-test-bot-token",
+        "SLACK_SIGNING_SECRET": "s3cr3t-sign",
+    }
+    daemon = Daemon(config, None, port, extra_env=secrets)
+    try:
+        daemon.wait("the Slack endpoint", lambda: daemon.logged("slack: connected"))
+        unsigned = httpx.post(
+            f"http://127.0.0.1:{slack_port}/slack/events",
+            data={"command": "/newswatch", "text": "help"},
+        )
+        ready = readiness(daemon)
+        code, _ = daemon.signal(signal.SIGTERM)
+    finally:
+        daemon.kill()
+    assert code == 0, daemon.logs()
+    assert unsigned.status_code == 401  # bolt refuses a request without Slack's signature
+    assert ready is not None and ready[1]["checks"]["slack"]["ok"] is True
+    assert daemon.logged("chat adapters: slack")
+    text = daemon.out.read_text(encoding="utf-8") + daemon.err.read_text(encoding="utf-8")
+    assert not any(secret in text for secret in secrets.values())
