@@ -154,6 +154,8 @@ def main() -> int:
         stemmed = [s or w for s, w in zip(warm, folded, strict=True)]
         term_ids[lang] = [index._vocab.setdefault(s, len(index._vocab) + 1) for s in stemmed]
     index._next_term = len(index._vocab) + 1
+    for words in world.words.values():
+        index._term_ids([normalize(w) or w for w in words])  # and the word → term memo
     print(
         f"story index bench (python {sys.version.split()[0]}, "
         f"{args.sample} timed articles per size, CPU time)"

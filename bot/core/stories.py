@@ -39,6 +39,7 @@ from bot.core.stem import stems
 PRIOR_DOCS = 20.0
 TITLE_BOOST = 2  # a title word counts as this many body words
 PLACE_WEIGHT = 0.5  # places tell where, actors tell who: a shared place counts half
+_WORD_CACHE_MAX = 500_000
 _DUP_GATE = 0.3  # near-duplicates are compared on shingles only above this cosine
 
 
@@ -120,6 +121,7 @@ class StoryIndex:
         self.table = DocTable(params.top_terms)
         self._vocab: dict[str, int] = {}
         self._next_term = 0  # term ids are never reused, even after a sweep
+        self._word_ids: dict[str, int] = {}  # normalised word → its stem's term id, 0 dropped
         self._entities: dict[str, int] = {}
         self._places: set[int] = set()
         self._langs: dict[str, int] = {"": 0}
@@ -144,16 +146,11 @@ class StoryIndex:
             return self._cached[1]
         title = normalize(doc.title).split()
         words = normalize(doc.text).split() or title
-        tf = Counter(filter(None, stems(words)))
-        for s in filter(None, stems(title)):
-            tf[s] += TITLE_BOOST
-        terms = list(tf)
-        found = list(map(self._vocab.get, terms))
-        for i, tid in enumerate(found):
-            if tid is None:
-                self._next_term += 1
-                found[i] = self._vocab[terms[i]] = self._next_term
-        ids: list[int] = found  # type: ignore[assignment]  # every None replaced above
+        tf = Counter(self._term_ids(words))
+        for t in self._term_ids(title):
+            tf[t] += TITLE_BOOST
+        tf.pop(0, None)  # stopwords and tokens too short to mean anything
+        ids = list(tf)
         # weight = (1 + ln tf) × ln((N + prior) / (df + 1)), negated so that sort() puts the
         # heaviest first; ties keep text order, so the same text always keeps the same terms
         logn = math.log(len(self.table) + PRIOR_DOCS)
@@ -179,6 +176,24 @@ class StoryIndex:
         )
         self._cached = (doc, feats)
         return feats
+
+    def _term_ids(self, words: list[str]) -> list[int]:
+        """The term id of each word's stem (0 for a dropped word): one C-level lookup per
+        word once the word has been met, instead of a stem lookup and a vocabulary lookup."""
+        cache = self._word_ids
+        out = list(map(cache.get, words))
+        if None in out:
+            if len(cache) > _WORD_CACHE_MAX:
+                cache.clear()
+            vocab = self._vocab
+            for i, (w, s) in enumerate(zip(words, stems(words), strict=True)):
+                if out[i] is None:
+                    tid = vocab.get(s, 0) if s else 0
+                    if s and not tid:
+                        self._next_term += 1
+                        tid = vocab[s] = self._next_term
+                    out[i] = cache[w] = tid
+        return out  # type: ignore[return-value]  # every None replaced above
 
     # ---- assignment -----------------------------------------------------------------
 
@@ -308,6 +323,7 @@ class StoryIndex:
         self.table.sweep()
         df = self.table.term_df
         self._vocab = {t: i for t, i in self._vocab.items() if i in df}
+        self._word_ids.clear()  # it may name terms the sweep forgot
         self._expired_since_sweep = 0
 
 
