@@ -33,7 +33,7 @@ from tests.daemon.harness import (
     write_config,
 )
 
-ROUNDS = 7
+ROUNDS = 6
 PER_WAVE = 18  # 3 outlets x 6 reports
 UNDELIVERED = (
     "SELECT (SELECT count(DISTINCT story_id) FROM articles WHERE story_id NOT IN "
