@@ -63,6 +63,15 @@ class Lexicon:
         self._memo: dict[str, tuple[int, ...]] = {}
         for term, variants in terms:
             self._add_term(term, variants)
+        # Prefix keys share one filter: a token is checked against the prefix tables only
+        # when its first `_head` letters begin some prefix key (one C-level pass for all).
+        self._head = min(self.prefix, default=0)
+        self._heads: dict[str, list[int]] = {}
+        for length, keys in sorted(self.prefix.items()):
+            for key in keys:
+                lengths = self._heads.setdefault(key[: self._head], [])
+                if not lengths or lengths[-1] != length:
+                    lengths.append(length)
 
     def _add_word(self, key: str, prefix: bool, variants: bool) -> int:
         if prefix:
@@ -175,10 +184,14 @@ class Lexicon:
                 folded = _gfold(together, zh).split(" ")
                 for key in self.variant.keys() & folded:
                     mark(folded, key, self.variant[key])
-        for length, prefixes in self.prefix.items():
-            heads = list(map(itemgetter(slice(0, length)), cand))
-            for key in prefixes.keys() & heads:
-                mark(heads, key, [prefixes[key]])
+        if self._heads:
+            heads = map(itemgetter(slice(0, self._head)), cand)
+            for i in compress(range(len(cand)), map(self._heads.__contains__, heads)):
+                token = cand[i]
+                for length in self._heads[token[: self._head]]:
+                    wid = self.prefix[length].get(token[:length])
+                    if wid is not None:
+                        hits.setdefault(orig[i], set()).add(wid)
         out: dict[str, tuple[int, ...]] = dict.fromkeys(distinct, ())
         out.update((token, tuple(sorted(wids))) for token, wids in hits.items())
         return out
