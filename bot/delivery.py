@@ -232,6 +232,9 @@ async def flush_outbox(
     return report
 
 
+_WAITING: set[str] = set()  # channels already told their platform has no sender
+
+
 async def _flush_channel(
     store: Store,
     senders: Mapping[str, Sender],
@@ -244,7 +247,11 @@ async def _flush_channel(
         ctx = {"channel": m.channel_id}
         sender = senders.get(m.platform)
         if sender is None:
-            log.warning("no %s sender configured; message waits", m.platform, extra=ctx)
+            # Said once per channel and process: a tokenless platform is a standing state,
+            # not news at every flush (the outbox depth metric keeps showing the wait).
+            level = logging.DEBUG if m.channel_id in _WAITING else logging.WARNING
+            _WAITING.add(m.channel_id)
+            log.log(level, "no %s sender configured; messages wait", m.platform, extra=ctx)
             return
         if not store.claim_message(m.id, now):
             return  # another flusher has this channel's queue; order matters, so stop here
