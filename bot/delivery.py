@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, TextIO
 
 from bot.chat.console import ConsoleSender
 from bot.chat.sender import (
+    DestinationMovedError,
     MessageRejectedError,
     PermanentDeliveryError,
     Sender,
@@ -243,7 +244,10 @@ async def _flush_channel(
     report: FlushReport,
     metrics: Metrics | None,
 ) -> None:
+    moved: dict[str, str] = {}  # destinations the platform moved during this flush
     for m in messages:
+        if m.destination in moved:
+            m = replace(m, destination=moved[m.destination])
         ctx = {"channel": m.channel_id}
         sender = senders.get(m.platform)
         if sender is None:
@@ -256,7 +260,19 @@ async def _flush_channel(
         if not store.claim_message(m.id, now):
             return  # another flusher has this channel's queue; order matters, so stop here
         try:
-            ref = await sender.send(m.destination, m.payload)
+            try:
+                ref = await sender.send(m.destination, m.payload)
+            except DestinationMovedError as exc_moved:
+                new = exc_moved.new_destination
+                store.move_destination(m.platform, m.destination, new, now)
+                log.warning(
+                    "%s; channel follows it (config files may keep the old id)",
+                    exc_moved,
+                    extra=ctx,
+                )
+                moved[m.destination] = new
+                m = replace(m, destination=new)
+                ref = await sender.send(m.destination, m.payload)
         except TransientDeliveryError as exc:
             wait = retry_wait(m.attempts + 1, exc.retry_after)
             store.mark_retry(m.id, str(exc), now + timedelta(seconds=wait))

@@ -4,6 +4,8 @@
     ├── TransientDeliveryError   try again later (rate limit, 5xx, network); retry_after if known
     ├── PermanentDeliveryError   the destination is unusable (bot removed, channel gone, 403):
     │                            the channel is paused with this message as the reason
+    ├── DestinationMovedError    the chat lives on under another id (a Telegram group that
+    │                            became a supergroup): the channel follows it
     └── MessageRejectedError     this one message can never be sent (malformed): marked failed
 
 Each adapter converts its library's exceptions into these at its boundary, so the flusher
@@ -28,6 +30,14 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The destination cannot receive messages until someone acts."""
+
+
+class DestinationMovedError(DeliveryError):
+    """The destination moved; the same message may be sent to `new_destination`."""
+
+    def __init__(self, message: str, new_destination: str) -> None:
+        super().__init__(message)
+        self.new_destination = new_destination
 
 
 class MessageRejectedError(DeliveryError):

@@ -30,6 +30,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.chat.sender import (
+    DestinationMovedError,
     MessageRejectedError,
     PermanentDeliveryError,
     TransientDeliveryError,
@@ -120,8 +121,9 @@ class TelegramSender:
                 f"telegram: flood control: {exc}", retry_after=_seconds(exc.retry_after)
             ) from None
         except ChatMigrated as exc:
-            raise PermanentDeliveryError(
-                f"telegram: the group became supergroup {exc.new_chat_id}; set that as destination"
+            raise DestinationMovedError(
+                f"telegram: the group became supergroup {exc.new_chat_id}",
+                str(exc.new_chat_id),
             ) from None
         except (Forbidden, InvalidToken) as exc:
             raise PermanentDeliveryError(f"telegram: {exc.message}") from None

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from bot.models import Channel, Subscription
+from bot.store.base import to_iso
 
 
 class ChannelQueries:
     db: Database
 
     def sync_channels(self, channels: Iterable[Channel]) -> None:
-        """Mirror configured channels; subscriptions made in chat are kept."""
+        """Mirror configured channels; subscriptions made in chat are kept. A configured
+        destination the platform moved (`move_destination`) is followed, not reset."""
+        moves = {
+            (r[0], r[1]): r[2]
+            for r in self.db.execute("SELECT platform, old, new FROM destination_moves")
+        }
         with self.db.conn:
             for c in channels:
+                destination = moves.get((c.platform, c.destination), c.destination)
                 self.db.execute(
                     """INSERT INTO channels (id, platform, destination, mode, schedule, timezone,
                        max_stories, language, show_updates, origin)
@@ -29,7 +37,7 @@ class ChannelQueries:
                     [
                         c.id,
                         c.platform,
-                        c.destination,
+                        destination,
                         c.mode,
                         c.schedule,
                         c.timezone,
@@ -46,6 +54,29 @@ class ChannelQueries:
                        VALUES (?, ?, ?, 'config') ON CONFLICT DO NOTHING""",
                     [[c.id, s.target, s.mode] for s in c.subscriptions],
                 )
+
+    def move_destination(self, platform: str, old: str, new: str, now: datetime) -> None:
+        """The platform moved a chat (Telegram group → supergroup): channels and messages
+        still waiting for `old` go to `new`, and so will a config file that still says `old`."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE destination_moves SET new = ? WHERE platform = ? AND new = ?",
+                [new, platform, old],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO destination_moves (platform, old, new, moved_at) "
+                "VALUES (?, ?, ?, ?)",
+                [platform, old, new, to_iso(now)],
+            )
+            self.db.execute(
+                "UPDATE channels SET destination = ? WHERE platform = ? AND destination = ?",
+                [new, platform, old],
+            )
+            self.db.execute(
+                "UPDATE outbox SET destination = ? WHERE platform = ? AND destination = ? "
+                "AND status IN ('pending', 'sending')",
+                [new, platform, old],
+            )
 
     def channels(self) -> list[Channel]:
         return [self._channel(r) for r in self.db.query("SELECT * FROM channels ORDER BY id")]

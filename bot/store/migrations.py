@@ -164,3 +164,18 @@ def m003_delivery_outbox(db: Database) -> None:
         CREATE INDEX outbox_channel ON outbox(channel_id, status, id);
         """
     )
+
+
+@migrations()
+def m004_destination_moves(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE destination_moves (
+            platform TEXT NOT NULL,
+            old TEXT NOT NULL,
+            new TEXT NOT NULL,
+            moved_at TEXT NOT NULL,
+            PRIMARY KEY (platform, old)
+        );
+        """
+    )
