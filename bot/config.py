@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,11 +107,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("slack.host", "0.0.0.0", "Address of the Slack HTTP endpoint (no SLACK_APP_TOKEN)."),
     Setting("slack.port", 3000, "Port of the Slack HTTP endpoint, served at /slack/events."),
+    Setting(
+        "telegram.webhook_url",
+        "",
+        "Public HTTPS URL Telegram posts updates to (empty: long polling).",
+    ),
+    Setting("telegram.webhook_host", "0.0.0.0", "Address of the Telegram webhook endpoint."),
+    Setting("telegram.webhook_port", 8081, "Port of the Telegram webhook endpoint (plain HTTP)."),
+    Setting("telegram.webhook_path", "/telegram/webhook", "Path of the Telegram webhook endpoint."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
-SECRET_ENV = ("TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+SECRET_ENV = (
+    "TELEGRAM_BOT_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "TELEGRAM_WEBHOOK_SECRET",
+)
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -129,11 +146,37 @@ class Secrets:
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
+    telegram_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Secrets:
         env = os.environ if env is None else env
         return cls(*(env.get(name, "").strip() for name in SECRET_ENV))
+
+    def for_webhook(self, settings: Settings) -> Secrets:
+        """These secrets, with a webhook secret if `telegram.webhook_url` needs one.
+
+        Without TELEGRAM_WEBHOOK_SECRET each process makes a random one: the daemon registers
+        it with setWebhook at every start, so nobody else has to know it. Call this before
+        logging is set up, so that the made-up secret is redacted like the others.
+        """
+        if not (self.telegram_bot_token and settings.get_str("telegram.webhook_url")):
+            return self
+        given = self.telegram_webhook_secret
+        if not given:
+            return replace(self, telegram_webhook_secret=secrets.token_urlsafe(32))
+        if not WEBHOOK_SECRET_RE.fullmatch(given):
+            raise ConfigError(
+                [
+                    Problem(
+                        "$TELEGRAM_WEBHOOK_SECRET",
+                        1,
+                        1,
+                        "Telegram takes 1-256 characters A-Z, a-z, 0-9, _ and - as a secret",
+                    )
+                ]
+            )
+        return self
 
     def values(self) -> tuple[str, ...]:
         return tuple(v for v in vars(self).values() if v)
@@ -268,6 +311,7 @@ def _build(doc: Document, base_dir: Path, env: Mapping[str, str]) -> Config:
     values: dict[str, object] = {s.name: s.default for s in SETTINGS}
     _read_settings(doc, doc.value, (), values, problems)
     _apply_env(values, env, doc.file, problems)
+    _check_webhook(doc, values, env, problems)
     sources = _read_sources(doc, problems)
     channels = _read_channels(doc, values, problems)
     if problems:
@@ -345,6 +389,34 @@ def _apply_env(
             elif isinstance(setting.default, list):
                 value = [v.strip() for v in raw.split(",") if v.strip()]
             values[setting.name] = value
+
+
+def _check_webhook(
+    doc: Document, values: dict[str, object], env: Mapping[str, str], problems: list[Problem]
+) -> None:
+    """The webhook's URL and path, which Telegram or the route would refuse only later."""
+
+    def bad(name: str, message: str) -> None:
+        var = SETTINGS_BY_NAME[name].env_name
+        if var in env:
+            problems.append(Problem(f"${var}", 1, 1, f"{name}: {message}"))
+        else:
+            problems.append(doc.problem(tuple(name.split(".")), f"{name}: {message}"))
+
+    url = str(values["telegram.webhook_url"])
+    if url:
+        parts = urlsplit(url)
+        # the public Bot API takes HTTPS only; a self-hosted Bot API server also takes HTTP
+        api = "telegram.api_base_url"
+        public = values[api] == SETTINGS_BY_NAME[api].default
+        schemes = ("https",) if public else ("https", "http")
+        if parts.scheme not in schemes or not parts.hostname:
+            bad("telegram.webhook_url", f"expected an {' or '.join(schemes)} URL, got {url!r}")
+    if not str(values["telegram.webhook_path"]).startswith("/"):
+        bad("telegram.webhook_path", "must start with /")
+    port = values["telegram.webhook_port"]
+    if not isinstance(port, int) or not 0 < port < 65536:
+        bad("telegram.webhook_port", f"expected a port number 1-65535, got {port!r}")
 
 
 SOURCE_KEYS = {"id", "url", "kind", "name", "interval", "full_text", "lang", "enabled", "selector"}

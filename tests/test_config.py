@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,13 @@ def test_good_config_reads_every_part(tmp_path: Path) -> None:
         ("channels:\n  - id: c\n    timezone: Mars/Olympus\n", 3, "channels[0].timezone"),
         ("database: a\ndatabase: b\n", 2, "duplicate key 'database'"),
         ("sources: [\n", 2, "YAML syntax"),
+        (
+            "telegram:\n  webhook_url: http://bot.example.org/tg\n",
+            2,
+            "telegram.webhook_url: expected an https URL",
+        ),
+        ("telegram:\n  webhook_path: tg\n", 2, "telegram.webhook_path: must start with /"),
+        ("telegram:\n  webhook_port: 70000\n", 2, "telegram.webhook_port: expected a port"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, needle: str) -> None:
@@ -110,6 +118,44 @@ def test_secrets_come_from_environment_and_never_show() -> None:
     assert secrets.telegram_bot_token == "123:SECRET"
     assert "SECRET" not in repr(secrets) and "xoxb" not in repr(secrets)
     assert set(secrets.values()) == {"123:SECRET", "xoxb-1"}
+
+
+def test_webhook_url_from_the_environment_and_http_only_for_a_self_hosted_api() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env={"NEWSWATCH_TELEGRAM_WEBHOOK_URL": "bot.example.org/tg"})
+    assert str(caught.value).startswith("$NEWSWATCH_TELEGRAM_WEBHOOK_URL:1:1: telegram.webhook_url")
+    local = {
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+        "NEWSWATCH_TELEGRAM_WEBHOOK_URL": "http://newswatch:8081/tg",
+    }
+    config = load_config(None, env=local)
+    assert config.settings.get_str("telegram.webhook_url") == "http://newswatch:8081/tg"
+
+
+def test_webhook_secret_from_the_environment_or_made_per_process() -> None:
+    webhook = load_config(
+        None, env={"NEWSWATCH_TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}
+    ).settings
+    polling = load_config(None, env={}).settings
+    token = {"TELEGRAM_BOT_TOKEN": "123:SECRET"}
+
+    given = Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X"})
+    assert given.for_webhook(webhook).telegram_webhook_secret == "s3cret_-X"
+    assert "s3cret_-X" in given.values() and "s3cret" not in repr(given)
+
+    made = [Secrets.from_env(token).for_webhook(webhook) for _ in range(2)]
+    first, second = (m.telegram_webhook_secret for m in made)
+    assert len(first) >= 32 and first != second
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", first)
+    assert first in made[0].values()
+
+    assert Secrets.from_env(token).for_webhook(polling).telegram_webhook_secret == ""
+    assert Secrets.from_env({}).for_webhook(webhook).telegram_webhook_secret == ""  # no bot
+
+    with pytest.raises(ConfigError, match=r"\$TELEGRAM_WEBHOOK_SECRET"):
+        Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "no spaces"}).for_webhook(webhook)
+    with pytest.raises(ConfigError):
+        Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "x" * 257}).for_webhook(webhook)
 
 
 def test_every_setting_has_help_and_no_secret_is_a_setting() -> None:

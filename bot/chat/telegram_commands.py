@@ -181,15 +181,21 @@ def telegram_application(
     admins: Collection[str | int] = (),
     publish_commands: bool = True,
     clock: Clock = _utcnow,
+    polling: bool = True,
 ) -> TelegramApp:
     """The python-telegram-bot Application answering chat commands; the daemon runs it
-    (initialize, start, updater.start_polling) in its own loop."""
+    (initialize, start, updater.start_polling) in its own loop. With `polling=False` it has
+    no updater: updates arrive through the webhook (bot.chat.telegram_webhook), which puts
+    them in `app.update_queue`."""
     commands = TelegramCommands(env, admins, clock)
 
     async def post_init(app: TelegramApp) -> None:  # run by run_polling/run_webhook only
         if publish_commands:
             await publish(app)
 
-    app = ApplicationBuilder().token(token).base_url(base_url).post_init(post_init).build()
+    builder = ApplicationBuilder().token(token).base_url(base_url).post_init(post_init)
+    if not polling:
+        builder = builder.updater(None)
+    app = builder.build()
     commands.install(app)
     return app

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import CliError, add_config_arguments, database_path
-from bot.config import Secrets, find_config_file
+from bot.config import ConfigError, Secrets, find_config_file
 from bot.logs import setup_logging
 from bot.reload import Loaded, Refused, load
 from bot.store.db import StoreError
@@ -36,8 +36,11 @@ def run(args: argparse.Namespace) -> int:
         loaded = load(config_path)
     except Refused as exc:
         raise CliError(str(exc)) from None
-    secrets = Secrets.from_env()
     settings = loaded.config.settings
+    try:
+        secrets = Secrets.from_env().for_webhook(settings)
+    except ConfigError as exc:
+        raise CliError(f"invalid configuration:\n{exc}") from None
     setup_logging(
         settings.get_str("log.level"),
         settings.get_str("log.format"),

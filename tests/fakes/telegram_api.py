@@ -8,6 +8,8 @@ Scripted failures: `fail("sendMessage", 429, retry_after=1)`, `fail(..., 500)`,
 For chat-command tests: `push_update({...})` queues an update for getUpdates (served with
 offset semantics and a short long-poll), `results[method] = value` overrides an answer
 (getChatMember, ...), and getMe/setMyCommands/deleteWebhook work out of the box.
+Webhooks as the real API keeps them: setWebhook stores url and secret_token in `webhook`,
+deleteWebhook clears it, and getUpdates answers 409 Conflict while one is set.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class FakeTelegram(FakeAPI):
         self.token = token
         self.results: dict[str, Any] = {}
         self.updates: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] = {}  # url and secret_token of the registered webhook
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
 
@@ -130,7 +133,25 @@ class FakeTelegram(FakeAPI):
             "from": BOT_USER,
         }
 
+    async def do_setWebhook(self, params: dict[str, Any]) -> tuple[int, Any]:
+        url = str(params.get("url", ""))
+        if not url.startswith("https://"):
+            return 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+        with self._lock:
+            self.webhook = {"url": url, "secret_token": params.get("secret_token")}
+        return 200, True
+
+    async def do_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, Any]:
+        with self._lock:
+            self.webhook = {}
+        return 200, True
+
     async def do_getUpdates(self, params: dict[str, Any]) -> tuple[int, Any]:
+        if self.webhook:
+            return 409, (
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first"
+            )
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
         while True:
