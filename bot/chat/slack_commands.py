@@ -113,7 +113,7 @@ def slack_app(
     """The slack-bolt AsyncApp answering `/newswatch`; serve it with `slack_web_app` or
     `slack_socket_mode`."""
     client = AsyncWebClient(token=token, base_url=base_url)
-    app = AsyncApp(token=token, client=client, signing_secret=signing_secret)
+    app = AsyncApp(client=client, signing_secret=signing_secret)  # the client carries the token
     SlackCommands(env, admins, clock).install(app)
     return app
 
