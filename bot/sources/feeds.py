@@ -4,11 +4,19 @@ The bytes are decoded here first (see decode.py: servers lie about charsets) and
 feedparser as UTF-8 with the feed URL as Content-Location, so relative links resolve against
 xml:base or the feed URL. A bozo feed is read as far as it goes; the reason is kept.
 Feed HTML is never sanitised for display: it is only turned into plain text here.
+
+feedparser's pure-Python SAX handlers cost ~9 ms for a 50-item feed, most of a fetch cycle's
+CPU. The plain RSS 2.0 most outlets serve (well-formed, a known set of item elements, no
+xml:base/xml:lang/DOCTYPE) is therefore read with lxml instead (`_fast_rss`), giving the very
+values feedparser would: same text processing, same link/GUID rules, same date parser (its
+own functions are reused). Anything outside that subset goes to feedparser; a differential
+test holds the two to the same output.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import io
 import re
 from collections import Counter
@@ -19,6 +27,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.datetimes import _parse_date
+from feedparser.html import _cp1252
+from feedparser.urls import _urljoin
+from lxml import etree
 
 from bot.core.urls import canonical_url
 from bot.models import RawItem
@@ -57,12 +69,15 @@ def parse_feed(
     text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
     ctype = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
     mime = ctype.split(";")[0].strip() or "application/xml"
-    d = feedparser.parse(
-        io.BytesIO(text.encode("utf-8")),
-        response_headers={"content-type": f"{mime}; charset=utf-8", "content-location": url},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    data = text.encode("utf-8")
+    d: Any = _fast_rss(data, url) if mime.lower() in _FAST_MIMES else None
+    if d is None:
+        d = feedparser.parse(
+            io.BytesIO(data),
+            response_headers={"content-type": f"{mime}; charset=utf-8", "content-location": url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     bozo = _bozo_reason(d) if d.get("bozo") else None
     if not d.get("version") and not d.entries:
         raise FeedError(f"not a feed ({mime or 'no content type'})" + (f": {bozo}" if bozo else ""))
@@ -147,3 +162,143 @@ def _bozo_reason(d: Any) -> str:
     name = type(exc).__name__
     message = " ".join(str(getattr(exc, "getMessage", lambda: exc)()).split())
     return f"{name}: {message}"[:200]
+
+
+# --- the lxml fast path for plain RSS 2.0 ---------------------------------------------------
+
+_FAST_MIMES = frozenset(
+    {"application/xml", "text/xml", "application/rss+xml", "application/x-rss+xml"}
+)
+_CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+# Item children that set nothing we read (beyond what _fast_item handles) in feedparser.
+_ITEM_IGNORED = frozenset({"category", "author", "comments", f"{_DC}creator", f"{_DC}subject"})
+_ITEM_READ = frozenset(
+    {"title", "link", "guid", "description", "pubdate", f"{_CONTENT}encoded", f"{_DC}date"}
+)
+_CHANNEL_READ = frozenset({"title", "link", "language", "ttl"})
+_CHANNEL_IGNORED = frozenset(
+    {"description", "copyright", "managingeditor", "webmaster", "pubdate", "lastbuilddate"}
+    | {"category", "generator", "docs", "cloud", "image", "rating", "textinput", "skiphours"}
+    | {"skipdays"}
+)
+_CHANNEL_IGNORED_NS = ("{http://purl.org/rss/1.0/modules/syndication/}",)
+_ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
+
+
+class _Unsupported(Exception):
+    """Something the fast path does not model: feedparser reads this feed."""
+
+
+class _FastFeed(dict[str, Any]):
+    """The parts of feedparser's result that parse_feed reads."""
+
+    def __init__(self, feed: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+        super().__init__(version="rss20", bozo=0)
+        self.feed = feed
+        self.entries = entries
+
+
+def _fast_rss(data: bytes, url: str) -> _FastFeed | None:
+    """feedparser's reading of a plain RSS 2.0 feed, or None when the feed is not one."""
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"xml:base" in data or b"xml:lang" in data:
+        return None
+    try:
+        root = etree.fromstring(data, _XML)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root.tag != "rss" or len(root) != 1 or root[0].tag != "channel":
+        return None
+    try:
+        return _fast_channel(root[0], url)
+    except _Unsupported:
+        return None
+
+
+def _tag(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):  # a comment, processing instruction or entity
+        raise _Unsupported
+    return tag.lower() if tag[0] != "{" else tag
+
+
+def _value(el: Any, base: str | None = None) -> str:
+    """An element's text as feedparser's `pop` leaves it: stripped, resolved against `base`
+    (links), mojibake and cp1252 control characters mapped. Markup or comments inside are
+    unsupported (feedparser would re-serialise them)."""
+    if len(el):
+        raise _Unsupported
+    out = (el.text or "").strip()
+    if base is not None and out:
+        out = _urljoin(base, out)
+    if out.isascii():  # both mappings below leave ASCII as it is
+        return out
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        out = out.encode("iso-8859-1").decode("utf-8")
+    return str(out.translate(_cp1252))
+
+
+def _fast_channel(channel: Any, url: str) -> _FastFeed:
+    feed: dict[str, Any] = {}
+    entries: list[dict[str, Any]] = []
+    for el in channel:
+        tag = _tag(el)
+        if tag == "item":
+            entries.append(_fast_item(el, url))
+        elif tag in _CHANNEL_READ:
+            if tag in feed:
+                raise _Unsupported
+            value = _value(el, url if tag == "link" else None)
+            feed[tag] = _ENTITY_IN_LINK.sub(r"&\g<1>", value) if tag == "link" else value
+        elif tag == _ATOM_LINK:
+            if (el.get("rel") or "alternate").lower() == "alternate":
+                raise _Unsupported  # feedparser would take its href as the feed's link
+        elif tag not in _CHANNEL_IGNORED and not tag.startswith(_CHANNEL_IGNORED_NS):
+            raise _Unsupported
+    return _FastFeed(feed, entries)
+
+
+def _fast_item(item: Any, url: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for el in item:
+        tag = _tag(el)
+        if tag in _ITEM_READ:
+            if tag in found:
+                raise _Unsupported  # feedparser's rules for repeats are order-dependent
+            found[tag] = el
+        elif tag not in _ITEM_IGNORED:
+            raise _Unsupported
+    entry: dict[str, Any] = {}
+    if "title" in found:
+        entry["title"] = _value(found["title"])
+    guid = found.get("guid")
+    guid_is_link = False
+    if guid is not None:
+        attrs = {k.lower(): v for k, v in guid.attrib.items()}
+        guid_is_link = attrs.get("ispermalink", "true") == "true"
+        entry["id"] = _value(guid, url if guid_is_link else None)
+    link = found.get("link")
+    if link is not None:
+        if link.attrib:
+            raise _Unsupported
+        value = _value(link, url).replace("&amp;", "&")
+        if not value:
+            raise _Unsupported  # an empty <link> interacts with a permalink GUID
+        entry["link"] = _ENTITY_IN_LINK.sub(r"&\g<1>", value)
+    elif guid_is_link:
+        entry["link"] = entry["id"]
+    content = found.get(f"{_CONTENT}encoded")
+    if content is not None:
+        entry["content"] = [{"value": _value(content)}]
+    if "description" in found:
+        entry["summary"] = _value(found["description"])
+    elif content is not None:
+        entry["summary"] = entry["content"][0]["value"]
+    if "pubdate" in found:
+        entry["published_parsed"] = _parse_date(_value(found["pubdate"]))
+    if f"{_DC}date" in found:
+        entry["updated_parsed"] = _parse_date(_value(found[f"{_DC}date"]))
+    return entry
