@@ -126,8 +126,9 @@ SECRET_ENV = (
     "SLACK_SIGNING_SECRET",
     "TELEGRAM_WEBHOOK_SECRET",
 )
-# What Telegram accepts as a webhook's secret_token.
-WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A webhook secret: Telegram's alphabet and upper limit, and at least 16 characters, so it is
+# not guessable (and long enough for the log redaction to apply).
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class ConfigError(Exception):
@@ -172,7 +173,7 @@ class Secrets:
                         "$TELEGRAM_WEBHOOK_SECRET",
                         1,
                         1,
-                        "Telegram takes 1-256 characters A-Z, a-z, 0-9, _ and - as a secret",
+                        "expected 16-256 characters of A-Z, a-z, 0-9, _ and -",
                     )
                 ]
             )

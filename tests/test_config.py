@@ -139,9 +139,9 @@ def test_webhook_secret_from_the_environment_or_made_per_process() -> None:
     polling = load_config(None, env={}).settings
     token = {"TELEGRAM_BOT_TOKEN": "123:SECRET"}
 
-    given = Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X"})
-    assert given.for_webhook(webhook).telegram_webhook_secret == "s3cret_-X"
-    assert "s3cret_-X" in given.values() and "s3cret" not in repr(given)
+    given = Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X-long-enough"})
+    assert given.for_webhook(webhook).telegram_webhook_secret == "s3cret_-X-long-enough"
+    assert "s3cret_-X-long-enough" in given.values() and "s3cret" not in repr(given)
 
     made = [Secrets.from_env(token).for_webhook(webhook) for _ in range(2)]
     first, second = (m.telegram_webhook_secret for m in made)
@@ -154,8 +154,9 @@ def test_webhook_secret_from_the_environment_or_made_per_process() -> None:
 
     with pytest.raises(ConfigError, match=r"\$TELEGRAM_WEBHOOK_SECRET"):
         Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "no spaces"}).for_webhook(webhook)
-    with pytest.raises(ConfigError):
-        Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "x" * 257}).for_webhook(webhook)
+    for bad in ("x" * 257, "x" * 15):
+        with pytest.raises(ConfigError):
+            Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": bad}).for_webhook(webhook)
 
 
 def test_every_setting_has_help_and_no_secret_is_a_setting() -> None:
