@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -108,3 +109,26 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "newswatch.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) -> None:
+    """analyse=False stores the articles (searchable, counted) without stories; analyse_pending
+    then gives every one its matches and story, as the inline cycle would."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    with DemoSite(now) as site:
+        config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
+        store = Store(tmp_path / "nw.db")
+        store.sync_sources(config.sources)
+        pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+        fetch = replace(FetchSettings.from_settings(config.settings), parse_workers=1)
+        async with Fetcher(fetch) as fetcher:  # prepared in a worker process, too
+            reports = await pipeline.fetch_cycle(
+                fetcher, config.sources, now, only_due=False, analyse=False
+            )
+    stored = sum(r.new for r in reports)
+    assert stored > 0 and store.article_count() == stored
+    assert len(store.unanalysed_articles()) == stored
+    done = pipeline.analyse_pending()
+    assert len(done) == stored and not store.unanalysed_articles()
+    multi = [s for s in store.stories_since(now - timedelta(days=3)) if len(s.outlets) > 1]
+    assert multi, "the demo's shared story should group several outlets"

@@ -17,6 +17,7 @@ between chunks could see it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ipaddress
 import multiprocessing
@@ -214,6 +215,24 @@ class _Inflater:
 
 
 REDIRECTS = {301, 302, 303, 307, 308}
+DRAIN_BYTES = 65_536
+DRAIN_SECONDS = 2.0
+
+
+async def _drain(resp: httpx.Response, h: Mapping[str, str]) -> None:
+    """Read the small body of an answer we do not use (304, redirect, error page) so that its
+    connection goes back to the pool: closing a response with unread bytes closes the socket,
+    and an all-304 cycle would then pay a new connection for every feed. Bodies that are
+    large, of unknown length or slow are not waited for: the connection is dropped instead."""
+    declared = h.get("content-length", "")
+    if resp.status_code not in (204, 304) and not (
+        declared.isdigit() and int(declared) <= DRAIN_BYTES
+    ):
+        return
+    with contextlib.suppress(httpx.HTTPError, TimeoutError):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _ in resp.aiter_raw():
+                pass
 
 
 class Fetcher:
@@ -344,9 +363,11 @@ class Fetcher:
                     self._client.stream("GET", url, headers=headers) as resp,
                 ):
                     h = {k.lower(): v for k, v in resp.headers.items()}
-                    if resp.status_code in REDIRECTS or resp.status_code == 304:
+                    if resp.status_code in REDIRECTS or resp.status_code in (304, 204):
+                        await _drain(resp, h)
                         return resp.status_code, h, b""
                     if resp.status_code >= 400:
+                        await _drain(resp, h)
                         return resp.status_code, h, b""
                     body = await self._read(resp, h)
                     return resp.status_code, h, body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,34 +28,50 @@ def _article(row: dict[str, Any]) -> Article:
     )
 
 
+_INSERT = """INSERT INTO articles (key, source_id, source_name, url, title, text, lang,
+    published, fetched, norm_title, norm_text)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING"""
+
+
+def _row(article: Article, norm_title: str, norm_text: str) -> tuple[Any, ...]:
+    return (
+        article.key,
+        article.source_id,
+        article.source_name,
+        article.url,
+        article.title,
+        article.text,
+        article.lang,
+        to_iso(article.published),
+        to_iso(article.fetched),
+        norm_title,
+        norm_text,
+    )
+
+
 class ArticleQueries:
     db: Database
 
     def has_article(self, key: str) -> bool:
-        return bool(list(self.db.query("SELECT 1 FROM articles WHERE key = ?", [key])))
+        # Asked once per item of every poll: the bare connection, not sqlite_utils' query.
+        sql = "SELECT 1 FROM articles WHERE key = ?"
+        return self.db.conn.execute(sql, (key,)).fetchone() is not None
 
     def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None:
         """Store a new article; None when its identity key is already stored."""
+        return self.add_articles([(article, norm_title, norm_text)])[0]
+
+    def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]:
+        """Store (article, normalised title, normalised text) rows in one transaction: the
+        id of each, None for one whose identity key is already stored. One commit per feed
+        instead of one per article (the FTS index is updated by trigger either way)."""
+        ids: list[int | None] = []
         with self.db.conn:
-            cursor = self.db.execute(
-                """INSERT INTO articles (key, source_id, source_name, url, title, text, lang,
-                   published, fetched, norm_title, norm_text)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING""",
-                [
-                    article.key,
-                    article.source_id,
-                    article.source_name,
-                    article.url,
-                    article.title,
-                    article.text,
-                    article.lang,
-                    to_iso(article.published),
-                    to_iso(article.fetched),
-                    norm_title,
-                    norm_text,
-                ],
-            )
-            return cursor.lastrowid if cursor.rowcount else None
+            cursor = self.db.conn.cursor()
+            for article, norm_title, norm_text in batch:
+                cursor.execute(_INSERT, _row(article, norm_title, norm_text))
+                ids.append(cursor.lastrowid if cursor.rowcount else None)
+        return ids
 
     def article(self, article_id: int) -> Article | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
@@ -104,6 +120,12 @@ class ArticleQueries:
     def latest_article_time(self) -> datetime | None:
         row = self.db.execute("SELECT max(coalesce(published, fetched)) FROM articles").fetchone()
         return from_iso(row[0]) if row and row[0] else None
+
+    def unanalysed_articles(self) -> list[Article]:
+        """Articles stored without a story yet (matching and grouping still to do), in the
+        order they were stored."""
+        rows = self.db.query("SELECT * FROM articles WHERE story_id IS NULL ORDER BY id")
+        return [_article(row) for row in rows]
 
     def articles_for_index(
         self, since: datetime

@@ -55,6 +55,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1  # one handler per TCP connection: keep-alive shows here
+
     def do_GET(self) -> None:
         self.server.hits[self.path.split("?")[0]] += 1
         parts = self.path.split("?")[0].strip("/").split("/")
@@ -176,6 +180,7 @@ class MisbehavingServer(ThreadingHTTPServer):
         self.slow_seconds = slow_seconds
         self.listing_polls = 0
         self.hits: Counter[str] = Counter()
+        self.connections = 0
         self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> MisbehavingServer:

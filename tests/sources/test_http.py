@@ -32,6 +32,18 @@ async def test_conditional_get_answers_304(server: MisbehavingServer, fetcher: F
     assert by_date.not_modified
 
 
+async def test_304_and_redirect_keep_the_connection(
+    server: MisbehavingServer, fetcher: Fetcher
+) -> None:
+    """An unread 304 or redirect body would close the socket: an all-304 cycle would then
+    open a new connection per feed."""
+    first = await fetcher.get(server.url("/f/feed_en.xml"))
+    for _ in range(3):
+        assert (await fetcher.get(server.url("/f/feed_en.xml"), etag=first.etag)).not_modified
+    await fetcher.get(server.url("/hop/2"))
+    assert server.connections == 1
+
+
 @pytest.mark.parametrize(("code", "retry"), [(429, 120), (500, None)])
 async def test_error_statuses(
     server: MisbehavingServer, fetcher: Fetcher, code: int, retry: int | None
