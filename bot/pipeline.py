@@ -229,7 +229,13 @@ class Pipeline:
         async def one(source: Source) -> tuple[Source, SourceOutcome, _Prepared]:
             state = states.get(source.id) or SourceState(id=source.id)
             outcome = await collect(
-                fetcher, source, state.etag, state.last_modified, now, self.store.has_article
+                fetcher,
+                source,
+                state.etag,
+                state.last_modified,
+                now,
+                self.store.has_article,
+                self.store.known_keys,
             )
             prepared: _Prepared = ([], [])
             if outcome.error is None and outcome.items:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,6 +72,19 @@ def test_article_stored_once_and_searchable(tmp_path: Path) -> None:
         store.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"وزير"'])
     )
     assert [h["rowid"] for h in hits] == [first]
+
+
+def test_batch_of_articles_ids_in_order_duplicates_none(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nw.db")
+    first = store.add_article(make_article("k0"), "", "")
+    batch = [(make_article(f"k{n}"), f"title {n}", "") for n in (1, 0, 2, 1)]
+    batch += [(make_article(f"m{n}"), "", "") for n in range(200)]  # over one INSERT's rows
+    ids = store.add_articles(batch)
+    assert ids[1] is None and ids[3] is None  # stored before, and earlier in the batch
+    fresh = [i for i in ids if i is not None]
+    assert len(fresh) == 202 and first not in fresh and fresh == sorted(fresh)
+    assert store.article(ids[2] or 0) == replace(make_article("k2"), id=ids[2])
+    assert store.known_keys(["k0", "k1", "zz", "m199"]) == {"k0", "k1", "m199"}
 
 
 def test_matches_round_trip(tmp_path: Path) -> None:

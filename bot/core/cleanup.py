@@ -13,6 +13,7 @@ the headline's words). Then everything from the marker on goes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.core.normalize import normalize
 from bot.core.stem import stem
@@ -105,23 +106,23 @@ def _is_lede_of(headline: str, paragraph: str) -> bool:
     return len(head & _content(paragraph)) >= max(3, (len(head) + 1) // 2)
 
 
-def _cut_related(lines: list[str]) -> list[str]:
+def _cut_related(lines: list[str], norm_of: Callable[[str], str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        norm = normalize(lines[i])
+        norm = norm_of(lines[i])
         marker = _marker(lines[i], norm)
         if marker is None:
             out.append(lines[i])
             i += 1
             continue
         before = [x for x in out if x.strip()][-3:]
-        if any(_closes_article(b, normalize(b)) for b in before):
+        if any(_closes_article(b, norm_of(b)) for b in before):
             return out
         j = i + 1
         last_link = norm[len(marker) :].strip()
         while j < len(lines):
-            nj = normalize(lines[j])
+            nj = norm_of(lines[j])
             if not nj:
                 j += 1
                 continue
@@ -140,10 +141,18 @@ def _cut_related(lines: list[str]) -> list[str]:
 def clean_text(text: str) -> str:
     """Main text of `text`: boilerplate lines dropped, related-article blocks cut."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = _cut_related(lines)
+    norms: dict[str, str] = {}  # each line is looked at twice: normalise it once
+
+    def normalized(line: str) -> str:
+        norm = norms.get(line)
+        if norm is None:
+            norm = norms[line] = normalize(line)
+        return norm
+
+    lines = _cut_related(lines, normalized)
     kept: list[str] = []
     for line in lines:
-        norm = normalize(line)
+        norm = normalized(line)
         if norm and _is_boilerplate(line, norm):
             continue
         if not norm and (not kept or not kept[-1]):

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from bot.core.backoff import BackoffPolicy
 from bot.core.identity import item_key
 from bot.models import RawItem, Source
-from bot.sources.feeds import FeedError, has_real_text, parse_feed
+from bot.sources.feeds import FeedError, ParsedFeed, has_real_text, parse_feed
 from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
 from bot.sources.pages import PageError, extract_article, find_article_links
 
@@ -62,6 +63,9 @@ class SourceOutcome:
         return policy.after_error(self.checked_at, self.interval, error_count, self.retry_after)
 
 
+KnownKeys = Callable[[Sequence[str]], Collection[str]]
+
+
 async def collect(
     fetcher: Fetcher,
     source: Source,
@@ -69,7 +73,11 @@ async def collect(
     last_modified: str | None,
     now: datetime,
     is_known: Callable[[str], bool],
+    known_keys: KnownKeys | None = None,
 ) -> SourceOutcome:
+    """`known_keys`, when given, answers for all of a source's item keys at once (one store
+    query per poll instead of one per item) and is used instead of `is_known`."""
+    known = known_keys or (lambda keys: {k for k in keys if is_known(k)})
     base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
     accept = FEED_ACCEPT if source.kind == "feed" else HTML_ACCEPT
     try:
@@ -83,8 +91,8 @@ async def collect(
         return replace(base, not_modified=True)
     try:
         if source.kind == "html":
-            return await _from_listing(fetcher, source, resp, base, is_known)
-        return await _from_feed(fetcher, source, resp, base, is_known)
+            return await _from_listing(fetcher, source, resp, base, known)
+        return await _from_feed(fetcher, source, resp, base, known)
     except (FeedError, PageError) as exc:
         return replace(base, error=str(exc))
     except Exception as exc:  # a parser bug on hostile input must not stop the cycle
@@ -97,13 +105,13 @@ async def _from_feed(
     source: Source,
     resp: Response,
     base: SourceOutcome,
-    is_known: Callable[[str], bool],
+    known: KnownKeys,
 ) -> SourceOutcome:
     headers = dict(resp.headers)
-    feed = await fetcher.run_parser(
-        parse_feed, resp.body, resp.url, source.id, headers, source.lang
+    feed, keys = await fetcher.run_parser(
+        _parse_feed_keyed, resp.body, resp.url, source.id, headers, source.lang
     )
-    new = _new_items(feed.items, is_known)
+    new = _new_items(feed.items, keys, known)
     wanted = [i for i in new if i.url and (source.full_text or not has_real_text(i))]
     # Items past the per-poll page cap stay unknown: the next poll brings them in.
     deferred = {id(i) for i in wanted[MAX_PAGES_PER_POLL:]}
@@ -162,11 +170,11 @@ async def _from_listing(
     source: Source,
     resp: Response,
     base: SourceOutcome,
-    is_known: Callable[[str], bool],
+    known: KnownKeys,
 ) -> SourceOutcome:
     links = await fetcher.run_parser(find_article_links, resp.body, resp.url, source.selector)
     stubs = [RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in links]
-    new = _new_items(stubs, is_known)[:MAX_PAGES_PER_POLL]
+    new = _new_items(stubs, [item_key(i) for i in stubs], known)[:MAX_PAGES_PER_POLL]
     results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))
     items = [r for r in results if isinstance(r, RawItem) and r.title and r.text]
     errors = [r for r in results if isinstance(r, str)]
@@ -174,12 +182,19 @@ async def _from_listing(
     return replace(base, items=tuple(items), page_errors=tuple(errors), seen=len(links))
 
 
-def _new_items(items: Sequence[RawItem], is_known: Callable[[str], bool]) -> list[RawItem]:
+def _parse_feed_keyed(*args: Any) -> tuple[ParsedFeed, list[str]]:
+    """parse_feed and each item's identity key, computed where the parsing runs (a pool
+    process when there is one) rather than on the event loop."""
+    feed = parse_feed(*args)
+    return feed, [item_key(i) for i in feed.items]
+
+
+def _new_items(items: Sequence[RawItem], keys: Sequence[str], known: KnownKeys) -> list[RawItem]:
+    stored = known(keys)
     seen: set[str] = set()
     new: list[RawItem] = []
-    for item in items:
-        key = item_key(item)
-        if key in seen or is_known(key):
+    for item, key in zip(items, keys, strict=True):
+        if key in seen or key in stored:
             continue
         seen.add(key)
         new.append(item)

@@ -29,8 +29,10 @@ def _article(row: dict[str, Any]) -> Article:
 
 
 _INSERT = """INSERT INTO articles (key, source_id, source_name, url, title, text, lang,
-    published, fetched, norm_title, norm_text)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING"""
+    published, fetched, norm_title, norm_text) VALUES """
+_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_RETURNING = " ON CONFLICT(key) DO NOTHING RETURNING key, id"  # only the rows inserted
+_ROWS_PER_INSERT = 80  # 880 parameters: under SQLite's oldest limit of 999
 
 
 def _row(article: Article, norm_title: str, norm_text: str) -> tuple[Any, ...]:
@@ -57,21 +59,33 @@ class ArticleQueries:
         sql = "SELECT 1 FROM articles WHERE key = ?"
         return self.db.conn.execute(sql, (key,)).fetchone() is not None
 
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        """Those of `keys` already stored: one query per feed rather than one per item."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT key FROM articles WHERE key IN ({marks})"
+            found.update(row[0] for row in self.db.conn.execute(sql, chunk))
+        return found
+
     def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None:
         """Store a new article; None when its identity key is already stored."""
         return self.add_articles([(article, norm_title, norm_text)])[0]
 
     def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]:
         """Store (article, normalised title, normalised text) rows in one transaction: the
-        id of each, None for one whose identity key is already stored. One commit per feed
-        instead of one per article (the FTS index is updated by trigger either way)."""
-        ids: list[int | None] = []
+        id of each, None for one whose identity key is already stored (or came earlier in
+        the batch). One commit and a few multi-row INSERTs per feed rather than a commit and
+        a statement per article (the FTS index is updated by trigger either way)."""
+        ids: dict[str, int] = {}
         with self.db.conn:
-            cursor = self.db.conn.cursor()
-            for article, norm_title, norm_text in batch:
-                cursor.execute(_INSERT, _row(article, norm_title, norm_text))
-                ids.append(cursor.lastrowid if cursor.rowcount else None)
-        return ids
+            for start in range(0, len(batch), _ROWS_PER_INSERT):
+                chunk = batch[start : start + _ROWS_PER_INSERT]
+                sql = _INSERT + ",".join([_VALUES] * len(chunk)) + _RETURNING
+                params = [value for row in chunk for value in _row(*row)]
+                ids.update(self.db.conn.execute(sql, params).fetchall())
+        return [ids.pop(article.key, None) for article, _, _ in batch]
 
     def article(self, article_id: int) -> Article | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
