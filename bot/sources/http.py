@@ -12,6 +12,11 @@ Exceptions (every one carries a short `reason` fit for `sources list`)::
 Bodies are read raw and inflated here with a bounded zlib decompressor, because httpx's own
 decoder can inflate tens of megabytes out of one small read of a gzip bomb before any check
 between chunks could see it.
+
+Private addresses are refused where the socket is opened (`_PinnedBackend`): the host is
+resolved once, every address is checked, and the connection goes to a checked address. A
+check on a lookup of its own, before httpx's lookup, could be answered with a public address
+and the connection with a private one (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import ipaddress
 import multiprocessing
 import socket
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +37,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from bot.config import Settings
@@ -165,6 +171,77 @@ def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+async def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+    ips = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return list(dict.fromkeys(ips))
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend with the address check where the connection is made: one
+    lookup, all of its addresses checked, then a connection to one of those very addresses
+    (TLS still verifies and sends SNI for the host name, which httpcore passes separately)."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        ips = await _resolve(host, port)
+        if not ips or (not self.allow_private and any(_blocked(ip) for ip in ips)):
+            raise AddressError(f"{host} resolves to a private or local address")
+        failure: httpcore.ConnectError | None = None
+        for ip in ips:
+            try:
+                return await self._inner.connect_tcp(
+                    str(ip), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise AddressError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _pinned_transport(s: FetchSettings) -> httpx.AsyncHTTPTransport:
+    """httpx's transport over a connection pool that uses _PinnedBackend. httpx 0.28 takes
+    no network backend, so its pool is replaced by an equal one that has it (a test fetches
+    through it, so an httpx that stops fitting fails there)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=s.concurrency,
+        max_keepalive_connections=s.concurrency,
+        keepalive_expiry=5.0,  # httpx's default
+        network_backend=_PinnedBackend(s.allow_private),
+    )
+    return transport
+
+
 class _Inflater:
     """Bounded decoding of one Content-Encoding: output never exceeds `limit` bytes."""
 
@@ -245,12 +322,9 @@ class Fetcher:
     ) -> None:
         self.settings = s = settings or FetchSettings()
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=transport or _pinned_transport(s),
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
-            limits=httpx.Limits(
-                max_connections=s.concurrency, max_keepalive_connections=s.concurrency
-            ),
             headers={"User-Agent": s.user_agent_header, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
@@ -262,7 +336,6 @@ class Fetcher:
             self.parse_pool = ProcessPoolExecutor(s.parse_workers, mp_context=ctx)
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._checked: dict[str, None] = {}
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -400,24 +473,16 @@ class Fetcher:
         return inflater.body()
 
     async def _check_address(self, url: str) -> None:
+        """Refuse what can be refused from the URL alone (scheme, a private IP literal) before
+        waiting for a slot; names are resolved and checked as they are connected to."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url[:80]}")
         if self.settings.allow_private:
             return
-        host = parts.hostname
-        if host in self._checked:
-            return
         try:
-            ips = [ipaddress.ip_address(host)]
+            ip = ipaddress.ip_address(parts.hostname)
         except ValueError:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, parts.port or 443, type=socket.SOCK_STREAM
-                )
-            except OSError as exc:
-                raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-            ips = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-        if not ips or any(_blocked(ip) for ip in ips):
-            raise AddressError(f"{host} resolves to a private or local address")
-        self._checked[host] = None
+            return
+        if _blocked(ip):
+            raise AddressError(f"{parts.hostname} is a private or local address")

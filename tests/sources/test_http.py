@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
+import socket
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -115,6 +117,52 @@ async def test_private_addresses_are_refused_before_connecting(
             with pytest.raises(AddressError):
                 await strict.get(url)
     assert server.hits["/f/feed_en.xml"] == 0
+
+
+def _rebinding_dns(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
+    """`rebind.test` resolves to each of `answers` in turn (the last one from then on), as a
+    hostile DNS server with a zero TTL would; every lookup made is recorded."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def fake(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        answer = answers[min(len(asked), len(answers) - 1)]
+        asked.append(answer)
+        return real(answer, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    return asked
+
+
+async def test_dns_rebinding_cannot_reach_a_private_address(
+    server: MisbehavingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Public at the check, loopback at the connection: the address checked is the one
+    connected to (here refused by the test's own no-network guard), never the loopback
+    server, and the name is looked up once."""
+    asked = _rebinding_dns(monkeypatch, "93.184.216.34", "127.0.0.1")
+    url = server.url("/f/feed_en.xml").replace("127.0.0.1", "rebind.test")
+    async with Fetcher(replace(TEST_SETTINGS, allow_private=False)) as strict:
+        # The guard's error, possibly inside anyio's exception group (happy eyeballs).
+        with pytest.raises((RuntimeError, ExceptionGroup)) as refused:
+            await strict.get(url)
+    assert "reach the network: ('93.184.216.34'" in repr(refused.value)
+    assert asked == ["93.184.216.34"] and server.connections == 0
+
+
+async def test_a_name_resolving_to_loopback_is_refused_before_connecting(
+    server: MisbehavingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rebinding_dns(monkeypatch, "127.0.0.1")
+    url = server.url("/f/feed_en.xml").replace("127.0.0.1", "rebind.test")
+    async with Fetcher(replace(TEST_SETTINGS, allow_private=False)) as strict:
+        with pytest.raises(AddressError, match=r"rebind\.test"):
+            await strict.get(url)
+    async with Fetcher(TEST_SETTINGS) as lenient:  # allow_private: the same name is fetched
+        assert (await lenient.get(url)).status == 200
+    assert server.connections == 1
 
 
 @pytest.mark.parametrize(
