@@ -225,8 +225,16 @@ class Pipeline:
         chosen = self.store.due_sources(enabled, now) if only_due else enabled
 
         states = {state.id: state for state in self.store.source_states()}  # one query
+        # Sources between their fetch and their storage, at most: fetching outruns parsing,
+        # and each waiting source holds its body and items in memory. Twice the fetch
+        # concurrency never holds a fetch slot back.
+        in_hand = asyncio.Semaphore(2 * fetcher.settings.concurrency)
 
         async def one(source: Source) -> tuple[Source, SourceOutcome, _Prepared]:
+            async with in_hand:
+                return await _one(source)
+
+        async def _one(source: Source) -> tuple[Source, SourceOutcome, _Prepared]:
             state = states.get(source.id) or SourceState(id=source.id)
             outcome = await collect(
                 fetcher,
