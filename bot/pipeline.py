@@ -225,14 +225,18 @@ class Pipeline:
         chosen = self.store.due_sources(enabled, now) if only_due else enabled
 
         states = {state.id: state for state in self.store.source_states()}  # one query
-        # Sources between their fetch and their storage, at most: fetching outruns parsing,
-        # and each waiting source holds its body and items in memory. Twice the fetch
-        # concurrency never holds a fetch slot back.
+        # Sources between their fetch and the end of their recording, at most: fetching
+        # outruns parsing (and analysis), and each waiting source holds its body or items in
+        # memory. Twice the fetch concurrency never holds a fetch slot back.
         in_hand = asyncio.Semaphore(2 * fetcher.settings.concurrency)
 
         async def one(source: Source) -> tuple[Source, SourceOutcome, _Prepared]:
-            async with in_hand:
+            await in_hand.acquire()  # released once recorded, below
+            try:
                 return await _one(source)
+            except BaseException:
+                in_hand.release()
+                raise
 
         async def _one(source: Source) -> tuple[Source, SourceOutcome, _Prepared]:
             state = states.get(source.id) or SourceState(id=source.id)
@@ -248,13 +252,23 @@ class Pipeline:
             prepared: _Prepared = ([], [])
             if outcome.error is None and outcome.items:
                 # In this source's own task, so the pool prepares many sources at once.
-                prepared = await fetcher.run_parser(prepare_articles, outcome.items, source, now)
+                try:
+                    prepared = await fetcher.run_parser(
+                        prepare_articles, outcome.items, source, now
+                    )
+                except Exception as exc:  # e.g. a pool process died: this source only fails
+                    log.exception("preparing items failed", extra={"source": source.id})
+                    error = f"internal error: {type(exc).__name__}: {exc}"[:200]
+                    outcome = replace(outcome, error=error, items=())
             return source, outcome, prepared
 
         reports: list[SourceReport] = []
         for next_done in asyncio.as_completed([one(s) for s in chosen]):
             source, outcome, prepared = await next_done
-            reports.append(await self._record(source, outcome, prepared, now, analyse))
+            try:
+                reports.append(await self._record(source, outcome, prepared, now, analyse))
+            finally:
+                in_hand.release()
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
         if self.metrics is not None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.config import Settings, load_config
 from bot.core.identity import item_key
@@ -132,3 +135,33 @@ async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) 
     assert len(done) == stored and not store.unanalysed_articles()
     multi = [s for s in store.stories_since(now - timedelta(days=3)) if len(s.outlets) > 1]
     assert multi, "the demo's shared story should group several outlets"
+
+
+async def test_a_failed_preparation_fails_that_source_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool that breaks while preparing one source's items costs that source this poll
+    (an error, its items still unknown for the next) and nothing else."""
+    import bot.pipeline
+
+    real = bot.pipeline.prepare_articles
+    now = datetime.now(UTC).replace(microsecond=0)
+    with DemoSite(now) as site:
+        config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
+        broken = config.sources[0].id
+
+        def flaky(raws: Any, source: Source, fetched: datetime) -> Any:
+            if source.id == broken:
+                raise RuntimeError("pool process died")
+            return real(raws, source, fetched)
+
+        monkeypatch.setattr(bot.pipeline, "prepare_articles", flaky)
+        store = Store(tmp_path / "nw.db")
+        store.sync_sources(config.sources)
+        pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+        async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:
+            reports = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+    by_id = {r.source_id: r for r in reports}
+    assert by_id[broken].status == "error" and "pool process died" in (by_id[broken].error or "")
+    assert all(r.status == "new" for r in reports if r.source_id != broken)
+    assert store.source_state(broken).etag is None  # fetched in full again next time
