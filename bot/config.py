@@ -55,7 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.max_backoff", 21600, "Longest wait, in seconds, after repeated failures."),
     Setting("fetch.failing_after", 5, "Consecutive errors after which a source shows failing."),
     Setting(
-        "fetch.parse_workers", 0, "Processes that parse feeds and pages (0: threads, one core)."
+        "fetch.parse_workers",
+        0,
+        "Processes that parse feeds and pages and prepare their items (0: threads, one core).",
     ),
     Setting("stories.window_hours", 72.0, "Hours a story stays open to new articles."),
     Setting("stories.near_duplicate", 0.5, "Shingle Jaccard at which two texts are one copy."),

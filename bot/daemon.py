@@ -76,6 +76,7 @@ class Daemon:
         self.reload_requested = asyncio.Event()
         self._jobs: set[asyncio.Task[Any]] = set()
         self._cycle: asyncio.Task[Any] | None = None
+        self._fetcher: Fetcher | None = None
         self._fetch_lock = asyncio.Lock()
         self._files = snapshot(config_path, self.config)
         self._channels = self._channel_signature()
@@ -179,6 +180,8 @@ class Daemon:
         if released:
             log.info("%d message(s) not sent yet stay pending for the next start", released)
         await bounded("closing senders", close_senders(self.senders), 1.0)
+        if self._fetcher is not None:
+            await bounded("closing the fetcher", self._fetcher.aclose(), 1.0)
         if self.health is not None:
             await bounded("stopping the health server", self.health.stop(), 0.5)
         self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -219,11 +222,11 @@ class Daemon:
         now = utcnow()
         due = self.store.due_sources(self._sources(), now)
         if due:
-            async with Fetcher(FetchSettings.from_settings(self.config.settings)) as fetcher:
-                self._cycle = asyncio.ensure_future(
-                    self.pipeline.fetch_cycle(fetcher, due, now, only_due=False)
-                )
-                reports = await self._cycle
+            fetcher = await self._fetcher_for(FetchSettings.from_settings(self.config.settings))
+            self._cycle = asyncio.ensure_future(
+                self.pipeline.fetch_cycle(fetcher, due, now, only_due=False)
+            )
+            reports = await self._cycle
             for r in reports:
                 extra = {"source": r.source_id, "status": r.status, "new": r.new}
                 if r.status == "error":
@@ -235,6 +238,16 @@ class Daemon:
         await deliver_instant(self.store, self.senders, self.vocab, metrics=self.metrics)
         self.metrics.cycle_seconds.labels(job="instant").observe(time.monotonic() - started)
         self._update_depth()
+
+    async def _fetcher_for(self, settings: FetchSettings) -> Fetcher:
+        """One fetcher for the daemon's life (its connections and parse processes are kept
+        between cycles), replaced when a reload changes the fetch settings."""
+        if self._fetcher is not None and self._fetcher.settings != settings:
+            await self._fetcher.aclose()
+            self._fetcher = None
+        if self._fetcher is None:
+            self._fetcher = Fetcher(settings)
+        return self._fetcher
 
     async def job_digest(self, channel_id: str) -> None:
         if self.stop_requested.is_set():

@@ -30,6 +30,7 @@ import socket
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -330,10 +331,7 @@ class Fetcher:
         )
         # Parsing what was fetched is CPU work; with parse_workers > 0 it runs in a process
         # pool (spawned, never forked from a threaded process) so it can use every core.
-        self.parse_pool: Executor | None = None
-        if s.parse_workers > 0:
-            ctx = multiprocessing.get_context("spawn")
-            self.parse_pool = ProcessPoolExecutor(s.parse_workers, mp_context=ctx)
+        self.parse_pool: Executor | None = self._new_pool()
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -353,10 +351,26 @@ class Fetcher:
         if self.parse_pool is not None:
             self.parse_pool.shutdown(wait=True, cancel_futures=True)
 
+    def _new_pool(self) -> Executor | None:
+        if self.settings.parse_workers <= 0:
+            return None
+        ctx = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(self.settings.parse_workers, mp_context=ctx)
+
     async def run_parser(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a parser on fetched bytes off the event loop (thread, or the process pool)."""
+        """Run a parser on fetched bytes off the event loop (thread, or the process pool).
+        A pool whose worker died (killed, out of memory) refuses all work from then on: the
+        call that finds it so fails, and a new pool takes the next ones, so a long-lived
+        fetcher (the daemon's) keeps working."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.parse_pool, functools.partial(fn, *args))
+        pool = self.parse_pool
+        try:
+            return await loop.run_in_executor(pool, functools.partial(fn, *args))
+        except BrokenProcessPool:
+            if pool is self.parse_pool and pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.parse_pool = self._new_pool()
+            raise
 
     async def get(
         self,

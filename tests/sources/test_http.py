@@ -192,3 +192,16 @@ def test_address_table(address: str, blocked: bool) -> None:
 )
 def test_cache_control(header: str, seconds: int | None) -> None:
     assert parse_max_age(header) == seconds
+
+
+async def test_a_parse_worker_that_dies_costs_one_call_and_the_pool_is_renewed() -> None:
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    async with Fetcher(replace(TEST_SETTINGS, parse_workers=1)) as fetcher:
+        assert await fetcher.run_parser(len, b"four") == 4
+        first = fetcher.parse_pool
+        with pytest.raises(BrokenProcessPool):
+            await fetcher.run_parser(os._exit, 1)  # the worker process dies
+        assert fetcher.parse_pool is not first
+        assert await fetcher.run_parser(len, b"again") == 5
