@@ -152,6 +152,18 @@ class TelegramAdapter(ChatAdapter):
         return polling, "polling" if polling else "not connected"
 
 
+async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Serve `app` on host:port; nothing is left half set up when the port is taken."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    return runner
+
+
 class TelegramWebhookAdapter(ChatAdapter):
     """Telegram through a webhook: the route listens first, then setWebhook points Telegram
     at it; until setWebhook succeeds the whole connect is retried and /readyz says so.
@@ -184,14 +196,8 @@ class TelegramWebhookAdapter(ChatAdapter):
         if not self.app.running:
             await self.app.start()  # the task that takes updates off the queue
         if self.runner is None:
-            runner = web.AppRunner(webhook_app(self.app, self.path, self.secret), access_log=None)
-            await runner.setup()
-            try:
-                await web.TCPSite(runner, self.host, self.port).start()
-            except OSError:
-                await runner.cleanup()
-                raise
-            self.runner = runner
+            web_app = webhook_app(self.app, self.path, self.secret)
+            self.runner = await serve(web_app, self.host, self.port)
             log.info("telegram: webhook endpoint on %s:%d%s", self.host, self.port, self.path)
         await register(self.app, self.url, self.secret)
 
@@ -243,14 +249,7 @@ class SlackHTTPAdapter(ChatAdapter):
         self.runner: web.AppRunner | None = None
 
     async def connect(self) -> None:
-        runner = web.AppRunner(self.app, access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.host, self.port).start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self.runner = runner
+        self.runner = await serve(self.app, self.host, self.port)
         log.info("slack: HTTP endpoint on %s:%d/slack/events", self.host, self.port)
 
     async def disconnect(self) -> None:
