@@ -236,6 +236,24 @@ async def flush_outbox(
 _WAITING: set[str] = set()  # channels already told their platform has no sender
 
 
+async def _send_following(
+    store: Store, sender: Sender, m: OutboxMessage, now: datetime, moved: dict[str, str]
+) -> str:
+    """Send `m`; when the platform says the chat moved, record the move (in the store, and
+    in `moved` for the rest of this flush) and send it once more to the new address."""
+    try:
+        return await sender.send(m.destination, m.payload)
+    except DestinationMovedError as exc:
+        store.move_destination(m.platform, m.destination, exc.new_destination, now)
+        log.warning(
+            "%s; channel follows it (config files may keep the old id)",
+            exc,
+            extra={"channel": m.channel_id},
+        )
+        moved[m.destination] = exc.new_destination
+        return await sender.send(exc.new_destination, m.payload)
+
+
 async def _flush_channel(
     store: Store,
     senders: Mapping[str, Sender],
@@ -260,19 +278,7 @@ async def _flush_channel(
         if not store.claim_message(m.id, now):
             return  # another flusher has this channel's queue; order matters, so stop here
         try:
-            try:
-                ref = await sender.send(m.destination, m.payload)
-            except DestinationMovedError as exc_moved:
-                new = exc_moved.new_destination
-                store.move_destination(m.platform, m.destination, new, now)
-                log.warning(
-                    "%s; channel follows it (config files may keep the old id)",
-                    exc_moved,
-                    extra=ctx,
-                )
-                moved[m.destination] = new
-                m = replace(m, destination=new)
-                ref = await sender.send(m.destination, m.payload)
+            ref = await _send_following(store, sender, m, now, moved)
         except TransientDeliveryError as exc:
             wait = retry_wait(m.attempts + 1, exc.retry_after)
             store.mark_retry(m.id, str(exc), now + timedelta(seconds=wait))

@@ -137,12 +137,10 @@ class Pipeline:
             return
         since = latest - timedelta(hours=self.settings.get_float("stories.window_hours"))
         for article, story_id, entity_ids in self.store.articles_for_index(since):
-            assert article.id is not None
-            doc = self._doc(article, entity_ids)
             if story_id is None:
-                self._group(article, doc, self._match_and_save(article))
+                self.analyse(article)  # stored, then the process died before grouping
             else:
-                self.index.add(doc, story_id)
+                self.index.add(self._doc(article, entity_ids), story_id)
 
     def ingest(self, raw: RawItem, source: Source, fetched: datetime) -> Ingested | None:
         """Store, match and group one item; None when it was already stored."""

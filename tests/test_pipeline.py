@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, load_config
+from bot.config import Config, Settings, load_config
 from bot.core.identity import item_key
 from bot.core.rules import parse_rules
 from bot.demo.server import DemoSite, config_text
@@ -87,13 +87,18 @@ def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) 
     assert {m.id for m in store.matches_for(article_id).entities} == {"iran", "russia"}
 
 
+def _demo_pipeline(tmp_path: Path, site: DemoSite) -> tuple[Config, Store, Pipeline]:
+    """The demo's sources in a fresh store, and a pipeline over it with the test rules."""
+    config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
+    store = Store(tmp_path / "nw.db")
+    store.sync_sources(config.sources)
+    return config, store, Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+
+
 async def test_fetch_cycle_over_loopback_then_all_unchanged(tmp_path: Path) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
-        config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
-        store = Store(tmp_path / "nw.db")
-        store.sync_sources(config.sources)
-        pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+        config, store, pipeline = _demo_pipeline(tmp_path, site)
         fetch = FetchSettings.from_settings(config.settings)
         async with Fetcher(fetch) as fetcher:
             first = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
@@ -119,10 +124,7 @@ async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) 
     then gives every one its matches and story, as the inline cycle would."""
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
-        config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
-        store = Store(tmp_path / "nw.db")
-        store.sync_sources(config.sources)
-        pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
+        config, store, pipeline = _demo_pipeline(tmp_path, site)
         fetch = replace(FetchSettings.from_settings(config.settings), parse_workers=1)
         async with Fetcher(fetch) as fetcher:  # prepared in a worker process, too
             reports = await pipeline.fetch_cycle(

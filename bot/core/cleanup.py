@@ -12,6 +12,7 @@ the headline's words). Then everything from the marker on goes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -141,13 +142,7 @@ def _cut_related(lines: list[str], norm_of: Callable[[str], str]) -> list[str]:
 def clean_text(text: str) -> str:
     """Main text of `text`: boilerplate lines dropped, related-article blocks cut."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    norms: dict[str, str] = {}  # each line is looked at twice: normalise it once
-
-    def normalized(line: str) -> str:
-        norm = norms.get(line)
-        if norm is None:
-            norm = norms[line] = normalize(line)
-        return norm
+    normalized = functools.cache(normalize)  # each line is looked at twice: normalise once
 
     lines = _cut_related(lines, normalized)
     kept: list[str] = []

@@ -450,12 +450,10 @@ class Fetcher:
                     self._client.stream("GET", url, headers=headers) as resp,
                 ):
                     h = {k.lower(): v for k, v in resp.headers.items()}
-                    if resp.status_code in REDIRECTS or resp.status_code in (304, 204):
-                        await _drain(resp, h)
-                        return resp.status_code, h, b""
-                    if resp.status_code >= 400:
-                        await _drain(resp, h)
-                        return resp.status_code, h, b""
+                    status = resp.status_code
+                    if status in REDIRECTS or status in (204, 304) or status >= 400:
+                        await _drain(resp, h)  # a body we do not use
+                        return status, h, b""
                     body = await self._read(resp, h)
                     return resp.status_code, h, body
             except TimeoutError:

@@ -6,7 +6,6 @@ Bot API that records both the command replies and the digest messages."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -29,6 +28,7 @@ from tests.commands.loopback import serving
 from tests.commands.world import DATA, load_rules
 from tests.fakes.base import Recorded
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_commands_api import text_message
 
 CHAT = -100777
 ADMIN = 7
@@ -77,16 +77,9 @@ async def feed() -> AsyncIterator[dict[str, Any]]:
 
 
 def update(text: str, n: int) -> dict[str, Any]:
-    return {
-        "message": {
-            "message_id": 10 + n,
-            "date": int(time.time()),
-            "chat": {"id": CHAT, "type": "supergroup", "title": "Desk"},
-            "from": {"id": ADMIN, "is_bot": False, "first_name": "editor"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
-        }
-    }
+    chat = {"id": CHAT, "type": "supergroup", "title": "Desk"}
+    user = {"id": ADMIN, "is_bot": False, "first_name": "editor"}
+    return {"message": text_message(text, 10 + n, chat, user)}
 
 
 async def until(check: Any) -> None:

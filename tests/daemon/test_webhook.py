@@ -7,7 +7,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from tests.daemon.harness import (
     sqlite_rows,
     write_config,
 )
+from tests.fakes.telegram_commands_api import text_message
 
 PUBLIC_URL = "https://newswatch.example.org/hooks/telegram"
 SECRET = "webhook-Secret_for-the-daemon-test"
@@ -40,17 +40,9 @@ def webhook_config(home: Path, outlets: Outlets, port: int, hook_port: int) -> P
 
 def command(text: str, chat_id: int, update_id: int) -> dict[str, Any]:
     """An Update as Telegram posts it: a user's /command in a private chat."""
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": 900 + update_id,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Ana"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Ana"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
-        },
-    }
+    chat = {"id": chat_id, "type": "private", "first_name": "Ana"}
+    user = {"id": chat_id, "is_bot": False, "first_name": "Ana"}
+    return {"update_id": update_id, "message": text_message(text, 900 + update_id, chat, user)}
 
 
 def post(hook_port: int, body: bytes, secret: str | None) -> int:

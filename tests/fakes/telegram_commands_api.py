@@ -41,6 +41,23 @@ _ADMIN_RIGHTS = dict.fromkeys(
 )
 
 
+def text_message(
+    text: str, message_id: int, chat: dict[str, Any], user: dict[str, Any]
+) -> dict[str, Any]:
+    """A Message as Telegram sends it; a leading /command gets its bot_command entity."""
+    entities = []
+    if text.startswith("/"):
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": user,
+        "text": text,
+        "entities": entities,
+    }
+
+
 @dataclass
 class Call:
     method: str
@@ -87,21 +104,9 @@ class FakeTelegram:
         self, text: str, chat_id: int = -100, user_id: int = 7, chat_type: str = "group"
     ) -> None:
         """A user's message; a leading /command gets its bot_command entity."""
-        entities = []
-        if text.startswith("/"):
-            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        await self.push(
-            {
-                "message": {
-                    "message_id": next(self._message_ids),
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": chat_type, "title": "Ops room"},
-                    "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
-                    "text": text,
-                    "entities": entities,
-                }
-            }
-        )
+        chat = {"id": chat_id, "type": chat_type, "title": "Ops room"}
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        await self.push({"message": text_message(text, next(self._message_ids), chat, user)})
 
     async def press(
         self, data: str, message_id: int, chat_id: int = -100, user_id: int = 7
