@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install the project the way a new user would: a fresh venv with the pip it ships (no upgrade),
+# then run the installed command. Catches dependencies that only newer pips resolve (extras).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m venv "$tmp/venv"
+echo "pip-install-check: $("$tmp/venv/bin/pip" --version)"
+"$tmp/venv/bin/pip" install --quiet --disable-pip-version-check .
+"$tmp/venv/bin/newswatch" --help > /dev/null
+echo "pip-install-check: newswatch --help ran from a plain 'pip install .'"
