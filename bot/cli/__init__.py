@@ -1,11 +1,13 @@
 """`newswatch` command line: each command opens what it needs, calls one library function,
 and turns domain errors into a clean message and exit status (0 ok, 1 check failed,
-2 unusable configuration, database or arguments)."""
+2 unusable configuration, database or arguments; 141 when the reader of its output went
+away, as for any command ended by SIGPIPE)."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -34,10 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The exit status of a command whose reader went away (`newswatch stories | head`), as a shell
+# reports a process ended by SIGPIPE.
+BROKEN_PIPE_STATUS = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         result: int = args.func(args)
         return result
     except CliError as exc:
@@ -45,3 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading: that is not an error to show. Point stdout at /dev/null
+        # so the interpreter's last flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE_STATUS
