@@ -257,10 +257,10 @@ async def _through_pipeline(sources: list[Any], settings: Any, inline: bool) -> 
     from bot.core.rules import parse_rules
     from bot.pipeline import Pipeline
     from bot.sources.http import Fetcher
-    from bot.store.db import Store
+    from bot.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.db")
+        store = open_store(Path(tmp) / "bench.db")
         store.sync_sources(sources)
         pipeline = Pipeline(
             store, parse_rules([("bench.yaml", RULES)]), load_config(None, env={}).settings

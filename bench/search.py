@@ -23,7 +23,7 @@ from bot.core.commands import Env, Request, execute
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
 from bot.core.rules import parse_rules
-from bot.store.db import Store
+from bot.store import Store, open_store
 
 AR = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 EN = "abcdefghijklmnopqrstuvwxyz"
@@ -52,7 +52,7 @@ def build(path: Path, n: int, seed: int, now: datetime) -> Store:
     rng = random.Random(seed)
     vocab = [word(rng) for _ in range(30_000)]
     weights = [1 / (rank + 1) for rank in range(len(vocab))]
-    store = Store(path)
+    store = open_store(path)
     with store.db.conn:
         for i in range(n):
             words = rng.choices(vocab, weights, k=120)

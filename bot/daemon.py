@@ -14,7 +14,6 @@ finish, put parked messages back to pending, and close the database within STOP_
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import time
@@ -36,8 +35,8 @@ from bot.reload import Loaded, Refused, load, restart_only_changes, snapshot
 from bot.runtime import prepare_store
 from bot.scheduler import Scheduler
 from bot.sources.http import Fetcher, FetchSettings
+from bot.store import open_store
 from bot.store.base import utcnow
-from bot.store.db import Store
 
 log = logging.getLogger(__name__)
 STOP_BUDGET = 8.0  # seconds from the signal to a closed database (the promise is 10)
@@ -53,7 +52,7 @@ class Daemon:
         self.secrets = secrets
         self.metrics = Metrics()
         self.gate = Gate()
-        self.store = Store(database)
+        self.store = open_store(database)
         prepare_store(self.config, self.store)
         self.pipeline = Pipeline(self.store, loaded.rules, self.config.settings, self.metrics)
         self.vocab = Vocabulary.from_rules(loaded.rules)
@@ -184,7 +183,7 @@ class Daemon:
             await bounded("closing the fetcher", self._fetcher.aclose(), 1.0)
         if self.health is not None:
             await bounded("stopping the health server", self.health.stop(), 0.5)
-        self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.store.checkpoint()
         self.store.close()
         log.info("stopped cleanly in %.2fs; database closed", time.monotonic() - began)
 
@@ -350,17 +349,8 @@ class Daemon:
         return checks
 
     def _check_database(self) -> tuple[bool, str]:
-        conn = self.store.db.conn
-        if conn.in_transaction:  # a write is under way on this connection: it is writable
-            return True, "writable"
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-        except Exception as exc:
-            with contextlib.suppress(Exception):
-                conn.execute("ROLLBACK")
-            return False, f"not writable: {exc}"
-        return True, "writable"
+        problem = self.store.check_writable()
+        return (True, "writable") if problem is None else (False, f"not writable: {problem}")
 
     def _check_fetch(self) -> tuple[bool, str]:
         if not self._sources():

@@ -38,9 +38,8 @@ from bot.core.render_slack import render_slack
 from bot.core.rules import RuleSet
 from bot.metrics import Metrics
 from bot.models import Channel, Digest
+from bot.store import OutboxMessage, Store
 from bot.store.base import utcnow
-from bot.store.db import Store
-from bot.store.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(hours=72)

@@ -219,14 +219,14 @@ class Predicted:
 def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
     """Ingest every article through the real pipeline on a temporary store."""
     from bot.pipeline import Pipeline  # the orchestrator; imported late to keep eval light
-    from bot.store.db import Store
+    from bot.store import open_store
 
     settings = load_config(None, env={}).settings
     dates = [a.published for a in corpus.articles if a.published]
     fetched = max(dates) if dates else datetime.now(UTC)
     out: dict[str, Predicted] = {}
     with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
-        store = Store(Path(tmp) / "eval.db")
+        store = open_store(Path(tmp) / "eval.db")
         try:
             pipeline = Pipeline(store, corpus.rules, settings)
             for article in corpus.articles:

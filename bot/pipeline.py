@@ -32,8 +32,7 @@ from bot.metrics import Metrics
 from bot.models import Article, MatchResult, RawItem, Source
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
-from bot.store.db import Store
-from bot.store.sources import SourceState
+from bot.store import SourceState, Store
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from bot.core.rules import RuleSet
 from bot.pipeline import Pipeline, SourceReport
 from bot.rulefiles import load_rule_files
 from bot.sources.http import Fetcher, FetchSettings
-from bot.store.db import Store
+from bot.store import Store
 
 
 def load_rules(config: Config) -> RuleSet:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.store.db import Store
+from bot.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "bot/demo/stories.yaml").read_text(encoding="utf-8"))
@@ -22,7 +22,7 @@ def test_demo_prints_multi_outlet_digests(
     out = capsys.readouterr().out
     assert "===== digest for channel 'analysts'" in out
     assert "===== digest for channel 'sanctions-desk'" in out
-    store = Store(db)
+    store = open_store(db)
     story_of: dict[str, set[int]] = {}
     for item in MANIFEST["items"]:
         row = store.db.execute(

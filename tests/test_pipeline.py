@@ -16,7 +16,7 @@ from bot.demo.server import DemoSite, config_text
 from bot.models import Article, RawItem, Source
 from bot.pipeline import Pipeline
 from bot.sources.http import Fetcher, FetchSettings
-from bot.store.db import Store
+from bot.store import Store, open_store
 
 RULES = """\
 entities:
@@ -45,7 +45,7 @@ def item(n: int, title: str, text: str) -> RawItem:
 
 
 def test_ingest_stores_once_matches_and_groups(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), settings())
     raw = item(1, "Nasirzadeh in Moscow", "Iran and Russia signed a drone deal, Nasirzadeh said.")
     done = pipeline.ingest(raw, SOURCE, NOW)
@@ -60,7 +60,7 @@ def test_ingest_stores_once_matches_and_groups(tmp_path: Path) -> None:
 
 
 def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     rules = parse_rules([("r.yaml", RULES)])
     Pipeline(store, rules, settings())
     # A crash right after the article row was written: no matches, no story.
@@ -78,7 +78,7 @@ def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) 
     article_id = store.add_article(article, "", "")
     assert article_id is not None
     store.close()
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     Pipeline(store, rules, settings())
     restored = store.article(article_id)
     assert restored is not None
@@ -90,7 +90,7 @@ def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) 
 def _demo_pipeline(tmp_path: Path, site: DemoSite) -> tuple[Config, Store, Pipeline]:
     """The demo's sources in a fresh store, and a pipeline over it with the test rules."""
     config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     store.sync_sources(config.sources)
     return config, store, Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
 
@@ -158,7 +158,7 @@ async def test_a_failed_preparation_fails_that_source_only(
             return real(raws, source, fetched)
 
         monkeypatch.setattr(bot.pipeline, "prepare_articles", flaky)
-        store = Store(tmp_path / "nw.db")
+        store = open_store(tmp_path / "nw.db")
         store.sync_sources(config.sources)
         pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
         async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.models import Article, Channel, Evidence, Match, MatchResult, Source, Subscription
-from bot.store.db import Store, StoreError
+from bot.store import StoreError, open_store
 
 
 def test_fresh_database_has_schema_and_wal(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     assert {"sources", "articles", "articles_fts", "stories", "outbox"} <= set(
         store.db.table_names()
     )
@@ -22,17 +22,17 @@ def test_fresh_database_has_schema_and_wal(tmp_path: Path) -> None:
 
 
 def test_rerunning_migrations_is_a_no_op(tmp_path: Path) -> None:
-    Store(tmp_path / "nw.db").close()
-    store = Store(tmp_path / "nw.db")
+    open_store(tmp_path / "nw.db").close()
+    store = open_store(tmp_path / "nw.db")
     rows = store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     store.close()
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     assert store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == rows
     store.close()
 
 
 def test_database_from_newer_version_is_refused(tmp_path: Path) -> None:
-    Store(tmp_path / "nw.db").close()
+    open_store(tmp_path / "nw.db").close()
     conn = sqlite3.connect(tmp_path / "nw.db")
     with conn:
         conn.execute(
@@ -41,13 +41,13 @@ def test_database_from_newer_version_is_refused(tmp_path: Path) -> None:
         )
     conn.close()
     with pytest.raises(StoreError, match=r"newer newswatch.*m999_from_the_future"):
-        Store(tmp_path / "nw.db")
+        open_store(tmp_path / "nw.db")
 
 
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match=r"junk\.db"):
-        Store(tmp_path / "junk.db")
+        open_store(tmp_path / "junk.db")
 
 
 def make_article(key: str, title: str = "t") -> Article:
@@ -63,7 +63,7 @@ def make_article(key: str, title: str = "t") -> Article:
 
 
 def test_article_stored_once_and_searchable(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     first = store.add_article(make_article("k1", "وزير الدفاع"), "وزير الدفاع", "نص")
     assert first is not None
     assert store.add_article(make_article("k1"), "x", "y") is None
@@ -75,7 +75,7 @@ def test_article_stored_once_and_searchable(tmp_path: Path) -> None:
 
 
 def test_batch_of_articles_ids_in_order_duplicates_none(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     first = store.add_article(make_article("k0"), "", "")
     batch = [(make_article(f"k{n}"), f"title {n}", "") for n in (1, 0, 2, 1)]
     batch += [(make_article(f"m{n}"), "", "") for n in range(200)]  # over one INSERT's rows
@@ -88,7 +88,7 @@ def test_batch_of_articles_ids_in_order_duplicates_none(tmp_path: Path) -> None:
 
 
 def test_matches_round_trip(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     aid = store.add_article(make_article("k1"), "", "")
     assert aid is not None
     ev = Evidence("text", 3, 9, "Shoigu", "shoigu")
@@ -98,7 +98,7 @@ def test_matches_round_trip(tmp_path: Path) -> None:
 
 
 def test_sources_and_channels_sync_keeps_state(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     store.sync_sources([Source(id="a", url="https://a.example/feed")])
     now = datetime(2024, 5, 1, tzinfo=UTC)
     store.record_fetch_error("a", now, now, "boom", failing_after=1)
@@ -108,3 +108,20 @@ def test_sources_and_channels_sync_keeps_state(tmp_path: Path) -> None:
     channel = Channel("c", "console", "-", (Subscription("c", "drones"),))
     store.sync_channels([channel])
     assert store.channels() == [channel]
+
+
+def test_postgresql_url_is_refused_without_its_password(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not supported yet") as caught:
+        open_store("postgresql://newswatch:s3cret-pw@db.example:5432/news")
+    assert "s3cret-pw" not in str(caught.value)
+
+
+def test_writable_and_checkpoint_folds_the_log(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "nw.db")
+    store.add_article(make_article("k1"), "", "")
+    assert store.check_writable() is None
+    assert (tmp_path / "nw.db-wal").stat().st_size > 0
+    store.checkpoint()
+    assert (tmp_path / "nw.db-wal").stat().st_size == 0
+    assert store.article_count() == 1
+    store.close()

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from bot.config import Config, ConfigError, find_config_file, load_config
-from bot.store.db import Store, StoreError
+from bot.store import Store, StoreError
+from bot.store import open_store as open_database
 
 
 class CliError(Exception):
@@ -41,6 +42,6 @@ def database_path(args: argparse.Namespace, config: Config) -> Path:
 
 def open_store(args: argparse.Namespace, config: Config) -> Store:
     try:
-        return Store(database_path(args, config))
+        return open_database(database_path(args, config))
     except StoreError as exc:
         raise CliError(str(exc)) from None

@@ -23,8 +23,8 @@ from bot.delivery import Vocabulary, run_digest
 from bot.demo.server import DemoSite, config_text
 from bot.pipeline import Pipeline
 from bot.runtime import fetch_once, load_rules, prepare_store
+from bot.store import StoreError, open_store
 from bot.store.base import utcnow
-from bot.store.db import Store, StoreError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,7 +69,7 @@ async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
     try:
-        store = Store(db)
+        store = open_store(db)
     except StoreError as exc:
         raise CliError(str(exc)) from None
     try:

@@ -20,8 +20,8 @@ from bot.delivery import (
     render_payloads,
     run_digest,
 )
+from bot.store import Store
 from bot.store.base import utcnow
-from bot.store.db import Store
 
 
 def load_vocabulary(config: Config) -> Vocabulary:

@@ -12,7 +12,7 @@ from bot.cli.common import CliError, add_config_arguments, database_path
 from bot.config import ConfigError, Secrets, find_config_file
 from bot.logs import setup_logging
 from bot.reload import Loaded, Refused, load
-from bot.store.db import StoreError
+from bot.store import StoreError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.core.opml import OpmlError, parse_opml, write_opml
 from bot.models import Source
-from bot.store.sources import SourceState
+from bot.store import SourceState
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

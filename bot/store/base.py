@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +11,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.store.interface import StoreError
 from bot.store.migrations import MIGRATION_SET, migrations
-
-
-class StoreError(Exception):
-    """The database cannot be used (unreadable, or from a newer newswatch)."""
 
 
 def to_iso(dt: datetime | None) -> str | None:
@@ -80,6 +78,25 @@ class StoreBase:
         """One atomic unit: everything inside commits together or not at all."""
         with self.db.conn:
             yield
+
+    def check_writable(self) -> str | None:
+        """None when a write could start now (BEGIN IMMEDIATE takes the write lock), else
+        why not; a write already under way on this connection proves it writable."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            return None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            return str(exc)
+        return None
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (clean stop: one file left)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         try:

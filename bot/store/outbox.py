@@ -13,33 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from bot.store.base import from_iso, to_iso
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    id: int
-    channel_id: str
-    batch: str
-    seq: int
-    kind: str
-    platform: str
-    destination: str
-    payload: dict[str, Any]
-    attempts: int
-
-
-@dataclass(frozen=True)
-class PauseState:
-    paused: bool
-    reason: str | None
-    since: datetime | None
+from bot.store.interface import OutboxMessage, PauseState
 
 
 class OutboxQueries:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,24 +10,7 @@ from sqlite_utils import Database
 
 from bot.models import Source
 from bot.store.base import from_iso, to_iso
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """What the store remembers about fetching one source."""
-
-    id: str
-    etag: str | None = None
-    last_modified: str | None = None
-    last_checked_at: datetime | None = None
-    last_success_at: datetime | None = None
-    last_error: str | None = None
-    last_error_at: datetime | None = None
-    error_count: int = 0
-    failing: bool = False
-    next_check_at: datetime | None = None
-    articles_total: int = 0
-    origin: str = "config"
+from bot.store.interface import SourceState
 
 
 def _source(row: dict[str, Any]) -> Source:

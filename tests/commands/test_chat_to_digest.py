@@ -23,7 +23,7 @@ from bot.delivery import Vocabulary, run_digest
 from bot.models import Channel
 from bot.pipeline import Pipeline
 from bot.sources.http import Fetcher, FetchSettings
-from bot.store.db import Store
+from bot.store import open_store
 from tests.commands.loopback import serving
 from tests.commands.world import DATA, load_rules
 from tests.fakes.base import Recorded
@@ -100,7 +100,7 @@ async def test_subscription_in_chat_changes_the_next_digest(
         encoding="utf-8",
     )
     config = load_config(config_path, env={})
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     store.sync_sources(config.sources)
     rules = load_rules()
     pipeline = Pipeline(store, rules, config.settings)

@@ -18,7 +18,7 @@ from bot.core.match import Matcher
 from bot.core.normalize import normalize
 from bot.core.rules import RuleSet, parse_rules
 from bot.models import Article, Channel, Platform, Source
-from bot.store.db import Store
+from bot.store import Store, open_store
 
 DATA = Path(__file__).parent.parent / "data" / "commands"
 
@@ -60,7 +60,7 @@ def build_world(path: Path) -> World:
     now = datetime.fromisoformat(spec["now"])
     rules = load_rules()
     matcher = Matcher(rules)
-    store = Store(path)
+    store = open_store(path)
     names = {s["id"]: s["name"] for s in spec["sources"]}
     store.sync_sources(
         Source(s["id"], f"https://{s['id']}.example/feed", name=s["name"]) for s in spec["sources"]

@@ -12,7 +12,7 @@ import yaml
 from bot.cli import main
 from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
 from bot.models import Article
-from bot.store.db import Store
+from bot.store import Store, open_store
 
 DATA = Path(__file__).parent.parent / "data" / "stories"
 
@@ -56,7 +56,7 @@ def test_story_grows_over_fetch_cycles_in_the_store_and_lists_every_outlet(
 ) -> None:
     data = yaml.safe_load((DATA / "growth.yaml").read_text(encoding="utf-8"))
     db = tmp_path / "nw.db"
-    store = Store(db)
+    store = open_store(db)
     index = StoryIndex(GroupingParams(window_hours=float(data["window_hours"])))
     ids: dict[str, int] = {}
     for cycle in data["cycles"]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.db import Store
+from bot.store import Store, open_store
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -26,6 +26,6 @@ def slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "newswatch.db")
+    s = open_store(tmp_path / "newswatch.db")
     yield s
     s.close()

@@ -7,11 +7,11 @@ import sys
 
 from bot.chat.telegram import TelegramSender
 from bot.delivery import flush_outbox, recover_outbox
-from bot.store.db import Store
+from bot.store import open_store
 
 
 async def main(db: str, base_url: str) -> None:
-    store = Store(db)
+    store = open_store(db)
     recover_outbox(store)
     sender = TelegramSender("123:TEST", base_url, per_chat_interval=0)
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.store import open_store
 from bot.store.base import utcnow
-from bot.store.db import Store
 from tests.delivery.world import add_story
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -38,7 +38,7 @@ topics:
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "newswatch.yaml").write_text(CONFIG)
     (tmp_path / "rules.yaml").write_text(RULES)
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     add_story(
         store, "Drone strike <b>reported</b>", ["alpha", "beta"], utcnow() - timedelta(hours=1)
     )
@@ -56,7 +56,7 @@ def test_dry_run_renders_without_sending(config: Path, capsys: pytest.CaptureFix
     assert main(["digest", "desk", "--dry-run", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "موجز" in out and "https://alpha.example/" in out
-    store = Store(config.parent / "nw.db")
+    store = open_store(config.parent / "nw.db")
     assert store.outbox_counts() == {} and store.delivered_outlets("ops") == {}
     store.close()
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.delivery import Vocabulary, run_digest
+from bot.store import open_store
 from bot.store.base import utcnow
-from bot.store.db import Store
 from tests.delivery.world import add_story, channel
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -34,7 +34,7 @@ def test_sigkill_between_messages_then_restart_delivers_each_exactly_once(
     tmp_path: Path, tg: FakeTelegram
 ) -> None:
     db = tmp_path / "newswatch.db"
-    store = Store(db)
+    store = open_store(db)
     store.sync_channels([channel("ops", "telegram", "5001", max_stories=100)])
     now = utcnow()
     for i in range(100):
@@ -60,6 +60,6 @@ def test_sigkill_between_messages_then_restart_delivers_each_exactly_once(
     assert f"sent={len(expected) - 2}" in out
     assert second.returncode == 0, err
     assert tg.texts() == expected  # every message once, in order
-    store = Store(db)
+    store = open_store(db)
     assert store.outbox_counts() == {"sent": len(expected)}
     store.close()

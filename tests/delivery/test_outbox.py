@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.models import Channel
-from bot.store.db import Store
+from bot.store import Store, open_store
 
 NOW = datetime(2024, 9, 2, 8, tzinfo=UTC)
 
 
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "nw.db")
+    s = open_store(tmp_path / "nw.db")
     s.sync_channels([Channel("c", "telegram", "100"), Channel("d", "slack", "C1")])
     return s
 

@@ -13,8 +13,8 @@ from bot.chat.console import ConsoleSender
 from bot.delivery import Vocabulary, run_digest
 from bot.models import Channel, Source
 from bot.scheduler import Scheduler, missed_digests
+from bot.store import open_store
 from bot.store.base import utcnow
-from bot.store.db import Store
 from tests.delivery.world import add_story, channel
 
 # 08:00 and 20:00 in Tehran (+03:30) are 04:30 and 16:30 UTC.
@@ -79,7 +79,7 @@ async def test_start_builds_jobs_and_catches_up_once() -> None:
 
 
 async def test_missed_digest_with_the_store_is_sent_once_across_restarts(tmp_path: Path) -> None:
-    store = Store(tmp_path / "nw.db")
+    store = open_store(tmp_path / "nw.db")
     store.sync_channels([channel("c", "console", "-", schedule="0 8,20 * * *")])
     now = utcnow()
     store.set_last_digest_at("c", now - timedelta(days=2))

@@ -10,8 +10,8 @@ import pytest
 
 from bot.chat.slack import SlackSender
 from bot.delivery import FlushReport, Vocabulary, flush_outbox, run_digest
+from bot.store import Store
 from bot.store.base import utcnow
-from bot.store.db import Store
 from tests.delivery.test_telegram import HOSTILE
 from tests.delivery.world import add_story, channel
 from tests.fakes.slack_api import FakeSlack

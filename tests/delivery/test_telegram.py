@@ -11,8 +11,8 @@ import pytest
 from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
 from bot.delivery import FlushReport, Vocabulary, flush_outbox, run_digest, run_instant
+from bot.store import Store
 from bot.store.base import utcnow
-from bot.store.db import Store
 from tests.delivery.world import add_story, channel
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_html import parse

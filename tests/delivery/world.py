@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.models import Article, Channel, Subscription
-from bot.store.db import Store
+from bot.store import Store
 
 
 def add_story(

@@ -12,7 +12,7 @@ from bot.core.backoff import BackoffPolicy
 from bot.models import Source
 from bot.sources.collect import collect
 from bot.sources.http import Fetcher
-from bot.store.db import Store
+from bot.store import open_store
 from tests.servers.misbehaving import DATA, MisbehavingServer
 from tests.sources.conftest import TEST_SETTINGS
 from tests.sources.test_collect import NOW
@@ -60,7 +60,7 @@ async def test_a_failing_source_shows_and_recovers(
     config: Path, server: MisbehavingServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """What the fetch cycle records, read back by `sources list`."""
-    store = Store(config.parent / "nw.db")
+    store = open_store(config.parent / "nw.db")
     source = Source(id="broken", url=server.url("/status/500"), interval=600)
     store.sync_sources([source])
 
@@ -77,7 +77,7 @@ async def test_a_failing_source_shows_and_recovers(
     out = capsys.readouterr().out
     assert "FAILING (3 errors)" in out and "HTTP 500" in out
     assert "next 2024-09-12 12:40" in out  # 600 s doubled twice after the third error
-    store = Store(config.parent / "nw.db")
+    store = open_store(config.parent / "nw.db")
     store.record_fetch_success("broken", NOW, NOW, None, None)
     store.close()
     assert main(["sources", "list", "--config", str(config)]) == 0

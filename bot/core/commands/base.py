@@ -51,7 +51,7 @@ class StatusSummary:
 
 
 class CommandStore(Protocol):
-    """The store methods chat commands use; bot.store.db.Store satisfies it."""
+    """The store methods chat commands use; bot.store.Store extends it."""
 
     def channel_for(self, platform: str, destination: str) -> Channel | None: ...
     def ensure_channel(self, platform: Platform, destination: str, timezone: str) -> Channel: ...

@@ -1,23 +1,23 @@
-"""The store: one class that holds all of newswatch's SQL.
+"""The SQLite store: one class that holds all of newswatch's SQLite SQL.
 
 Its parts live in one mixin per table group (sources, articles, stories, channels, ...)
-so each stays readable; everything else talks to SQLite only through `Store`.
+so each stays readable; everything else talks to it through `bot.store.Store`.
 """
 
 from __future__ import annotations
 
 from bot.store.articles import ArticleQueries
-from bot.store.base import StoreBase, StoreError
+from bot.store.base import StoreBase
 from bot.store.channels import ChannelQueries
 from bot.store.commands import CommandQueries
 from bot.store.outbox import OutboxQueries
 from bot.store.sources import SourceQueries
 from bot.store.stories import StoryQueries
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["SqliteStore"]
 
 
-class Store(
+class SqliteStore(
     SourceQueries,
     ArticleQueries,
     StoryQueries,
@@ -26,4 +26,4 @@ class Store(
     OutboxQueries,
     StoreBase,
 ):
-    """The SQLite database of one newswatch instance."""
+    """The SQLite database of one newswatch instance (WAL, one connection)."""

@@ -1,0 +1,179 @@
+"""The store interface: what the rest of newswatch may ask of its database.
+
+Everything outside `bot/store/` is typed against `Store`, never against an implementation, so
+a second engine (PostgreSQL, issue 18) is a second class that satisfies this Protocol; SQL,
+FTS syntax, PRAGMAs, checkpoints and locks stay behind it. The value types the methods
+return live here too, so callers import nothing from an implementation's modules.
+
+The methods chat commands use are declared once, in `bot.core.commands.base.CommandStore`
+(core stays free of the store package); `Store` adds the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.commands.base import CommandStore
+from bot.models import Article, Channel, MatchResult, Source, Story
+
+
+class StoreError(Exception):
+    """The database cannot be used (unreadable, or from a newer newswatch)."""
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the store remembers about fetching one source."""
+
+    id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    error_count: int = 0
+    failing: bool = False
+    next_check_at: datetime | None = None
+    articles_total: int = 0
+    origin: str = "config"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message recorded for sending (see bot.store.outbox for the statuses)."""
+
+    id: int
+    channel_id: str
+    batch: str
+    seq: int
+    kind: str
+    platform: str
+    destination: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PauseState:
+    paused: bool
+    reason: str | None
+    since: datetime | None
+
+
+class Store(CommandStore, Protocol):
+    """The database of one newswatch instance (bot.store.sqlite.SqliteStore by default)."""
+
+    # --- life ------------------------------------------------------------------------------
+
+    def pending_migrations(self) -> list[str]: ...
+    def check_writable(self) -> str | None:
+        """None when a write could start now, else why not (for the health check)."""
+        ...
+
+    def checkpoint(self) -> None:
+        """Make the database self-contained on disk at a clean stop (SQLite: fold the WAL)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # --- sources ---------------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Source]) -> None: ...
+    def add_sources(self, sources: Iterable[Source], origin: str) -> list[Source]: ...
+    def stored_sources(self) -> list[Source]: ...
+    def active_sources(self, configured: Sequence[Source]) -> list[Source]: ...
+    def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]: ...
+    def source_state(self, source_id: str) -> SourceState: ...
+    def source_states(self) -> list[SourceState]: ...
+    def record_fetch_success(
+        self,
+        source_id: str,
+        now: datetime,
+        next_check_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        new_articles: int = 0,
+    ) -> None: ...
+    def record_fetch_error(
+        self,
+        source_id: str,
+        now: datetime,
+        next_check_at: datetime,
+        error: str,
+        failing_after: int,
+    ) -> int: ...
+
+    # --- articles and matches --------------------------------------------------------------
+
+    def has_article(self, key: str) -> bool: ...
+    def known_keys(self, keys: Sequence[str]) -> set[str]: ...
+    def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None: ...
+    def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]: ...
+    def article(self, article_id: int) -> Article | None: ...
+    def articles(self, ids: Iterable[int]) -> list[Article]: ...
+    def article_count(self) -> int: ...
+    def save_matches(self, article_id: int, result: MatchResult) -> None: ...
+    def latest_article_time(self) -> datetime | None: ...
+    def unanalysed_articles(self) -> list[Article]: ...
+    def articles_for_index(
+        self, since: datetime
+    ) -> Iterator[tuple[Article, int | None, frozenset[str]]]: ...
+
+    # --- stories ---------------------------------------------------------------------------
+
+    def create_story(self, title: str, lead: str, seen_at: datetime) -> int: ...
+    def attach_article(
+        self,
+        story_id: int,
+        article_id: int,
+        seen_at: datetime,
+        entity_ids: Iterable[str],
+        topic_ids: Iterable[str],
+    ) -> None: ...
+    def retitle_story(self, story_id: int) -> str: ...
+    def close_stories(self, story_ids: Iterable[int]) -> None: ...
+    def stories_since(
+        self, since: datetime, limit: int = 1000, open_only: bool = False
+    ) -> list[Story]: ...
+
+    # --- channels --------------------------------------------------------------------------
+
+    def sync_channels(self, channels: Iterable[Channel]) -> None: ...
+    def move_destination(self, platform: str, old: str, new: str, now: datetime) -> None: ...
+    def channels(self) -> list[Channel]: ...
+    def channel(self, channel_id: str) -> Channel | None: ...
+
+    # --- outbox and pausing ----------------------------------------------------------------
+
+    def enqueue_batch(
+        self,
+        channel_id: str,
+        batch: str,
+        platform: str,
+        destination: str,
+        payloads: Sequence[Mapping[str, Any]],
+        story_outlets: Mapping[int, int],
+        now: datetime,
+        kind: str = "digest",
+        digest_at: datetime | None = None,
+    ) -> int: ...
+    def delivered_outlets(self, channel_id: str) -> dict[int, int]: ...
+    def set_last_digest_at(self, channel_id: str, at: datetime) -> None: ...
+    def last_digest_times(self) -> dict[str, datetime | None]: ...
+    def due_messages(self, now: datetime, limit: int = 500) -> list[OutboxMessage]: ...
+    def claim_message(self, message_id: int, now: datetime) -> bool: ...
+    def mark_sent(self, message_id: int, ref: str, now: datetime) -> None: ...
+    def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...
+    def mark_failed(self, message_id: int, error: str) -> None: ...
+    def release_claims(self, older_than: datetime | None = None) -> int: ...
+    def outbox_counts(self) -> dict[str, int]: ...
+    def outbox_messages(self, batch: str | None = None) -> list[OutboxMessage]: ...
+    def message_status(self, message_id: int) -> tuple[str, str | None]: ...
+    def pause_channel(self, channel_id: str, reason: str, now: datetime) -> None: ...
+    def resume_channel(self, channel_id: str) -> None: ...
+    def pause_state(self, channel_id: str) -> PauseState: ...
+    def paused_channels(self) -> dict[str, str]: ...
