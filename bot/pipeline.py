@@ -264,6 +264,10 @@ class Pipeline:
             source, outcome, prepared = await next_done
             try:
                 reports.append(await self._record(source, outcome, prepared, now, analyse))
+            except Exception as exc:  # containment: one source's failure never fails the cycle
+                log.exception("recording failed", extra={"source": source.id})
+                error = f"internal error: {type(exc).__name__}: {exc}"[:200]
+                reports.append(SourceReport(source.id, "error", error=error))
             finally:
                 in_hand.release()
         self.store.close_stories(self.index.expire(now))

@@ -110,7 +110,11 @@ def resolve_canonical(page_url: str, href: str | None) -> str:
     another outlet's article and suppress it as a duplicate.
     """
     if href:
-        target = urljoin(page_url, href.strip())
-        if urlsplit(target).scheme in DEFAULT_PORTS and same_site(target, page_url):
+        try:
+            target = urljoin(page_url, href.strip())
+            usable = urlsplit(target).scheme in DEFAULT_PORTS and same_site(target, page_url)
+        except ValueError:  # "http://[bad": an unreadable canonical link is no canonical link
+            usable = False
+        if usable:
             return canonical_url(target)
     return canonical_url(page_url)

@@ -1,7 +1,10 @@
 """One poll of one source: fetch, parse, and fetch the pages of new items.
 
-`collect` never raises for anything a source does: every failure becomes `error` in the
-outcome, so one broken outlet cannot cost another its articles. Identity is decided on what
+Containment is the rule, at three boundaries: whatever one article page does (any exception,
+not only the documented FetchError/PageError) is recorded against that item (`page_errors`)
+and the item is kept on its feed text; whatever a source does becomes `error` in its outcome
+(`collect` never raises); and the fetch cycle records a source whose recording failed as that
+source's error. So one broken page cannot cost its source, nor one outlet another. Identity is decided on what
 the feed or listing page says (item_key before any page fetch), so an item known from an
 earlier poll costs nothing, and the key stays the same whatever its page later says.
 Parsing runs off the event loop (threads, or the Fetcher's process pool) so that a slow parse
@@ -149,6 +152,9 @@ async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
         page = await fetcher.run_parser(extract_article, resp.body, resp.url, dict(resp.headers))
     except (FetchError, PageError) as exc:
         return f"{item.url}: {exc}"
+    except Exception as exc:  # containment: whatever one page does costs that item only
+        log.exception("page %s: unexpected failure", item.url)
+        return f"{item.url}: internal error: {type(exc).__name__}: {exc}"[:300]
     text = item.text if page.is_thin else page.text
     if len(text) < len(item.summary) and page.is_thin:
         text = item.summary  # almost nothing on the page: the feed's summary is the text

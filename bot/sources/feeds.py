@@ -38,6 +38,17 @@ from bot.sources.decode import decode_body, html_to_text
 
 REAL_TEXT_CHARS = 500  # an item with less text than this is a teaser: fetch its page
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# A character reference to a UTF-16 surrogate (&#xD800;) crashes feedparser's charref handler.
+_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _no_surrogate_refs(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        ref = m.group(1)
+        value = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+        return "\ufffd" if 0xD800 <= value <= 0xDFFF else m.group(0)
+
+    return _CHAR_REF.sub(fix, text) if "&#" in text else text
 
 
 class FeedError(Exception):
@@ -72,12 +83,7 @@ def parse_feed(
     data = text.encode("utf-8")
     d: Any = _fast_rss(data, url) if mime.lower() in _FAST_MIMES else None
     if d is None:
-        d = feedparser.parse(
-            io.BytesIO(data),
-            response_headers={"content-type": f"{mime}; charset=utf-8", "content-location": url},
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
+        d = _feedparser(_no_surrogate_refs(text).encode("utf-8"), url, mime)
     bozo = _bozo_reason(d) if d.get("bozo") else None
     if not d.get("version") and not d.entries:
         raise FeedError(f"not a feed ({mime or 'no content type'})" + (f": {bozo}" if bozo else ""))
@@ -95,6 +101,20 @@ def parse_feed(
         bozo=bozo,
         encoding=encoding,
     )
+
+
+def _feedparser(data: bytes, url: str, mime: str) -> Any:
+    """feedparser on our bytes. Its own crashes on hostile input (it has had several) are
+    this feed's FeedError, never an exception of another kind."""
+    try:
+        return feedparser.parse(
+            io.BytesIO(data),
+            response_headers={"content-type": f"{mime}; charset=utf-8", "content-location": url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:
+        raise FeedError(f"unreadable feed: {type(exc).__name__}: {exc}"[:200]) from None
 
 
 def has_real_text(item: RawItem) -> bool:
@@ -120,7 +140,8 @@ def _item(
     summary = html_to_text(str(e.get("summary", "")))
     if not content and len(summary) >= REAL_TEXT_CHARS:  # full text carried in <description>
         content = summary
-    published = _time(e.get("published_parsed") or e.get("updated_parsed"))
+    # dict.get: feedparser's own get() warns when it maps a missing updated_parsed.
+    published = _time(e.get("published_parsed") or dict.get(e, "updated_parsed"))
     return RawItem(
         source_id=source_id,
         title=html_to_text(str(e.get("title", ""))).replace("\n", " "),

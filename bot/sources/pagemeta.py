@@ -132,6 +132,21 @@ def canonical_href(root: HtmlElement) -> str | None:
     return None
 
 
+def is_element(node: object) -> bool:
+    """A real element: comments, processing instructions and entities have a non-string
+    tag and no text_content(); lxml hands them out from getnext(), iter() and friends."""
+    return isinstance(node, HtmlElement) and isinstance(node.tag, str)
+
+
+def next_element(el: HtmlElement) -> HtmlElement | None:
+    """The next sibling that is an element, skipping comments and processing instructions
+    (`<h3>Read also</h3><!-- list --><ul>` must reach the list)."""
+    nxt = el.getnext()
+    while nxt is not None and not is_element(nxt):
+        nxt = nxt.getnext()
+    return nxt
+
+
 def _link_share(el: HtmlElement) -> float:
     text = len(" ".join(el.text_content().split()))
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
@@ -151,7 +166,7 @@ def prune_related(root: HtmlElement) -> int:
             continue
         if el.tag in ("h2", "h3", "h4", "h5", "h6", "strong", "span") or len(text) < 40:
             doomed.append(el)
-            nxt = el.getnext()
+            nxt = next_element(el)
             if nxt is not None and _link_share(nxt) > 0.5:
                 doomed.append(nxt)
         elif _link_share(el) > 0.3:

@@ -11,11 +11,12 @@ page's own markup before trafilatura's guess, and 1 January is treated as suspec
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -55,6 +56,9 @@ class ExtractedPage:
         return len(self.text) < MIN_TEXT_CHARS
 
 
+_NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class PageError(Exception):
     """The bytes are not an HTML document lxml can read."""
 
@@ -62,6 +66,9 @@ class PageError(Exception):
 def parse_html(body: bytes, headers: Mapping[str, str] | None) -> HtmlElement:
     text, _ = decode_body(body, headers)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an encoding decl
+    # lxml keeps control characters in the tree it builds, then refuses them the moment a
+    # text is set (drop_tree, make_links_absolute): they go before parsing.
+    text = _NOT_XML_CHARS.sub(" ", text)
     if not text.strip():
         raise PageError("empty document")
     try:
@@ -87,15 +94,18 @@ def extract_article(
     placeholder = next((p for p in _PLACEHOLDERS if p not in html), "")
     if placeholder:
         html = html.replace(ZWNJ, placeholder).replace("&zwnj;", placeholder)
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-        deduplicate=False,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            deduplicate=False,
+        )
+    except Exception as exc:  # the extractor's own crash on this page is this page's error
+        raise PageError(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
     text = ""
     if doc is not None and not isinstance(doc, dict):
         text = doc.text or ""
@@ -165,10 +175,29 @@ def _in_navigation(a: HtmlElement) -> bool:
     return False
 
 
+def _make_links_absolute(root: HtmlElement, url: str) -> None:
+    """Every `<a href>` made absolute against `<base href>` or the page URL; an href that
+    cannot be resolved (`http://[x`) is dropped. (lxml's make_links_absolute raises
+    ValueError on an unreadable `<base href>` whatever handle_failures says.)"""
+    base = url
+    for el in root.iter("base"):
+        with contextlib.suppress(ValueError):
+            base = urljoin(url, (el.get("href") or "").strip())
+        break
+    for a in root.iter("a"):
+        href = a.get("href")
+        if href is None:
+            continue
+        try:
+            a.set("href", urljoin(base, href.strip()))
+        except ValueError:
+            del a.attrib["href"]
+
+
 def find_article_links(body: bytes, url: str, selector: str | None = None) -> list[str]:
     """Article links on a listing page, in page order, without repeats."""
     root = parse_html(body, None)
-    root.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
+    _make_links_absolute(root, url)
     anchors: list[HtmlElement] = []
     if selector:
         for el in root.cssselect(selector):
