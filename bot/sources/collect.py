@@ -4,11 +4,12 @@ Containment is the rule, at three boundaries: whatever one article page does (an
 not only the documented FetchError/PageError) is recorded against that item (`page_errors`)
 and the item is kept on its feed text; whatever a source does becomes `error` in its outcome
 (`collect` never raises); and the fetch cycle records a source whose recording failed as that
-source's error. So one broken page cannot cost its source, nor one outlet another. Identity is decided on what
-the feed or listing page says (item_key before any page fetch), so an item known from an
-earlier poll costs nothing, and the key stays the same whatever its page later says.
-Parsing runs off the event loop (threads, or the Fetcher's process pool) so that a slow parse
-never stalls other sources' I/O nor lets a timer miss its deadline.
+source's error. So one broken page cannot cost its source, nor one outlet another.
+
+Identity is decided on what the feed or listing page says (item_key before any page fetch),
+so an item known from an earlier poll costs nothing, and the key stays the same whatever its
+page later says. Parsing runs off the event loop (threads, or the Fetcher's process pool)
+so that a slow parse never stalls other sources' I/O nor lets a timer miss its deadline.
 """
 
 from __future__ import annotations
