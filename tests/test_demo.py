@@ -55,3 +55,23 @@ def test_demo_without_rules_says_where_it_looked(
 ) -> None:
     assert main(["demo", "--rules-home", str(tmp_path)]) == 2
     assert "no rule files found" in capsys.readouterr().err
+
+
+NOT_ARTICLE = ("جافاسكريبت", "JavaScript", "فيسبوك", "واتساب", "الرئيسية", "محلیات", "طقس")
+
+
+def test_demo_digests_and_texts_carry_no_notice_share_or_menu(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo pages open with script notices and menus and close with share bars: none
+    of it reaches a digest or an article's stored text."""
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db), "--rules-home", str(ROOT)]) == 0
+    out = capsys.readouterr().out
+    store = Store(db)
+    texts = [r[0] for r in store.db.execute("SELECT text FROM articles").fetchall()]
+    store.close()
+    assert len(texts) >= 15
+    for piece in NOT_ARTICLE:
+        assert piece not in out, piece
+        assert not [t for t in texts if piece in t], piece

@@ -12,12 +12,16 @@ from hypothesis import strategies as st
 
 from bot.core.cleanup import clean_text
 
-CASES = yaml.safe_load(
-    (Path(__file__).parent.parent / "data" / "cleanup" / "cases.yaml").read_text(encoding="utf-8")
+DATA = Path(__file__).parent.parent / "data" / "cleanup"
+CASES = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
+CLASSES = yaml.safe_load((DATA / "classes.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    CASES + CLASSES,
+    ids=[c["name"] for c in CASES] + [f"{c['class']}-{c['lang']}: {c['name']}" for c in CLASSES],
 )
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_cleanup_case(case: dict[str, Any]) -> None:
     out = clean_text(case["text"])
     for piece in case["keep"]:
@@ -25,6 +29,16 @@ def test_cleanup_case(case: dict[str, Any]) -> None:
     for piece in case["drop"]:
         assert piece not in out, piece
     assert clean_text(out) == out
+
+
+def test_every_class_has_fixtures_in_four_languages_and_unlisted_wordings() -> None:
+    four = {"ar", "fa", "en", "ru"}
+    for cls in ("menu", "related", "tags", "notice", "comments"):
+        cases = [c for c in CLASSES if c["class"] == cls]
+        assert {c["lang"] for c in cases} == four, cls
+        unlisted = {c["lang"] for c in cases if c.get("unlisted")}
+        if cls in ("menu", "related", "tags"):  # headings and labels no lexicon lists
+            assert unlisted == four, cls
 
 
 _LINES = st.sampled_from(
@@ -38,6 +52,16 @@ _LINES = st.sampled_from(
         "عنوان قصير لخبر آخر",
         "فقرة طويلة من النص تتحدث عن موضوع الخبر الرئيسي وتستمر حتى نهاية الجملة.",
         "A long paragraph of the main article that ends with a full stop.",
+        "Elsewhere on the site:",
+        "School choirs compete in the annual festival",
+        "Главная",
+        "Политика",
+        "Home | World | Opinion",
+        "Subjects: Transport, Harbour, Ferries",
+        "Facebook Twitter WhatsApp",
+        "Comments are moderated and appear on the site once approved.",
+        "یرجى تفعيل جافاسكريبت",
+        "مواضيع ذات صلة:",
         "",
         "   ",
     ]
