@@ -68,8 +68,8 @@ def test_demo_digests_and_texts_carry_no_notice_share_or_menu(
     db = tmp_path / "demo.db"
     assert main(["demo", "--db", str(db), "--rules-home", str(ROOT)]) == 0
     out = capsys.readouterr().out
-    store = Store(db)
-    texts = [r[0] for r in store.db.execute("SELECT text FROM articles").fetchall()]
+    store = open_store(db)
+    texts = [a.text for a in store.articles(range(1, store.article_count() + 1))]
     store.close()
     assert len(texts) >= 15
     for piece in NOT_ARTICLE:
