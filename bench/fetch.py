@@ -253,9 +253,9 @@ async def _collect_only(sources: list[Any], settings: Any) -> dict[str, Any]:
 async def _through_pipeline(sources: list[Any], settings: Any, inline: bool) -> dict[str, Any]:
     """Pipeline.fetch_cycle on a fresh SQLite file: the fetch cycle proper (analyse=False,
     unless `inline`), the all-304 cycle, then matching and grouping of what was stored."""
+    from bot.app.ingest import Pipeline
     from bot.config import load_config
     from bot.core.rules import parse_rules
-    from bot.pipeline import Pipeline
     from bot.sources.http import Fetcher
     from bot.store import open_store
 
@@ -270,7 +270,7 @@ async def _through_pipeline(sources: list[Any], settings: Any, inline: bool) -> 
         async def cycle() -> dict[str, int]:
             async with Fetcher(settings) as fetcher:
                 reports = await pipeline.fetch_cycle(
-                    fetcher, sources, datetime.now(UTC), only_due=False, analyse=inline
+                    fetcher, sources, datetime.now(UTC), analyse=inline
                 )
             return {
                 "new": sum(r.new for r in reports),

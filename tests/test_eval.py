@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.eval import prf, story_scores
 from bot.cli import main
-from bot.eval import prf, story_scores
 
 RULES = """
 entities:

@@ -7,9 +7,9 @@ import logging
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.health import HealthServer
+from bot.app.health import HealthServer
+from bot.app.metrics import Metrics
 from bot.logs import setup_logging
-from bot.metrics import Metrics
 
 
 async def test_health_ready_and_metrics_over_http() -> None:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.app.ingest import Pipeline
 from bot.config import Config, Settings, load_config
 from bot.core.identity import item_key
 from bot.core.rules import parse_rules
 from bot.demo.server import DemoSite, config_text
 from bot.models import Article, RawItem, Source
-from bot.pipeline import Pipeline
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store import Store, open_store
 
@@ -101,9 +101,9 @@ async def test_fetch_cycle_over_loopback_then_all_unchanged(tmp_path: Path) -> N
         config, store, pipeline = _demo_pipeline(tmp_path, site)
         fetch = FetchSettings.from_settings(config.settings)
         async with Fetcher(fetch) as fetcher:
-            first = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+            first = await pipeline.fetch_cycle(fetcher, config.sources, now)
             stored = store.article_count()
-            second = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+            second = await pipeline.fetch_cycle(fetcher, config.sources, now)
     assert {r.source_id for r in first} == {s.id for s in config.sources}
     assert all(r.status == "new" and r.new > 0 for r in first), first
     assert stored == sum(r.new for r in first)
@@ -127,9 +127,7 @@ async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) 
         config, store, pipeline = _demo_pipeline(tmp_path, site)
         fetch = replace(FetchSettings.from_settings(config.settings), parse_workers=1)
         async with Fetcher(fetch) as fetcher:  # prepared in a worker process, too
-            reports = await pipeline.fetch_cycle(
-                fetcher, config.sources, now, only_due=False, analyse=False
-            )
+            reports = await pipeline.fetch_cycle(fetcher, config.sources, now, analyse=False)
     stored = sum(r.new for r in reports)
     assert stored > 0 and store.article_count() == stored
     assert len(store.unanalysed_articles()) == stored
@@ -144,9 +142,9 @@ async def test_a_failed_preparation_fails_that_source_only(
 ) -> None:
     """A pool that breaks while preparing one source's items costs that source this poll
     (an error, its items still unknown for the next) and nothing else."""
-    import bot.pipeline
+    import bot.app.ingest
 
-    real = bot.pipeline.prepare_articles
+    real = bot.app.ingest.prepare_articles
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
         config = load_config(_write(tmp_path, config_text(site.base_url)), env={})
@@ -157,12 +155,12 @@ async def test_a_failed_preparation_fails_that_source_only(
                 raise RuntimeError("pool process died")
             return real(raws, source, fetched)
 
-        monkeypatch.setattr(bot.pipeline, "prepare_articles", flaky)
+        monkeypatch.setattr(bot.app.ingest, "prepare_articles", flaky)
         store = open_store(tmp_path / "nw.db")
         store.sync_sources(config.sources)
         pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
         async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:
-            reports = await pipeline.fetch_cycle(fetcher, config.sources, now, only_due=False)
+            reports = await pipeline.fetch_cycle(fetcher, config.sources, now)
     by_id = {r.source_id: r for r in reports}
     assert by_id[broken].status == "error" and "pool process died" in (by_id[broken].error or "")
     assert all(r.status == "new" for r in reports if r.source_id != broken)

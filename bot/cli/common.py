@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.app.assembly import open_store as open_database
 from bot.config import Config, ConfigError, find_config_file, load_config
 from bot.store import Store, StoreError
-from bot.store import open_store as open_database
 
 
 class CliError(Exception):

@@ -15,15 +15,13 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.chat.console import ConsoleSender
+from bot.app.assembly import assemble, fetch_once, make_senders
+from bot.app.deliver import Vocabulary, run_digest
 from bot.cli.common import CliError
-from bot.config import ConfigError, config_from_text
+from bot.config import ConfigError, Secrets, config_from_text
 from bot.core.rules import RulesError
-from bot.delivery import Vocabulary, run_digest
 from bot.demo.server import DemoSite, config_text
-from bot.pipeline import Pipeline
-from bot.runtime import fetch_once, load_rules, prepare_store
-from bot.store import StoreError, open_store
+from bot.store import StoreError
 from bot.store.base import utcnow
 
 
@@ -65,19 +63,16 @@ async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
             "run from the project folder or pass --rules-home"
         )
     try:
-        rules = load_rules(config)
+        instance = assemble(config, db)
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
-    try:
-        store = open_store(db)
     except StoreError as exc:
         raise CliError(str(exc)) from None
+    store, rules = instance.store, instance.rules
     try:
-        prepare_store(config, store)
-        pipeline = Pipeline(store, rules, config.settings)
         print(f"rules: {len(rules.entities)} entities, {len(rules.topics)} topics\n")
         print("fetch:")
-        for report in await fetch_once(config, pipeline, now):
+        for report in await fetch_once(instance, now):
             detail = report.error if report.error else f"{report.new} new of {report.items}"
             print(f"  {report.source_id:<10} {report.status:<9} {detail}")
         stories = store.stories_since(now - timedelta(days=7))
@@ -86,7 +81,7 @@ async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
             f"\n{store.article_count()} articles in {len(stories)} stories, "
             f"{len(multi)} reported by several outlets\n"
         )
-        senders = {"console": ConsoleSender(sys.stdout)}
+        senders = make_senders(config, Secrets(), sys.stdout)  # no tokens: the console only
         vocab = Vocabulary.from_rules(rules)
         for channel in config.channels:
             print(
@@ -97,4 +92,4 @@ async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
             if digest.stories == 0:
                 print("(nothing new for this channel)\n")
     finally:
-        store.close()
+        instance.close()

@@ -8,34 +8,26 @@ import asyncio
 import json
 import sys
 
-from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import Config, Secrets
-from bot.core.rules import RulesError, RuleSet, parse_rules
-from bot.delivery import (
+from bot.app.assembly import close_senders, load_rules, make_senders
+from bot.app.deliver import (
     UnknownChannelError,
     Vocabulary,
     build_digest,
-    close_senders,
-    make_senders,
     render_payloads,
     run_digest,
 )
+from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.config import Config, Secrets
+from bot.core.rules import RulesError
 from bot.store import Store
 from bot.store.base import utcnow
 
 
 def load_vocabulary(config: Config) -> Vocabulary:
-    files = []
-    for path in config.rule_paths():
-        try:
-            files.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CliError(f"{path}: cannot read: {exc}") from None
     try:
-        rules = parse_rules(files) if files else RuleSet()
+        return Vocabulary.from_rules(load_rules(config))
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
-    return Vocabulary.from_rules(rules)
 
 
 def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:

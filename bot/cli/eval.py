@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from bot.app.eval import CorpusError, evaluate, table
 from bot.cli.common import CliError
-from bot.eval import CorpusError, evaluate, table
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

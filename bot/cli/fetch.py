@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import json
 
-from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.app.assembly import assemble, fetch_once
+from bot.app.ingest import SourceReport
+from bot.cli.common import CliError, add_config_arguments, database_path, open_config
 from bot.core.rules import RulesError
-from bot.pipeline import Pipeline, SourceReport
-from bot.runtime import fetch_once, load_rules, prepare_store
+from bot.store import StoreError
 from bot.store.base import to_iso, utcnow
 
 
@@ -25,16 +26,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     config = open_config(args)
     try:
-        rules = load_rules(config)
+        instance = assemble(config, database_path(args, config))
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
-    store = open_store(args, config)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
     try:
-        prepare_store(config, store)
-        pipeline = Pipeline(store, rules, config.settings)
-        reports = asyncio.run(fetch_once(config, pipeline, utcnow(), only_due=args.due))
+        reports = asyncio.run(fetch_once(instance, utcnow(), only_due=args.due))
     finally:
-        store.close()
+        instance.close()
     for report in reports:
         print(json.dumps(_as_json(report), ensure_ascii=False) if args.json else _line(report))
     return 0

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.app.rulefiles import load_rule_files
 from bot.cli.common import CliError, add_config_arguments, open_config
 from bot.core.cleanup import clean_text
 from bot.core.match import Matcher
 from bot.core.rules import RulesError, RuleSet
 from bot.models import Evidence, Match, MatchResult
-from bot.rulefiles import load_rule_files
 
 CONTEXT = 40  # characters shown on each side of a piece of evidence
 

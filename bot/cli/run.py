@@ -8,10 +8,10 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.app.reload import Loaded, Refused, load
 from bot.cli.common import CliError, add_config_arguments, database_path
 from bot.config import ConfigError, Secrets, find_config_file
 from bot.logs import setup_logging
-from bot.reload import Loaded, Refused, load
 from bot.store import StoreError
 
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _main(config_path: Path | None, loaded: Loaded, database: Path, secrets: Secrets) -> int:
-    from bot.daemon import Daemon  # the daemon's imports are heavy; --help stays quick
+    from bot.app.daemon import Daemon  # the daemon's imports are heavy; --help stays quick
 
     try:
         daemon = Daemon(config_path, loaded, database, secrets)

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.app.deliver import Vocabulary, run_digest
+from bot.app.ingest import Pipeline
 from bot.chat.telegram import TelegramSender
 from bot.chat.telegram_commands import TelegramApp, telegram_application
 from bot.config import load_config
 from bot.core.commands import Env
-from bot.delivery import Vocabulary, run_digest
 from bot.models import Channel
-from bot.pipeline import Pipeline
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store import open_store
 from tests.commands.loopback import serving
@@ -132,7 +132,7 @@ async def test_subscription_in_chat_changes_the_next_digest(
         return [str(r.params["text"]) for r in tg.messages if r.params.get("parse_mode") == "HTML"]
 
     async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:
-        reports = await pipeline.fetch_cycle(fetcher, config.sources, feed["now"], only_due=False)
+        reports = await pipeline.fetch_cycle(fetcher, config.sources, feed["now"])
         assert [r.new for r in reports] == [3]
         await app.initialize()
         await app.start()
@@ -148,9 +148,7 @@ async def test_subscription_in_chat_changes_the_next_digest(
             assert "Subscribed to @ostmark" in await say("/subscribe @ostmark")
             feed["items"] = [LATER, *ITEMS]  # a new article arrives after the subscription
             feed["now"] = datetime.now(UTC).replace(microsecond=0)
-            reports = await pipeline.fetch_cycle(
-                fetcher, config.sources, feed["now"], only_due=False
-            )
+            reports = await pipeline.fetch_cycle(fetcher, config.sources, feed["now"])
             assert sum(r.new for r in reports) == 1
             count = len(digests())
             assert "Sent a digest of" in await say("/digest")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from bot.app.deliver import flush_outbox, recover_outbox
 from bot.chat.telegram import TelegramSender
-from bot.delivery import flush_outbox, recover_outbox
 from bot.store import open_store
 
 

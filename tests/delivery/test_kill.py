@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.delivery import Vocabulary, run_digest
+from bot.app.deliver import Vocabulary, run_digest
 from bot.store import open_store
 from bot.store.base import utcnow
 from tests.delivery.world import add_story, channel

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.deliver import Vocabulary, run_digest
 from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
-from bot.delivery import Vocabulary, run_digest
 from bot.store import Store
 from bot.store.base import utcnow
 from tests.delivery.world import add_story, channel

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.deliver import Vocabulary, flush_outbox, run_digest
 from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
-from bot.delivery import Vocabulary, flush_outbox, run_digest
 from bot.store import Store
 from bot.store.base import utcnow
 from tests.delivery.world import add_story, channel
@@ -24,7 +24,7 @@ async def test_messages_wait_for_a_sender_and_the_warning_is_not_repeated(
     store.sync_channels([channel("tokenless", "telegram", "7001")])
     now = utcnow()
     add_story(store, "Harbour cranes idle", ["alpha", "beta"], now - timedelta(minutes=5))
-    caplog.set_level(logging.DEBUG, logger="bot.delivery")
+    caplog.set_level(logging.DEBUG, logger="bot.app.deliver")
     report = await run_digest(store, "tokenless", {}, VOCAB, now)
     assert report.messages == 1 and report.flush is not None and report.flush.sent == 0
     for _ in range(3):

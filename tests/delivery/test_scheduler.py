@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.deliver import Vocabulary, run_digest
+from bot.app.scheduler import Scheduler, missed_digests
 from bot.chat.console import ConsoleSender
-from bot.delivery import Vocabulary, run_digest
 from bot.models import Channel, Source
-from bot.scheduler import Scheduler, missed_digests
 from bot.store import open_store
 from bot.store.base import utcnow
 from tests.delivery.world import add_story, channel

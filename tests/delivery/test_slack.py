@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.deliver import FlushReport, Vocabulary, flush_outbox, run_digest
 from bot.chat.slack import SlackSender
-from bot.delivery import FlushReport, Vocabulary, flush_outbox, run_digest
 from bot.store import Store
 from bot.store.base import utcnow
 from tests.delivery.test_telegram import HOSTILE

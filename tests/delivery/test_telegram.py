@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.deliver import FlushReport, Vocabulary, flush_outbox, run_digest, run_instant
 from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
-from bot.delivery import FlushReport, Vocabulary, flush_outbox, run_digest, run_instant
 from bot.store import Store
 from bot.store.base import utcnow
 from tests.delivery.world import add_story, channel

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.app.metrics import NO_METRICS, Metrics
 from bot.config import Settings
 from bot.core.backoff import BackoffPolicy
 from bot.core.cleanup import clean_text
@@ -28,7 +29,6 @@ from bot.core.normalize import normalize
 from bot.core.rules import RuleSet
 from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
 from bot.core.urls import canonical_url
-from bot.metrics import Metrics
 from bot.models import Article, MatchResult, RawItem, Source
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
@@ -109,7 +109,7 @@ class Pipeline:
     """Holds the store, compiled rules and the story index for one running instance."""
 
     def __init__(
-        self, store: Store, rules: RuleSet, settings: Settings, metrics: Metrics | None = None
+        self, store: Store, rules: RuleSet, settings: Settings, metrics: Metrics = NO_METRICS
     ) -> None:
         self.store = store
         self.metrics = metrics
@@ -165,9 +165,8 @@ class Pipeline:
         assert article.id is not None
         result = self.matcher.match(article.title, article.text)
         self.store.save_matches(article.id, result)
-        if self.metrics is not None:
-            self.metrics.matches.labels(kind="entity").inc(len(result.entities))
-            self.metrics.matches.labels(kind="topic").inc(len(result.topics))
+        self.metrics.matches.labels(kind="entity").inc(len(result.entities))
+        self.metrics.matches.labels(kind="topic").inc(len(result.topics))
         return result
 
     def _doc(self, article: Article, entity_ids: frozenset[str]) -> StoryDoc:
@@ -195,8 +194,7 @@ class Pipeline:
         new_story = story_id is None
         if story_id is None:
             story_id = self.store.create_story(article.title, lead_of(article.text), doc.seen_at)
-            if self.metrics is not None:
-                self.metrics.stories_created.inc()
+            self.metrics.stories_created.inc()
         self.store.attach_article(
             story_id, article.id, doc.seen_at, result.entity_ids, result.topic_ids
         )
@@ -205,21 +203,26 @@ class Pipeline:
         self.index.add(doc, story_id)
         return Ingested(article.id, story_id, result, new_story)
 
+    def sources_to_fetch(
+        self, sources: Sequence[Source], now: datetime, only_due: bool = True
+    ) -> list[Source]:
+        """The one decision of which sources a cycle fetches: the enabled ones, and with
+        `only_due` only those whose next check (interval, backoff) has come."""
+        enabled = [s for s in sources if s.enabled]
+        return self.store.due_sources(enabled, now) if only_due else enabled
+
     async def fetch_cycle(
         self,
         fetcher: Fetcher,
-        sources: Sequence[Source],
+        chosen: Sequence[Source],
         now: datetime,
-        only_due: bool = True,
         analyse: bool = True,
     ) -> list[SourceReport]:
-        """Fetch every enabled (and due) source concurrently; store its new articles as each
-        one finishes, and match and group them unless `analyse` is off (then they wait, story-
-        less, for analyse_pending or the next start-up; the fetch benchmark times the two
-        halves apart)."""
+        """Fetch the `chosen` sources (see sources_to_fetch) concurrently; store a source's
+        new articles as it finishes, and match and group them unless `analyse` is off (then
+        they wait, story-less, for analyse_pending or the next start-up; the fetch benchmark
+        times the two halves apart)."""
         started = time.monotonic()
-        enabled = [s for s in sources if s.enabled]
-        chosen = self.store.due_sources(enabled, now) if only_due else enabled
 
         states = {state.id: state for state in self.store.source_states()}  # one query
         # Sources between their fetch and the end of their recording, at most: fetching
@@ -272,8 +275,7 @@ class Pipeline:
                 in_hand.release()
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
-        if self.metrics is not None:
-            self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)
+        self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)
         return reports
 
     async def _record(
@@ -286,23 +288,20 @@ class Pipeline:
     ) -> SourceReport:
         if outcome.error is not None:
             log.warning("fetch failed: %s", outcome.error, extra={"source": source.id})
-            if self.metrics is not None:
-                self.metrics.fetch_errors.labels(source=source.id).inc()
+            self.metrics.fetch_errors.labels(source=source.id).inc()
             errors = self.store.source_state(source.id).error_count + 1
             next_check = outcome.next_check(self.policy, errors)
             self.store.record_fetch_error(
                 source.id, now, next_check, outcome.error, self.policy.failing_after
             )
             return SourceReport(source.id, "error", error=outcome.error, next_check_at=next_check)
-        if self.metrics is not None:
-            self.metrics.articles_fetched.inc(outcome.seen)
+        self.metrics.articles_fetched.inc(outcome.seen)
         rows, failed = prepared
         for line in failed:  # one bad item must not cost the source's other items
             log.error("ingest failed: %s", line, extra={"source": source.id})
         ids = self.store.add_articles(rows) if rows else []
         stored = [replace(a, id=i) for (a, _, _), i in zip(rows, ids, strict=True) if i is not None]
-        if self.metrics is not None:
-            self.metrics.articles_stored.inc(len(stored))
+        self.metrics.articles_stored.inc(len(stored))
         ingested: list[Ingested] = []
         for article in stored if analyse else ():
             try:

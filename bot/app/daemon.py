@@ -21,21 +21,28 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from bot.chatlink import ChatAdapter, Gate, LogStream, bounded, chat_adapters
+from bot.app.assembly import (
+    active_sources,
+    assemble,
+    chat_adapters,
+    close_senders,
+    make_fetcher,
+    make_senders,
+    prepare_store,
+)
+from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox
+from bot.app.deliver import run_digest as deliver_digest
+from bot.app.deliver import run_instant as deliver_instant
+from bot.app.gate import Gate, LogStream, bounded
+from bot.app.health import HealthServer
+from bot.app.metrics import Metrics
+from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
+from bot.app.scheduler import Scheduler
+from bot.chat.adapter import ChatAdapter
 from bot.config import Config, Secrets
 from bot.core.commands import Env
-from bot.delivery import Vocabulary, close_senders, flush_outbox, make_senders, recover_outbox
-from bot.delivery import run_digest as deliver_digest
-from bot.delivery import run_instant as deliver_instant
-from bot.health import HealthServer
-from bot.metrics import Metrics
 from bot.models import Channel, Source
-from bot.pipeline import Pipeline
-from bot.reload import Loaded, Refused, load, restart_only_changes, snapshot
-from bot.runtime import prepare_store
-from bot.scheduler import Scheduler
 from bot.sources.http import Fetcher, FetchSettings
-from bot.store import open_store
 from bot.store.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,9 +59,8 @@ class Daemon:
         self.secrets = secrets
         self.metrics = Metrics()
         self.gate = Gate()
-        self.store = open_store(database)
-        prepare_store(self.config, self.store)
-        self.pipeline = Pipeline(self.store, loaded.rules, self.config.settings, self.metrics)
+        instance = assemble(self.config, database, loaded.rules, self.metrics)
+        self.store, self.pipeline = instance.store, instance.pipeline
         self.vocab = Vocabulary.from_rules(loaded.rules)
         recover_outbox(self.store)
         self.senders = self.gate.wrap(make_senders(self.config, secrets, cast(TextIO, LogStream())))
@@ -219,12 +225,10 @@ class Daemon:
 
     async def _fetch(self) -> None:
         now = utcnow()
-        due = self.store.due_sources(self._sources(), now)
+        due = self.pipeline.sources_to_fetch(self._sources(), now)
         if due:
             fetcher = await self._fetcher_for(FetchSettings.from_settings(self.config.settings))
-            self._cycle = asyncio.ensure_future(
-                self.pipeline.fetch_cycle(fetcher, due, now, only_due=False)
-            )
+            self._cycle = asyncio.ensure_future(self.pipeline.fetch_cycle(fetcher, due, now))
             reports = await self._cycle
             for r in reports:
                 extra = {"source": r.source_id, "status": r.status, "new": r.new}
@@ -245,7 +249,7 @@ class Daemon:
             await self._fetcher.aclose()
             self._fetcher = None
         if self._fetcher is None:
-            self._fetcher = Fetcher(settings)
+            self._fetcher = make_fetcher(settings)
         return self._fetcher
 
     async def job_digest(self, channel_id: str) -> None:
@@ -321,7 +325,7 @@ class Daemon:
     # --- helpers -------------------------------------------------------------------------
 
     def _sources(self) -> list[Source]:
-        return [s for s in self.store.active_sources(self.config.sources) if s.enabled]
+        return active_sources(self.config, self.store)
 
     def _update_depth(self) -> None:
         counts = self.store.outbox_counts()

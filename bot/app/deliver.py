@@ -19,9 +19,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal, TextIO
+from typing import Any
 
-from bot.chat.console import ConsoleSender
+from bot.app.metrics import NO_METRICS, Metrics
 from bot.chat.sender import (
     DestinationMovedError,
     MessageRejectedError,
@@ -29,14 +29,10 @@ from bot.chat.sender import (
     Sender,
     TransientDeliveryError,
 )
-from bot.chat.slack import SlackSender
-from bot.chat.telegram import TelegramSender
-from bot.config import Config, Secrets
 from bot.core.digest import Priority, select
 from bot.core.render import Kind, Labels, render_plain, render_telegram
 from bot.core.render_slack import render_slack
 from bot.core.rules import RuleSet
-from bot.metrics import Metrics
 from bot.models import Channel, Digest
 from bot.store import OutboxMessage, Store
 from bot.store.base import utcnow
@@ -102,7 +98,7 @@ def build_digest(
     channel: Channel,
     vocab: Vocabulary,
     now: datetime,
-    kind: Literal["digest", "instant"] = "digest",
+    kind: Kind = "digest",
     lookback: timedelta = LOOKBACK,
 ) -> Digest:
     stories = store.stories_since(now - lookback, limit=5000)
@@ -118,6 +114,68 @@ def _channel(store: Store, channel_id: str) -> Channel:
     return channel
 
 
+def _record_batch(
+    store: Store, channel: Channel, vocab: Vocabulary, now: datetime, kind: Kind
+) -> DigestReport | None:
+    """Select, render and record one channel's digest or instant batch in the outbox.
+
+    None for an instant batch with nothing new; an empty digest is recorded without messages
+    (its deliveries and last_digest_at still move on).
+    """
+    digest = build_digest(store, channel, vocab, now, kind=kind)
+    if kind == "instant" and not digest.items:
+        return None
+    batch = f"{kind}:{channel.id}:{now.isoformat()}"
+    # an empty digest is not worth a notification
+    payloads = render_payloads(channel.platform, digest, vocab.labels, kind) if digest.items else []
+    outlets = {i.story.id: len(i.story.outlets) for i in digest.items}
+    count = store.enqueue_batch(
+        channel.id, batch, channel.platform, channel.destination, payloads, outlets, now,
+        kind=kind, digest_at=now if kind == "digest" else None,
+    )  # fmt: skip
+    return DigestReport(channel.id, batch, len(digest.items), count)
+
+
+async def _deliver(
+    store: Store,
+    channels: list[Channel],
+    kind: Kind,
+    senders: Mapping[str, Sender],
+    vocab: Vocabulary,
+    now: datetime,
+    send: bool,
+    metrics: Metrics,
+) -> list[DigestReport]:
+    """The one body of run_digest and run_instant: record each channel's batch, then (with
+    `send`) flush the outbox once and attach its report."""
+    reports: list[DigestReport] = []
+    for channel in channels:
+        pause = store.pause_state(channel.id)
+        if pause.paused:
+            if kind == "digest":  # the slot passed: no catch-up digest after a resume
+                store.set_last_digest_at(channel.id, now)
+                log.warning("digest skipped: channel paused", extra={"channel": channel.id})
+                batch = f"{kind}:{channel.id}:{now.isoformat()}"
+                reports.append(DigestReport(channel.id, batch, 0, 0, paused=pause.reason))
+            continue
+        report = _record_batch(store, channel, vocab, now, kind)
+        if report is None:
+            continue
+        if kind == "digest":
+            log.info(
+                "digest recorded: %d stories in %d messages",
+                report.stories,
+                report.messages,
+                extra={"channel": channel.id},
+            )
+        reports.append(report)
+    recorded = [r for r in reports if r.paused is None]
+    if send and recorded:
+        flush = await flush_outbox(store, senders, now, metrics=metrics)
+        reports = [r if r.paused else replace(r, flush=flush) for r in reports]
+    return reports
+
+
 async def run_digest(
     store: Store,
     channel_id: str,
@@ -126,34 +184,13 @@ async def run_digest(
     now: datetime | None = None,
     *,
     send: bool = True,
-    metrics: Metrics | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> DigestReport:
     """Build, record and (with `send`) deliver a channel's digest; records last_digest_at."""
-    now = now or utcnow()
     channel = _channel(store, channel_id)
-    batch = f"digest:{channel.id}:{now.isoformat()}"
-    pause = store.pause_state(channel.id)
-    if pause.paused:
-        store.set_last_digest_at(channel.id, now)
-        log.warning("digest skipped: channel paused", extra={"channel": channel.id})
-        return DigestReport(channel.id, batch, 0, 0, paused=pause.reason)
-    digest = build_digest(store, channel, vocab, now)
-    payloads = render_payloads(channel.platform, digest, vocab.labels, "digest")
-    if not digest.items:
-        payloads = []  # an empty digest is not worth a notification
-    outlets = {i.story.id: len(i.story.outlets) for i in digest.items}
-    count = store.enqueue_batch(
-        channel.id, batch, channel.platform, channel.destination, payloads, outlets, now,
-        kind="digest", digest_at=now,
-    )  # fmt: skip
-    log.info(
-        "digest recorded: %d stories in %d messages",
-        len(digest.items),
-        count,
-        extra={"channel": channel.id},
-    )
-    flush = await flush_outbox(store, senders, now, metrics=metrics) if send else None
-    return DigestReport(channel.id, batch, len(digest.items), count, flush=flush)
+    now = now or utcnow()
+    (report,) = await _deliver(store, [channel], "digest", senders, vocab, now, send, metrics)
+    return report
 
 
 def wants_instant(channel: Channel) -> bool:
@@ -167,30 +204,13 @@ async def run_instant(
     now: datetime | None = None,
     *,
     send: bool = True,
-    metrics: Metrics | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> list[DigestReport]:
     """Record (and send) each channel's stories routed to instant delivery that are new."""
-    now = now or utcnow()
-    reports = []
-    for channel in store.channels():
-        if not wants_instant(channel) or store.pause_state(channel.id).paused:
-            continue
-        digest = build_digest(store, channel, vocab, now, kind="instant")
-        if not digest.items:
-            continue
-        batch = f"instant:{channel.id}:{now.isoformat()}"
-        payloads = render_payloads(channel.platform, digest, vocab.labels, "instant")
-        outlets = {i.story.id: len(i.story.outlets) for i in digest.items}
-        count = store.enqueue_batch(
-            channel.id, batch, channel.platform, channel.destination, payloads, outlets, now,
-            kind="instant",
-        )  # fmt: skip
-        reports.append(DigestReport(channel.id, batch, len(digest.items), count))
-    if send and reports:
-        flush = await flush_outbox(store, senders, now, metrics=metrics)
-        reports = [DigestReport(r.channel_id, r.batch, r.stories, r.messages, flush=flush)
-                   for r in reports]  # fmt: skip
-    return reports
+    channels = [c for c in store.channels() if wants_instant(c)]
+    return await _deliver(
+        store, channels, "instant", senders, vocab, now or utcnow(), send, metrics
+    )
 
 
 def recover_outbox(store: Store) -> int:
@@ -214,7 +234,7 @@ async def flush_outbox(
     now: datetime | None = None,
     *,
     limit: int = 500,
-    metrics: Metrics | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> FlushReport:
     """Send due messages: channels in parallel, each channel's messages strictly in order."""
     now = now or utcnow()
@@ -225,10 +245,9 @@ async def flush_outbox(
     await asyncio.gather(
         *(_flush_channel(store, senders, ms, now, report, metrics) for ms in by_channel.values())
     )
-    if metrics is not None:
-        metrics.outbox_depth.set(
-            sum(n for s, n in store.outbox_counts().items() if s != "sent" and s != "failed")
-        )
+    metrics.outbox_depth.set(
+        sum(n for s, n in store.outbox_counts().items() if s != "sent" and s != "failed")
+    )
     return report
 
 
@@ -259,7 +278,7 @@ async def _flush_channel(
     messages: list[OutboxMessage],
     now: datetime,
     report: FlushReport,
-    metrics: Metrics | None,
+    metrics: Metrics,
 ) -> None:
     moved: dict[str, str] = {}  # destinations the platform moved during this flush
     for m in messages:
@@ -308,28 +327,6 @@ async def _flush_channel(
         _count(metrics, "sent", m.platform)
 
 
-def make_senders(
-    config: Config, secrets: Secrets, stream: TextIO | None = None
-) -> dict[str, Sender]:
-    """One sender per platform that has a token; the console always."""
-    senders: dict[str, Sender] = {"console": ConsoleSender(stream)}
-    if secrets.telegram_bot_token:
-        senders["telegram"] = TelegramSender(
-            secrets.telegram_bot_token, config.settings.get_str("telegram.api_base_url")
-        )
-    if secrets.slack_bot_token:
-        senders["slack"] = SlackSender(
-            secrets.slack_bot_token, config.settings.get_str("slack.api_base_url")
-        )
-    return senders
-
-
-async def close_senders(senders: Mapping[str, Sender]) -> None:
-    for sender in senders.values():
-        await sender.close()
-
-
-def _count(metrics: Metrics | None, what: str, platform: str) -> None:
-    if metrics is not None:
-        counter = metrics.deliveries_sent if what == "sent" else metrics.deliveries_failed
-        counter.labels(platform=platform).inc()
+def _count(metrics: Metrics, what: str, platform: str) -> None:
+    counter = metrics.deliveries_sent if what == "sent" else metrics.deliveries_failed
+    counter.labels(platform=platform).inc()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.models import MatchResult
 
 if TYPE_CHECKING:
-    from bot.eval import Corpus, Predicted
+    from bot.app.eval import Corpus, Predicted
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.metrics import Metrics
+from bot.app.metrics import Metrics
 
 # A readiness check returns (ok, detail); the server runs them on each /readyz request.
 ReadyCheck = Callable[[], tuple[bool, str]]

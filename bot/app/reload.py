@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.assembly import load_rules
 from bot.config import Config, ConfigError, load_config
 from bot.core.rules import RulesError, RuleSet
-from bot.runtime import load_rules
 
 # Settings only read at start: a reload that changes one says it waits for a restart.
 RESTART_ONLY = (

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.app.evalscore import prf, score, story_scores, table
 from bot.config import load_config
 from bot.core.rules import RulesError, RuleSet, parse_rules
 from bot.core.yamlpos import Document, YamlFileError, load_document
-from bot.evalscore import prf, score, story_scores, table
 from bot.models import MatchResult, RawItem, Source
 
 
@@ -218,17 +218,16 @@ class Predicted:
 
 def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
     """Ingest every article through the real pipeline on a temporary store."""
-    from bot.pipeline import Pipeline  # the orchestrator; imported late to keep eval light
-    from bot.store import open_store
+    from bot.app.assembly import assemble  # imported late to keep eval light
 
-    settings = load_config(None, env={}).settings
+    config = load_config(None, env={})
     dates = [a.published for a in corpus.articles if a.published]
     fetched = max(dates) if dates else datetime.now(UTC)
     out: dict[str, Predicted] = {}
     with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
-        store = open_store(Path(tmp) / "eval.db")
+        instance = assemble(config, Path(tmp) / "eval.db", corpus.rules)
+        pipeline = instance.pipeline
         try:
-            pipeline = Pipeline(store, corpus.rules, settings)
             for article in corpus.articles:
                 source = source_of(article)
                 done = pipeline.ingest(raw_item(article, source), source, fetched)
@@ -237,7 +236,7 @@ def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
                 else:
                     out[article.id] = Predicted(done.matches, str(done.story_id))
         finally:
-            store.close()
+            instance.close()
     return out
 
 
