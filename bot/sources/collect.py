@@ -26,7 +26,8 @@ from bot.core.identity import item_key
 from bot.models import RawItem, Source
 from bot.sources.feeds import FeedError, ParsedFeed, has_real_text, parse_feed
 from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
-from bot.sources.pages import PageError, extract_article, find_article_links
+from bot.sources.listing import read_listing
+from bot.sources.pages import PageError, extract_article
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SourceOutcome:
     bozo: str | None = None  # ill-formed feed, read as far as it went
     page_errors: tuple[str, ...] = ()  # article pages that failed (items kept on feed text)
     seen: int = 0  # items or links the source listed, new or not
+    warning: str | None = None  # answered, but gave nothing to read (no links, no items)
 
     @property
     def ok(self) -> bool:
@@ -142,6 +144,7 @@ async def _from_feed(
         bozo=feed.bozo,
         page_errors=tuple(errors),
         seen=len(feed.items),
+        warning=None if feed.items else "the feed lists no items",
     )
 
 
@@ -179,14 +182,29 @@ async def _from_listing(
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
-    links = await fetcher.run_parser(find_article_links, resp.body, resp.url, source.selector)
-    stubs = [RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in links]
+    listing = await fetcher.run_parser(read_listing, resp.body, resp.url, source.selector)
+    stubs = [
+        RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in listing.links
+    ]
     new = _new_items(stubs, [item_key(i) for i in stubs], known)[:MAX_PAGES_PER_POLL]
     results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))
-    items = [r for r in results if isinstance(r, RawItem) and r.title and r.text]
-    errors = [r for r in results if isinstance(r, str)]
-    # A page that failed stays unknown and is tried again at the next poll.
-    return replace(base, items=tuple(items), page_errors=tuple(errors), seen=len(links))
+    items: list[RawItem] = []
+    errors: list[str] = []
+    for stub, got in zip(new, results, strict=True):
+        if isinstance(got, str):
+            errors.append(got)  # stays unknown: tried again at the next poll
+        elif not got.title or not got.text:
+            missing = "title" if not got.title else "text"
+            errors.append(f"{stub.url}: no article {missing} found on the page")
+        else:
+            items.append(got)
+    return replace(
+        base,
+        items=tuple(items),
+        page_errors=tuple(errors),
+        seen=len(listing.links),
+        warning=listing.warning,
+    )
 
 
 def _parse_feed_keyed(*args: Any) -> tuple[ParsedFeed, list[str]]:

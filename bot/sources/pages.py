@@ -1,4 +1,4 @@
-"""Article pages → title, date, language, canonical URL and main text; listing pages → links.
+"""Article pages → title, date, language, canonical URL and main text (listings: listing.py).
 
 Main text comes from trafilatura (`favor_precision=True, include_comments=False`), with the
 pitfalls seen on Arabic and Persian pages handled around it: bytes are decoded here (header
@@ -11,12 +11,11 @@ page's own markup before trafilatura's guess, and 1 January is treated as suspec
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -25,7 +24,7 @@ from lxml.html import HtmlElement
 
 from bot.core.cleanup import clean_text
 from bot.core.dates import is_suspect
-from bot.core.urls import canonical_url, resolve_canonical, same_site
+from bot.core.urls import resolve_canonical
 from bot.sources.decode import decode_body
 from bot.sources.pagemeta import (
     best_date,
@@ -36,6 +35,7 @@ from bot.sources.pagemeta import (
     prune_related,
     strip_scripts,
 )
+from bot.sources.tables import table_text
 
 MIN_TEXT_CHARS = 150  # less than this is "almost nothing": callers fall back to the summary
 ZWNJ = "\u200c"
@@ -94,18 +94,7 @@ def extract_article(
     placeholder = next((p for p in _PLACEHOLDERS if p not in html), "")
     if placeholder:
         html = html.replace(ZWNJ, placeholder).replace("&zwnj;", placeholder)
-    try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-            with_metadata=True,
-            deduplicate=False,
-        )
-    except Exception as exc:  # the extractor's own crash on this page is this page's error
-        raise PageError(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
+    doc = _extract(html, url, tables=False)
     text = ""
     if doc is not None and not isinstance(doc, dict):
         text = doc.text or ""
@@ -120,8 +109,30 @@ def extract_article(
     if placeholder:
         text = text.replace(placeholder, ZWNJ)
         title = title.replace(placeholder, ZWNJ)
+    if len(text) < MIN_TEXT_CHARS:  # thin: perhaps the article is laid out in a table
+        laid_out = table_text(root)
+        text = laid_out if len(laid_out) > len(text) else text
     text = clean_text(_drop_repeated_title(text, title))
     return ExtractedPage(title, text.strip(), published, published_from, lang, canonical)
+
+
+def _extract(html: str, url: str, tables: bool) -> Any:
+    try:
+        return trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=tables,
+            with_metadata=True,
+            deduplicate=False,
+        )
+    except Exception as exc:  # the extractor's own crash on this page is this page's error
+        raise PageError(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
+
+
+def _text_of(doc: Any) -> str:
+    return (doc.text or "") if doc is not None and not isinstance(doc, dict) else ""
 
 
 def _comparable(s: str) -> str:
@@ -137,84 +148,3 @@ def _drop_repeated_title(text: str, title: str) -> str:
         if first and (first == head or (len(first) > 10 and head.startswith(first))):
             lines.pop(0)
     return "\n".join(lines)
-
-
-NAV_WORDS = re.compile(
-    r"nav|menu|footer|header|breadcrumb|social|share|sidebar|pagination|pager|tags|topbar",
-    re.I,
-)
-NON_ARTICLE_PATH = re.compile(
-    r"/(?:tag|tags|category|categories|section|author|authors|page|search|login|register|"
-    r"about|contact|privacy|terms|subscribe|feed|rss|archive|video|videos|photos|gallery)"
-    r"(?:/|$)|\.(?:jpe?g|png|gif|webp|svg|pdf|mp[34]|zip|xml|css|js)$",
-    re.I,
-)
-
-
-def _article_like(path: str) -> bool:
-    if NON_ARTICLE_PATH.search(path):
-        return False
-    segments = [s for s in path.split("/") if s]
-    if not segments:
-        return False
-    last = segments[-1]
-    return bool(
-        re.search(r"\d{4,}", path)
-        or last.count("-") >= 2
-        or len(last) >= 24
-        or (len(segments) >= 3 and len(last) >= 6)
-    )
-
-
-def _in_navigation(a: HtmlElement) -> bool:
-    for el in a.iterancestors():
-        if el.tag in ("nav", "header", "footer", "aside", "menu"):
-            return True
-        if NAV_WORDS.search(f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"):
-            return True
-    return False
-
-
-def _make_links_absolute(root: HtmlElement, url: str) -> None:
-    """Every `<a href>` made absolute against `<base href>` or the page URL; an href that
-    cannot be resolved (`http://[x`) is dropped. (lxml's make_links_absolute raises
-    ValueError on an unreadable `<base href>` whatever handle_failures says.)"""
-    base = url
-    for el in root.iter("base"):
-        with contextlib.suppress(ValueError):
-            base = urljoin(url, (el.get("href") or "").strip())
-        break
-    for a in root.iter("a"):
-        href = a.get("href")
-        if href is None:
-            continue
-        try:
-            a.set("href", urljoin(base, href.strip()))
-        except ValueError:
-            del a.attrib["href"]
-
-
-def find_article_links(body: bytes, url: str, selector: str | None = None) -> list[str]:
-    """Article links on a listing page, in page order, without repeats."""
-    root = parse_html(body, None)
-    _make_links_absolute(root, url)
-    anchors: list[HtmlElement] = []
-    if selector:
-        for el in root.cssselect(selector):
-            anchors.extend([el] if el.tag == "a" else el.iter("a"))
-    else:
-        anchors = [a for a in root.iter("a") if not _in_navigation(a)]
-    found: dict[str, str] = {}
-    listing = canonical_url(url)
-    for a in anchors:
-        href = (a.get("href") or "").strip()
-        parts = urlsplit(href)
-        if parts.scheme not in ("http", "https"):
-            continue
-        key = canonical_url(href)
-        if key == listing or key in found:
-            continue
-        if not selector and not (same_site(href, url) and _article_like(parts.path)):
-            continue
-        found[key] = href.split("#")[0]
-    return list(found.values())

@@ -13,6 +13,7 @@ Routes:
   /loop/a, /loop/b    a redirect loop; /hop/<n> n redirects in a row, then a feed
   /listing            a listing page whose links move on by one article at every poll
   /article/<n>        the article page a listing links to
+  /articles/<n>.html, /world/<slug>   article pages of a generic template (listing_structured)
   /gz/<file>          a fixture gzip-compressed
 """
 
@@ -165,6 +166,16 @@ class Handler(BaseHTTPRequestHandler):
             for n in range(poll + 3, poll, -1)
         )
         self.send(200, html.replace("{{items}}", items).encode(), "text/html; charset=utf-8")
+
+    def _generic_article(self, title: str) -> None:
+        html = self._fixture_text("article_generic.html").replace("{{title}}", title)
+        self.send(200, html.encode(), "text/html; charset=utf-8")
+
+    def route_articles(self, name: str) -> None:
+        self._generic_article("Article " + name.removesuffix(".html"))
+
+    def route_world(self, slug: str) -> None:
+        self._generic_article("World " + slug)
 
     def route_article(self, n: str) -> None:
         html = self._fixture_text("article_template.html").replace("{{n}}", n)

@@ -143,3 +143,46 @@ async def test_parsing_in_a_process_pool(server: MisbehavingServer) -> None:
         )
     assert outcome.items[0].text.startswith("The coastal guard took delivery")
     assert bad.error and "not a feed" in bad.error
+
+
+async def test_listing_found_automatically_reads_every_article(
+    server: MisbehavingServer, fetcher: Fetcher
+) -> None:
+    source = Source(id="tern", url=server.url("/f/listing_structured.html"), kind="html")
+    outcome = await collect(fetcher, source, None, None, NOW, _unknown)
+    assert outcome.error is None and outcome.warning is None and not outcome.page_errors
+    assert [i.title for i in outcome.items] == [
+        "Article 12",
+        "Article 11",
+        "Article 9",
+        "Article 7",
+        "World story-abc",
+        "World story-def",
+        "World story-ghi",
+    ]
+    assert all(i.text.startswith("This report, filed under") for i in outcome.items)
+
+
+async def test_a_listing_that_yields_nothing_is_a_warning(
+    server: MisbehavingServer, fetcher: Fetcher
+) -> None:
+    empty = Source(id="e", url=server.url("/f/listing_empty.html"), kind="html")
+    outcome = await collect(fetcher, empty, None, None, NOW, _unknown)
+    assert outcome.error is None and outcome.items == ()
+    assert outcome.warning == "no article links found on the listing"
+    wrong = Source(
+        id="w", url=server.url("/f/listing_structured.html"), kind="html", selector="ul.gone a"
+    )
+    outcome = await collect(fetcher, wrong, None, None, NOW, _unknown)
+    assert outcome.warning == "selector 'ul.gone a' matched nothing"
+
+
+async def test_a_listed_page_without_text_is_a_page_error(
+    server: MisbehavingServer, fetcher: Fetcher
+) -> None:
+    source = Source(id="p", url=server.url("/listing"), kind="html", selector="div.pager a")
+    outcome = await collect(fetcher, source, None, None, NOW, _unknown)
+    assert outcome.items == () and outcome.error is None
+    assert outcome.page_errors == (
+        f"{server.url('/listing?page=2')}: no article text found on the page",
+    )

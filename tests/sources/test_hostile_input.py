@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.sources.feeds import FeedError, parse_feed
-from bot.sources.pages import PageError, extract_article, find_article_links
+from bot.sources.listing import find_article_links
+from bot.sources.pages import PageError, extract_article
 from tests.servers.misbehaving import DATA
 
 BASE = "http://127.0.0.1:8000"

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.sources.pages import extract_article, find_article_links
+from bot.sources.listing import Listing, find_article_links, read_listing
+from bot.sources.pages import extract_article
 from tests.servers.misbehaving import DATA, to_cp1256
 
 BASE = "http://127.0.0.1:8000"
@@ -71,3 +72,43 @@ def test_listing_links_automatic_and_by_selector() -> None:
     chosen = find_article_links(body, BASE + "/listing", "div.latest a")
     assert chosen[:3] == [BASE + f"/article/{n}" for n in (3, 2, 1)]
     assert all("section" not in u and "privacy" not in u for u in chosen)
+
+
+def test_listing_links_found_by_structure_not_url_shape() -> None:
+    body = (DATA / "listing_structured.html").read_bytes()
+    links = find_article_links(body, BASE + "/world")
+    assert links == [
+        BASE + "/articles/12.html",
+        BASE + "/articles/11.html",
+        BASE + "/articles/9.html",
+        BASE + "/articles/7.html?ref=river",
+        BASE + "/world/story-abc",
+        BASE + "/world/story-def",
+        BASE + "/world/story-ghi",
+    ]  # not the menu, the one-word tag cloud, the pager, the footer nor the partner site
+
+
+def test_a_listing_that_yields_nothing_says_why() -> None:
+    empty = (DATA / "listing_empty.html").read_bytes()
+    assert read_listing(empty, BASE + "/latest") == Listing(
+        (), "no article links found on the listing"
+    )
+    body = (DATA / "listing_structured.html").read_bytes()
+    assert read_listing(body, BASE + "/world", "div.nothing-here a").warning == (
+        "selector 'div.nothing-here a' matched nothing"
+    )
+    assert read_listing(body, BASE + "/world", "h1").warning == (
+        "selector 'h1' matched 1 elements, no links"
+    )
+    assert read_listing(body, BASE + "/world", "section.river a").links[0].endswith("/12.html")
+
+
+def test_article_laid_out_in_tables_keeps_its_text() -> None:
+    page = extract_article((DATA / "page_tables.html").read_bytes(), BASE + "/news/dredge-2291")
+    assert page.text.count("\n") >= 3  # one line per paragraph
+    for sentence in (
+        "The port authority signed a contract on Wednesday to dredge the inner basin",
+        "Grain merchants welcomed the news",
+    ):
+        assert sentence in page.text
+    assert "Weather" not in page.text and "Copyright" not in page.text and "Sport" not in page.text
