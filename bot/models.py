@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-SourceKind = Literal["feed", "html"]
+SourceKind = str  # a name in bot.sources.kinds (the registry checks it at load)
 Platform = Literal["telegram", "slack", "console"]
 DeliveryMode = Literal["instant", "digest", "both"]
 EntityKind = Literal["person", "org", "place", "thing"]

@@ -16,12 +16,11 @@ from typing import Any
 
 from bot.cli.common import CliError, add_config_arguments, open_config
 from bot.models import RawItem, Source
-from bot.sources.collect import HTML_ACCEPT, collect
-from bot.sources.feeds import FeedError, parse_feed
+from bot.sources.collect import collect
+from bot.sources.feeds import FeedError
 from bot.sources.http import Fetcher, FetchError, FetchSettings
+from bot.sources.kinds import HTML_ACCEPT, KINDS, sniff_kind
 from bot.sources.pages import ExtractedPage, PageError, extract_article
-
-FEED_TYPES = ("xml", "rss", "atom", "rdf")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,13 +33,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_config_arguments(p, db=False)
     p.set_defaults(func=run)
-
-
-def _looks_like_feed(body: bytes, content_type: str) -> bool:
-    if any(t in content_type for t in FEED_TYPES) and "html" not in content_type:
-        return True
-    head = body[:1024].lstrip().lower()
-    return head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf"))
 
 
 def _page_dict(page: ExtractedPage) -> dict[str, Any]:
@@ -69,15 +61,17 @@ def _item_dict(item: RawItem) -> dict[str, Any]:
 
 async def _from_url(url: str, settings: FetchSettings) -> dict[str, Any]:
     async with Fetcher(settings) as fetcher:
-        resp = await fetcher.get(url, accept=HTML_ACCEPT + ", application/rss+xml")
-        if not _looks_like_feed(resp.body, resp.content_type):
+        accept = ", ".join([HTML_ACCEPT, *(k.accept for k in KINDS.values() if k.sniff)])
+        resp = await fetcher.get(url, accept=accept)
+        kind = sniff_kind(resp.body, resp.content_type)
+        if kind is None:
             return _page_dict(extract_article(resp.body, resp.url, resp.headers))
-        source = Source(id="extract", url=url)
+        source = Source(id="extract", url=url, kind=kind.name)
         outcome = await collect(fetcher, source, None, None, datetime.now(UTC), lambda _: False)
         if outcome.error:
             raise CliError(f"{url}: {outcome.error}", status=1)
         return {
-            "kind": "feed",
+            "kind": kind.name,
             "bozo": outcome.bozo,
             "page_errors": list(outcome.page_errors),
             "items": [_item_dict(i) for i in outcome.items],
@@ -86,10 +80,11 @@ async def _from_url(url: str, settings: FetchSettings) -> dict[str, Any]:
 
 def _from_file(path: Path, url: str) -> dict[str, Any]:
     body = path.read_bytes()
-    if _looks_like_feed(body, ""):
-        feed = parse_feed(body, url, "extract")
-        return {"kind": "feed", "bozo": feed.bozo, "items": [_item_dict(i) for i in feed.items]}
-    return _page_dict(extract_article(body, url))
+    kind = sniff_kind(body, "")
+    if kind is None or kind.read is None:
+        return _page_dict(extract_article(body, url))
+    bozo, items = kind.read(body, url)
+    return {"kind": kind.name, "bozo": bozo, "items": [_item_dict(i) for i in items]}
 
 
 def run(args: argparse.Namespace) -> int:

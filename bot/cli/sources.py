@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.core.opml import OpmlError, parse_opml, write_opml
 from bot.models import Source
+from bot.sources.kinds import DEFAULT_KIND, opml_forms
 from bot.store import SourceState
 
 
@@ -42,7 +43,9 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"{args.file}: {exc.strerror or exc}") from None
     try:
-        found = parse_opml(data, config.settings.get_int("fetch.interval"))
+        found = parse_opml(
+            data, opml_forms(), DEFAULT_KIND, config.settings.get_int("fetch.interval")
+        )
     except OpmlError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     store = open_store(args, config)
@@ -64,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
         sources = store.active_sources(config.sources)
     finally:
         store.close()
-    text = write_opml(sources)
+    text = write_opml(sources, opml_forms(), DEFAULT_KIND)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -2,25 +2,35 @@
 
 Feeds are `<outline type="rss" xmlUrl=...>` at any depth (folders are flattened). newswatch's
 own options ride along as extra attributes (`kind`, `interval`, `fullText`, `lang`,
-`selector`), which other readers ignore; an html listing source is exported as
-`type="link" url=...` with `kind="html"`. Parsing never resolves entities or touches the
-network.
+`selector`), which other readers ignore. How each kind of source travels (its outline type and
+the attribute holding its URL, e.g. a listing page as `type="link" url=...`) comes from the
+source-kind registry as `OutlineForm`s; a kind other than the default is named in `kind`.
+Parsing never resolves entities or touches the network.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from bot.models import Source, SourceKind
+from bot.models import Source
 
 
 class OpmlError(Exception):
     """The file is not OPML we can read."""
+
+
+@dataclass(frozen=True)
+class OutlineForm:
+    """How one kind of source is written as an outline."""
+
+    type: str  # the outline's `type` attribute
+    url_attr: str  # the attribute that holds the source's URL
 
 
 def _source_id(url: str, taken: set[str]) -> str:
@@ -33,7 +43,11 @@ def _source_id(url: str, taken: set[str]) -> str:
     return sid
 
 
-def parse_opml(data: bytes, default_interval: int = 900) -> list[Source]:
+def parse_opml(
+    data: bytes, forms: Mapping[str, OutlineForm], default_kind: str, default_interval: int = 900
+) -> list[Source]:
+    """Sources of every outline with an http(s) URL; an outline whose `kind` is not one of
+    `forms` is read as `default_kind`."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
@@ -45,8 +59,9 @@ def parse_opml(data: bytes, default_interval: int = 900) -> list[Source]:
     taken: set[str] = set()
     seen_urls: set[str] = set()
     for el in root.find("body").iter("outline"):
-        kind: SourceKind = "html" if el.get("kind") == "html" else "feed"
-        url = (el.get("xmlUrl") if kind == "feed" else el.get("url")) or ""
+        kind = el.get("kind", default_kind)
+        kind = kind if kind in forms else default_kind
+        url = el.get(forms[kind].url_attr) or ""
         url = url.strip()
         if urlsplit(url).scheme not in ("http", "https") or url in seen_urls:
             continue
@@ -69,17 +84,22 @@ def parse_opml(data: bytes, default_interval: int = 900) -> list[Source]:
     return sources
 
 
-def write_opml(sources: Sequence[Source], title: str = "newswatch sources") -> str:
+def write_opml(
+    sources: Sequence[Source],
+    forms: Mapping[str, OutlineForm],
+    default_kind: str,
+    title: str = "newswatch sources",
+) -> str:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = title
     body = etree.SubElement(root, "body")
     for s in sources:
         attrs = {"text": s.display_name, "title": s.display_name}
-        if s.kind == "feed":
-            attrs |= {"type": "rss", "xmlUrl": s.url}
-        else:
-            attrs |= {"type": "link", "url": s.url, "kind": "html"}
+        form = forms[s.kind]
+        attrs |= {"type": form.type, form.url_attr: s.url}
+        if s.kind != default_kind:
+            attrs["kind"] = s.kind
         attrs["interval"] = str(s.interval)
         if s.full_text:
             attrs["fullText"] = "true"

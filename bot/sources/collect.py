@@ -26,16 +26,12 @@ from bot.core.identity import item_key
 from bot.models import RawItem, Source
 from bot.sources.feeds import FeedError, ParsedFeed, has_real_text, parse_feed
 from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
+from bot.sources.kinds import HTML_ACCEPT, kind_of
 from bot.sources.listing import read_listing
 from bot.sources.pages import PageError, extract_article
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, "
-    "text/xml;q=0.9, */*;q=0.5"
-)
-HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_PAGES_PER_POLL = 40  # a first poll of a busy listing fetches the newest pages, not all
 
 
@@ -85,9 +81,9 @@ async def collect(
     query per poll instead of one per item) and is used instead of `is_known`."""
     known = known_keys or (lambda keys: {k for k in keys if is_known(k)})
     base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
-    accept = FEED_ACCEPT if source.kind == "feed" else HTML_ACCEPT
+    kind = kind_of(source.kind)
     try:
-        resp = await fetcher.get(source.url, etag, last_modified, accept=accept)
+        resp = await fetcher.get(source.url, etag, last_modified, accept=kind.accept)
     except HTTPStatusError as exc:
         return replace(base, error=exc.reason, retry_after=exc.retry_after)
     except FetchError as exc:
@@ -96,9 +92,7 @@ async def collect(
     if resp.not_modified:
         return replace(base, not_modified=True)
     try:
-        if source.kind == "html":
-            return await _from_listing(fetcher, source, resp, base, known)
-        return await _from_feed(fetcher, source, resp, base, known)
+        return await kind.poll(fetcher, source, resp, base, known)
     except (FeedError, PageError) as exc:
         return replace(base, error=str(exc))
     except Exception as exc:  # a parser bug on hostile input must not stop the cycle
@@ -106,13 +100,15 @@ async def collect(
         return replace(base, error=f"internal error: {type(exc).__name__}: {exc}"[:200])
 
 
-async def _from_feed(
+async def poll_feed(
     fetcher: Fetcher,
     source: Source,
     resp: Response,
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
+    """A feed's new items, each with its article page's text when the feed has only a
+    teaser (or `full_text` asks for pages)."""
     headers = dict(resp.headers)
     feed, keys = await fetcher.run_parser(
         _parse_feed_keyed, resp.body, resp.url, source.id, headers, source.lang
@@ -175,13 +171,14 @@ async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
     )
 
 
-async def _from_listing(
+async def poll_listing(
     fetcher: Fetcher,
     source: Source,
     resp: Response,
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
+    """A listing page's new article links, each fetched and extracted as an item."""
     listing = await fetcher.run_parser(read_listing, resp.body, resp.url, source.selector)
     stubs = [
         RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in listing.links

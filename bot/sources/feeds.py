@@ -323,3 +323,20 @@ def _fast_item(item: Any, url: str) -> dict[str, Any]:
     if f"{_DC}date" in found:
         entry["updated_parsed"] = _parse_date(_value(found[f"{_DC}date"]))
     return entry
+
+
+FEED_TYPES = ("xml", "rss", "atom", "rdf")
+
+
+def looks_like_feed(body: bytes, content_type: str) -> bool:
+    """A feed by its Content-Type (an XML type, not HTML) or by its first bytes."""
+    if any(t in content_type for t in FEED_TYPES) and "html" not in content_type:
+        return True
+    head = body[:1024].lstrip().lower()
+    return head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf"))
+
+
+def read_feed(body: bytes, url: str) -> tuple[str | None, list[RawItem]]:
+    """A saved feed's items and its bozo reason (`newswatch extract FILE`)."""
+    feed = parse_feed(body, url, "extract")
+    return feed.bozo, list(feed.items)

@@ -1,28 +1,120 @@
 """The source-kind registry: the one place that names the kinds of source.
 
-Skeleton for the structure work: each entry will name its accept header, config keys, poll
-function and OPML/extract behaviour.
+Each entry says everything the rest of the tree needs to know about a kind: the Accept
+header its own URL is fetched with, the configuration keys only it takes, its poll function
+(the response → the new items), how it travels in OPML, and how `newswatch extract`
+recognises and reads its content. Nothing else switches on a kind's name.
+
+Adding a kind: one module with its poll function (see `bot.sources.collect.poll_feed` for
+the shape: fetcher, source, response, outcome so far, known-keys check → SourceOutcome), and
+one `KindEntry(...)` line below (or `register_kind` from a plugin or a test).
+
+The built-in kinds' functions are imported on first use: the configuration loader reads
+this registry, and loading a configuration should not pay for the parsers.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.core.opml import OutlineForm
+from bot.models import RawItem, Source
+
+if TYPE_CHECKING:
+    from bot.sources.collect import KnownKeys, SourceOutcome
+    from bot.sources.http import Fetcher, Response
+
+# (fetcher, source, its response, the outcome so far, known-keys check) → the outcome with
+# the new items; errors raised as FeedError/PageError become the source's error.
+Poll = Callable[
+    ["Fetcher", Source, "Response", "SourceOutcome", "KnownKeys"], Awaitable["SourceOutcome"]
+]
+# bytes (and the Content-Type when fetched) → whether it is this kind's content
+Sniff = Callable[[bytes, str], bool]
+# bytes and the URL they came from → (a warning about ill-formed input or None, the items)
+Read = Callable[[bytes, str], tuple[str | None, list[RawItem]]]
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.5"
+)
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 @dataclass(frozen=True)
 class KindEntry:
     name: str
     help: str
+    accept: str  # Accept header for the source's own URL
+    poll: Poll
+    opml: OutlineForm  # the outline type and the attribute that holds the URL
+    keys: frozenset[str] = frozenset()  # configuration keys only this kind reads
+    sniff: Sniff | None = None  # `extract` reads content this says yes to as this kind
+    read: Read | None = None  # `extract FILE`: the items of saved content
 
 
-KINDS: dict[str, KindEntry] = {
-    entry.name: entry
-    for entry in (
-        KindEntry("feed", "an RSS or Atom feed"),
-        KindEntry("html", "a listing page whose article links are followed"),
-    )
-}
+def _lazy(module: str, name: str) -> Any:
+    """A function of `module`, imported at its first call."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    call.__qualname__ = f"{module}.{name}"
+    return call
+
+
+KINDS: dict[str, KindEntry] = {}
+
+
+def register_kind(entry: KindEntry) -> None:
+    """Add (or replace) a kind; the configuration accepts its name from then on."""
+    KINDS[entry.name] = entry
+
+
+for _entry in (
+    KindEntry(
+        "feed",
+        "an RSS or Atom feed",
+        FEED_ACCEPT,
+        _lazy("bot.sources.collect", "poll_feed"),
+        OutlineForm("rss", "xmlUrl"),
+        frozenset({"full_text"}),
+        sniff=_lazy("bot.sources.feeds", "looks_like_feed"),
+        read=_lazy("bot.sources.feeds", "read_feed"),
+    ),
+    KindEntry(
+        "html",
+        "a listing page whose article links are followed",
+        HTML_ACCEPT,
+        _lazy("bot.sources.collect", "poll_listing"),
+        OutlineForm("link", "url"),
+        frozenset({"selector"}),
+    ),
+):
+    register_kind(_entry)
+
+DEFAULT_KIND = "feed"  # a source that names no kind
 
 
 def kind_names() -> tuple[str, ...]:
     return tuple(KINDS)
+
+
+def kind_of(name: str) -> KindEntry:
+    """The entry of a kind the configuration accepted (KeyError names an unknown one)."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown source kind {name!r} (known: {', '.join(KINDS)})") from None
+
+
+def opml_forms() -> dict[str, OutlineForm]:
+    return {name: entry.opml for name, entry in KINDS.items()}
+
+
+def sniff_kind(body: bytes, content_type: str) -> KindEntry | None:
+    """The kind whose content this is, for `extract`; None for an article page."""
+    return next((k for k in KINDS.values() if k.sniff and k.sniff(body, content_type)), None)

@@ -106,6 +106,7 @@ def test_no_external_entities_and_no_expansion_blowup() -> None:
 
 def test_opml_refuses_external_entities() -> None:
     from bot.core.opml import OpmlError, parse_opml
+    from bot.sources.kinds import DEFAULT_KIND, opml_forms
 
     data = (
         b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
@@ -113,4 +114,4 @@ def test_opml_refuses_external_entities() -> None:
         b"</body></opml>"
     )
     with pytest.raises(OpmlError, match="external entity"):
-        parse_opml(data)
+        parse_opml(data, opml_forms(), DEFAULT_KIND)
