@@ -38,7 +38,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database", "newswatch.db", "SQLite file, relative to the configuration file."),
+    Setting(
+        "database",
+        "newswatch.db",
+        "SQLite file, relative to the configuration file, or a PostgreSQL URL "
+        "postgresql://user@host:port/db (password from NEWSWATCH_DATABASE_PASSWORD).",
+    ),
     Setting("rules", ["rules/*.yaml"], "Globs of rule files, relative to the configuration file."),
     Setting("timezone", "UTC", "Default timezone for channels that name none."),
     Setting("fetch.concurrency", 32, "Requests in flight at once, over all hosts."),
@@ -225,8 +230,10 @@ class Config:
     channels: tuple[Channel, ...] = ()
 
     @property
-    def database(self) -> Path:
-        return self.resolve(self.settings.get_str("database"))
+    def database(self) -> Path | str:
+        """The SQLite file (relative to the configuration file) or a PostgreSQL URL."""
+        value = self.settings.get_str("database")
+        return value if value.startswith(("postgresql://", "postgres://")) else self.resolve(value)
 
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()

@@ -88,3 +88,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for nodeid in _pg_skipped:
         write(f"!!   not run: {nodeid}", red=True)
     write("!" * 88, red=True, bold=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """Where a store test opens its database: a SQLite file, then a fresh PostgreSQL
+    database (password in NEWSWATCH_DATABASE_PASSWORD, as in production)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "nw.db")
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    url: str = request.getfixturevalue("pg_url")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("NEWSWATCH_DATABASE_PASSWORD", cluster.password)
+    return url

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -62,20 +63,22 @@ def make_article(key: str, title: str = "t") -> Article:
     )
 
 
-def test_article_stored_once_and_searchable(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nw.db")
+def test_article_stored_once_and_searchable(db_target: str) -> None:
+    store = open_store(db_target)
     first = store.add_article(make_article("k1", "وزير الدفاع"), "وزير الدفاع", "نص")
     assert first is not None
     assert store.add_article(make_article("k1"), "x", "y") is None
     assert store.article_count() == 1
-    hits = list(
-        store.db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"وزير"'])
-    )
-    assert [h["rowid"] for h in hits] == [first]
+    since = datetime(2024, 1, 1, tzinfo=UTC)
+    hits = store.search_articles('"وزير"', since, limit=10, offset=0)
+    assert [h.id for h in hits] == [first]
+    assert store.search_articles('"الدفاع" AND "غائب"', since, limit=10, offset=0) == []
+    assert [h.id for h in store.search_articles('"وز"*', since, 10, 0)] == [first]
+    store.close()
 
 
-def test_batch_of_articles_ids_in_order_duplicates_none(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nw.db")
+def test_batch_of_articles_ids_in_order_duplicates_none(db_target: str) -> None:
+    store = open_store(db_target)
     first = store.add_article(make_article("k0"), "", "")
     batch = [(make_article(f"k{n}"), f"title {n}", "") for n in (1, 0, 2, 1)]
     batch += [(make_article(f"m{n}"), "", "") for n in range(200)]  # over one INSERT's rows
@@ -85,20 +88,22 @@ def test_batch_of_articles_ids_in_order_duplicates_none(tmp_path: Path) -> None:
     assert len(fresh) == 202 and first not in fresh and fresh == sorted(fresh)
     assert store.article(ids[2] or 0) == replace(make_article("k2"), id=ids[2])
     assert store.known_keys(["k0", "k1", "zz", "m199"]) == {"k0", "k1", "m199"}
+    store.close()
 
 
-def test_matches_round_trip(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nw.db")
+def test_matches_round_trip(db_target: str) -> None:
+    store = open_store(db_target)
     aid = store.add_article(make_article("k1"), "", "")
     assert aid is not None
     ev = Evidence("text", 3, 9, "Shoigu", "shoigu")
     result = MatchResult((Match("entity", "shoigu", (ev,)),), (Match("topic", "drones"),))
     store.save_matches(aid, result)
     assert store.matches_for(aid) == result
+    store.close()
 
 
-def test_sources_and_channels_sync_keeps_state(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nw.db")
+def test_sources_and_channels_sync_keeps_state(db_target: str) -> None:
+    store = open_store(db_target)
     store.sync_sources([Source(id="a", url="https://a.example/feed")])
     now = datetime(2024, 5, 1, tzinfo=UTC)
     store.record_fetch_error("a", now, now, "boom", failing_after=1)
@@ -108,11 +113,15 @@ def test_sources_and_channels_sync_keeps_state(tmp_path: Path) -> None:
     channel = Channel("c", "console", "-", (Subscription("c", "drones"),))
     store.sync_channels([channel])
     assert store.channels() == [channel]
+    store.close()
 
 
-def test_postgresql_url_is_refused_without_its_password(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="not supported yet") as caught:
-        open_store("postgresql://newswatch:s3cret-pw@db.example:5432/news")
+def test_postgresql_url_unreachable_is_named_without_its_password() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    with pytest.raises(StoreError, match=f"127.0.0.1:{port}/news: cannot connect") as caught:
+        open_store(f"postgresql://newswatch:s3cret-pw@127.0.0.1:{port}/news")
     assert "s3cret-pw" not in str(caught.value)
 
 

@@ -51,7 +51,7 @@ STOP_BUDGET = 8.0  # seconds from the signal to a closed database (the promise i
 
 class Daemon:
     def __init__(
-        self, config_path: Path | None, loaded: Loaded, database: Path, secrets: Secrets
+        self, config_path: Path | None, loaded: Loaded, database: Path | str, secrets: Secrets
     ) -> None:
         self.config_path = config_path
         self.config: Config = loaded.config

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.app.assembly import open_store as open_database
 from bot.config import Config, ConfigError, find_config_file, load_config
 from bot.store import Store, StoreError
+from bot.store.postgres import is_postgres_url
 
 
 class CliError(Exception):
@@ -25,7 +26,11 @@ def add_config_arguments(parser: argparse.ArgumentParser, db: bool = True) -> No
         help="configuration file (default: $NEWSWATCH_CONFIG, else ./newswatch.yaml)",
     )
     if db:
-        parser.add_argument("--db", metavar="FILE", help="SQLite database (overrides the config)")
+        parser.add_argument(
+            "--db",
+            metavar="FILE|URL",
+            help="SQLite file or postgresql://user@host:port/db URL (overrides the config)",
+        )
 
 
 def open_config(args: argparse.Namespace) -> Config:
@@ -35,9 +40,12 @@ def open_config(args: argparse.Namespace) -> Config:
         raise CliError(f"invalid configuration:\n{exc}") from None
 
 
-def database_path(args: argparse.Namespace, config: Config) -> Path:
+def database_path(args: argparse.Namespace, config: Config) -> Path | str:
+    """The --db value (a file, or a URL kept as text), else the configuration's."""
     db = getattr(args, "db", None)
-    return Path(db) if db else config.database
+    if not db:
+        return config.database
+    return db if is_postgres_url(db) else Path(db)
 
 
 def open_store(args: argparse.Namespace, config: Config) -> Store:

@@ -54,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_main(config_path, loaded, database_path(args, loaded.config), secrets))
 
 
-async def _main(config_path: Path | None, loaded: Loaded, database: Path, secrets: Secrets) -> int:
+async def _main(
+    config_path: Path | None, loaded: Loaded, database: Path | str, secrets: Secrets
+) -> int:
     from bot.app.daemon import Daemon  # the daemon's imports are heavy; --help stays quick
 
     try:

@@ -1,6 +1,7 @@
 """Storage behind one interface (`Store`); `open_store` picks the implementation.
 
-SQLite is the embedded default; a `postgresql://` URL is the seam issue 18 fills.
+SQLite is the embedded default; a `postgresql://` URL opens the PostgreSQL store, for
+installations with several processes or machines on one database.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.interface import OutboxMessage, PauseState, SourceState, Store, StoreError
+from bot.store.postgres import PostgresStore, is_postgres_url
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
@@ -19,12 +21,11 @@ __all__ = [
     "open_store",
 ]
 
-_URL_SCHEMES = ("postgresql://", "postgres://")
-
 
 def open_store(path_or_url: str | Path) -> Store:
-    """Open (creating and migrating as needed) the database at a file path or URL."""
-    text = str(path_or_url)
-    if text.startswith(_URL_SCHEMES):
-        raise StoreError(f"{text.split('@')[-1]}: PostgreSQL is not supported yet (issue 18)")
+    """Open (creating and migrating as needed) the database at a file path or a
+    `postgresql://user@host:port/db` URL (password from NEWSWATCH_DATABASE_PASSWORD or
+    libpq's environment)."""
+    if is_postgres_url(str(path_or_url)):
+        return PostgresStore(str(path_or_url))
     return SqliteStore(path_or_url)

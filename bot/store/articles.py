@@ -51,6 +51,14 @@ def _row(article: Article, norm_title: str, norm_text: str) -> tuple[Any, ...]:
     )
 
 
+def match_rows(article_id: int, result: MatchResult) -> list[list[Any]]:
+    """(article_id, kind, target_id, evidence JSON) rows for the matches table."""
+    return [
+        [article_id, m.kind, m.id, json.dumps([e.__dict__ for e in m.evidence], ensure_ascii=False)]
+        for m in (*result.entities, *result.topics)
+    ]
+
+
 class ArticleQueries:
     db: Database
 
@@ -103,15 +111,7 @@ class ArticleQueries:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def save_matches(self, article_id: int, result: MatchResult) -> None:
-        rows = [
-            [
-                article_id,
-                m.kind,
-                m.id,
-                json.dumps([e.__dict__ for e in m.evidence], ensure_ascii=False),
-            ]
-            for m in (*result.entities, *result.topics)
-        ]
+        rows = match_rows(article_id, result)
         with self.db.conn:
             self.db.execute("DELETE FROM matches WHERE article_id = ?", [article_id])
             self.db.conn.executemany(

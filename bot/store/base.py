@@ -23,9 +23,12 @@ def to_iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat()
 
 
-def from_iso(value: str | None) -> datetime | None:
+def from_iso(value: str | datetime | None) -> datetime | None:
+    """An ISO text (SQLite) or a datetime already (PostgreSQL's timestamptz) as aware UTC."""
     if not value:
         return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     dt = datetime.fromisoformat(value)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 

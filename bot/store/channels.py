@@ -93,15 +93,20 @@ class ChannelQueries:
                 [row["id"]],
             )
         )
-        return Channel(
-            id=row["id"],
-            platform=row["platform"],
-            destination=row["destination"],
-            subscriptions=subs,
-            mode=row["mode"],
-            schedule=row["schedule"],
-            timezone=row["timezone"],
-            max_stories=row["max_stories"],
-            language=row["language"],
-            show_updates=bool(row["show_updates"]),
-        )
+        return channel_from_row(row, subs)
+
+
+def channel_from_row(row: dict[str, Any], subscriptions: tuple[Subscription, ...]) -> Channel:
+    """A channels row (either engine) and its subscriptions as a Channel."""
+    return Channel(
+        id=row["id"],
+        platform=row["platform"],
+        destination=row["destination"],
+        subscriptions=subscriptions,
+        mode=row["mode"],
+        schedule=row["schedule"],
+        timezone=row["timezone"],
+        max_stories=row["max_stories"],
+        language=row["language"],
+        show_updates=bool(row["show_updates"]),
+    )

@@ -21,6 +21,11 @@ from bot.store.articles import _article
 from bot.store.base import from_iso, to_iso
 
 
+def chat_channel_id(platform: str, destination: str) -> str:
+    """The id of a channel made from chat: platform and destination, safe characters only."""
+    return f"{platform}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", destination)
+
+
 class CommandQueries:
     db: Database
 
@@ -43,7 +48,7 @@ class CommandQueries:
         existing = self.channel_for(platform, destination)
         if existing is not None:
             return existing
-        cid = f"{platform}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", destination)
+        cid = chat_channel_id(platform, destination)
         with self.db.conn:
             self.db.execute(
                 "INSERT INTO channels (id, platform, destination, timezone, origin) "

@@ -52,10 +52,10 @@ def _ingest(store: Store, index: StoryIndex, item: dict[str, object], when: date
 
 
 def test_story_grows_over_fetch_cycles_in_the_store_and_lists_every_outlet(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = yaml.safe_load((DATA / "growth.yaml").read_text(encoding="utf-8"))
-    db = tmp_path / "nw.db"
+    db = db_target  # a SQLite file, then a PostgreSQL database
     store = open_store(db)
     index = StoryIndex(GroupingParams(window_hours=float(data["window_hours"])))
     ids: dict[str, int] = {}

@@ -1,9 +1,10 @@
-"""The outbox in a real SQLite file: atomic batches, claims, retries, pausing."""
+"""The outbox in a real SQLite file and a real PostgreSQL database: atomic batches, claims,
+retries, pausing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +14,16 @@ from bot.store import Store, open_store
 NOW = datetime(2024, 9, 2, 8, tzinfo=UTC)
 
 
-def store(tmp_path: Path) -> Store:
-    s = open_store(tmp_path / "nw.db")
-    s.sync_channels([Channel("c", "telegram", "100"), Channel("d", "slack", "C1")])
-    return s
+@pytest.fixture
+def s(db_target: str) -> Iterator[Store]:
+    """A store with two channels, on SQLite and on PostgreSQL."""
+    opened = open_store(db_target)
+    opened.sync_channels([Channel("c", "telegram", "100"), Channel("d", "slack", "C1")])
+    yield opened
+    opened.close()
 
 
-def test_batch_and_deliveries_are_one_transaction(tmp_path: Path) -> None:
-    s = store(tmp_path)
+def test_batch_and_deliveries_are_one_transaction(s: Store) -> None:
     n = s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "a"}, {"text": "b"}],
                         {7: 2, 8: 1}, NOW, digest_at=NOW)  # fmt: skip
     assert n == 2
@@ -32,15 +35,13 @@ def test_batch_and_deliveries_are_one_transaction(tmp_path: Path) -> None:
     assert 9 not in s.delivered_outlets("c")
 
 
-def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
-    s = store(tmp_path)
+def test_failed_batch_leaves_nothing(s: Store) -> None:
     with pytest.raises(TypeError):  # a set is not JSON: the second message cannot be stored
         s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "a"}, {"bad": {1, 2}}], {7: 1}, NOW)
     assert s.due_messages(NOW) == [] and s.delivered_outlets("c") == {}
 
 
-def test_claims_retries_and_release(tmp_path: Path) -> None:
-    s = store(tmp_path)
+def test_claims_retries_and_release(s: Store) -> None:
     s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "a"}], {}, NOW)
     (m,) = s.due_messages(NOW)
     assert s.claim_message(m.id, NOW) and not s.claim_message(m.id, NOW)
@@ -56,8 +57,7 @@ def test_claims_retries_and_release(tmp_path: Path) -> None:
     assert s.outbox_messages("b1")[0].attempts == 3
 
 
-def test_paused_channel_holds_its_messages(tmp_path: Path) -> None:
-    s = store(tmp_path)
+def test_paused_channel_holds_its_messages(s: Store) -> None:
     s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "a"}], {}, NOW)
     s.enqueue_batch("d", "b2", "slack", "C1", [{"text": "b"}], {}, NOW)
     s.pause_channel("c", "telegram: Forbidden: bot was kicked", NOW)

@@ -1,0 +1,175 @@
+"""Opening a PostgreSQL database: the pool, the password, migrations, refusal of newer schemas.
+
+The URL names user, host, port and database (`postgresql://user@host:port/db`); the password
+comes from NEWSWATCH_DATABASE_PASSWORD, else from libpq's own environment (PGPASSWORD,
+~/.pgpass). It is never part of a message: errors name the URL with any password removed.
+Several processes may open one database at once; migrations run under an advisory lock so
+only one applies them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from bot.store.interface import StoreError
+from bot.store.migrations import MIGRATION_SET, migrations
+from bot.store.postgres.schema import POSTGRES_MIGRATIONS
+
+PASSWORD_ENV = "NEWSWATCH_DATABASE_PASSWORD"
+URL_SCHEMES = ("postgresql://", "postgres://")
+_MIGRATION_LOCK = 0x6E657773  # advisory lock key held while migrating ("news")
+
+Row = dict[str, Any]
+Conn = psycopg.Connection[Row]
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(URL_SCHEMES)
+
+
+def redact(url: str) -> str:
+    """The URL as it may be shown: any password replaced."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(unparsable URL)"
+    user, host, port, db = (str(params.get(k) or "") for k in ("user", "host", "port", "dbname"))
+    where = f"{host}:{port}" if port else host
+    return f"postgresql://{user + '@' if user else ''}{where}/{db}"
+
+
+def migration_names() -> list[str]:
+    """The one list of migrations (SQLite's, in order)."""
+    return [m.name for m in migrations._migrations]
+
+
+class PostgresBase:
+    """Holds the pool; the query mixins take connections from it with `_tx`/`_all`/`_one`."""
+
+    def __init__(self, url: str, password: str | None = None, max_size: int = 8) -> None:
+        self.url = url
+        self.path = redact(url)  # what messages name (the SQLite store names its file)
+        secret = password if password is not None else os.environ.get(PASSWORD_ENV)
+        extra: dict[str, Any] = {"options": "-c timezone=UTC", "connect_timeout": 10}
+        if secret:
+            extra["password"] = secret
+        try:
+            conninfo = make_conninfo(url, **extra)
+        except psycopg.ProgrammingError as exc:
+            raise StoreError(f"{self.path}: not a PostgreSQL URL: {exc}") from None
+        try:  # one direct attempt first: the server's own reason, at once, not a pool timeout
+            psycopg.connect(conninfo).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.path}: cannot connect: {_reason(exc, secret)}") from None
+        self.pool: ConnectionPool[Conn] = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            open=False,
+            name="newswatch",
+        )
+        try:
+            self.pool.open(wait=True, timeout=15)
+        except (PoolTimeout, psycopg.Error) as exc:
+            self.pool.close()
+            raise StoreError(f"{self.path}: cannot connect: {_reason(exc, secret)}") from None
+        try:
+            self._migrate()
+        except Exception:
+            self.pool.close()
+            raise
+
+    def _migrate(self) -> None:
+        names = migration_names()
+        missing = [n for n in names if n not in POSTGRES_MIGRATIONS]
+        if missing:
+            raise StoreError(f"{self.path}: no PostgreSQL text for migration(s) {missing}")
+        with self._tx() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [_MIGRATION_LOCK])
+            conn.execute(
+                """CREATE TABLE IF NOT EXISTS _newswatch_migrations (
+                   migration_set TEXT NOT NULL, name TEXT NOT NULL,
+                   applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                   PRIMARY KEY (migration_set, name))"""
+            )
+            applied = self._applied(conn)
+            unknown = sorted(applied - set(names))
+            if unknown:
+                raise StoreError(
+                    f"{self.path}: written by a newer newswatch (unknown migrations in set "
+                    f"{MIGRATION_SET!r}: {', '.join(unknown)}); upgrade newswatch or use "
+                    "another --db"
+                )
+            for name in names:
+                if name in applied:
+                    continue
+                try:
+                    conn.execute(POSTGRES_MIGRATIONS[name])
+                except psycopg.Error as exc:
+                    raise StoreError(f"{self.path}: migration {name} failed: {exc}") from None
+                conn.execute(
+                    "INSERT INTO _newswatch_migrations (migration_set, name) VALUES (%s, %s)",
+                    [MIGRATION_SET, name],
+                )
+
+    def _applied(self, conn: Conn) -> set[str]:
+        rows = conn.execute(
+            "SELECT name FROM _newswatch_migrations WHERE migration_set = %s", [MIGRATION_SET]
+        ).fetchall()
+        return {r["name"] for r in rows}
+
+    def pending_migrations(self) -> list[str]:
+        with self._tx() as conn:
+            applied = self._applied(conn)
+        return [n for n in migration_names() if n not in applied]
+
+    @contextmanager
+    def _tx(self) -> Iterator[Conn]:
+        """One transaction on a pooled connection: committed at the end, rolled back on error."""
+        with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._tx() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        with self._tx() as conn:
+            return conn.execute(sql, params).fetchone()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute one statement in its own transaction; the number of rows it touched."""
+        with self._tx() as conn:
+            return conn.execute(sql, params).rowcount
+
+    def check_writable(self) -> str | None:
+        """None when the server accepts a write transaction now, else why not (a standby
+        server, a read-only transaction default, the server gone)."""
+        try:
+            with self._tx() as conn:
+                conn.execute("CREATE TEMP TABLE _newswatch_probe (x int) ON COMMIT DROP")
+        except (psycopg.Error, PoolTimeout) as exc:
+            return _reason(exc, None)
+        return None
+
+    def checkpoint(self) -> None:
+        """Nothing to fold: the server owns its write-ahead log."""
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _reason(exc: BaseException, secret: str | None) -> str:
+    text = str(exc) or type(exc).__name__
+    if secret:
+        text = text.replace(secret, "***")
+    return text.strip().splitlines()[0] if text.strip() else text

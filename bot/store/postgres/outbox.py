@@ -1,0 +1,163 @@
+"""The persistent outbox on PostgreSQL (see bot.store.outbox for the statuses and the
+once-only reasoning, which is the same: a claim is an UPDATE that only one flusher wins)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.store.interface import OutboxMessage, PauseState
+from bot.store.outbox import _message
+from bot.store.postgres.base import PostgresBase
+
+_DIGEST_AT = "UPDATE channels SET last_digest_at = %s WHERE id = %s"
+
+
+class PgOutboxQueries(PostgresBase):
+    def enqueue_batch(
+        self,
+        channel_id: str,
+        batch: str,
+        platform: str,
+        destination: str,
+        payloads: Sequence[Mapping[str, Any]],
+        story_outlets: Mapping[int, int],
+        now: datetime,
+        kind: str = "digest",
+        digest_at: datetime | None = None,
+    ) -> int:
+        """Record a batch's messages and its deliveries atomically; the number of messages
+        (0 when the batch id is already recorded: enqueueing is idempotent)."""
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM outbox WHERE batch = %s", [batch]).fetchone():
+                return 0
+            with conn.cursor() as cur:
+                cur.executemany(
+                    """INSERT INTO outbox (channel_id, batch, seq, kind, platform, destination,
+                       payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    [
+                        [
+                            channel_id,
+                            batch,
+                            seq,
+                            kind,
+                            platform,
+                            destination,
+                            json.dumps(p, ensure_ascii=False),
+                            now,
+                        ]
+                        for seq, p in enumerate(payloads)
+                    ],
+                )
+                cur.executemany(
+                    """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
+                       VALUES (%s, %s, %s, %s) ON CONFLICT(channel_id, story_id) DO UPDATE SET
+                       outlet_count = excluded.outlet_count,
+                       delivered_at = excluded.delivered_at""",
+                    [[channel_id, sid, n, now] for sid, n in story_outlets.items()],
+                )
+            if digest_at is not None:
+                conn.execute(_DIGEST_AT, [digest_at, channel_id])
+        return len(payloads)
+
+    def delivered_outlets(self, channel_id: str) -> dict[int, int]:
+        rows = self._all(
+            "SELECT story_id, outlet_count FROM deliveries WHERE channel_id = %s", [channel_id]
+        )
+        return {int(r["story_id"]): int(r["outlet_count"]) for r in rows}
+
+    def set_last_digest_at(self, channel_id: str, at: datetime) -> None:
+        self._run(_DIGEST_AT, [at, channel_id])
+
+    def last_digest_times(self) -> dict[str, datetime | None]:
+        rows = self._all("SELECT id, last_digest_at FROM channels")
+        return {r["id"]: r["last_digest_at"] for r in rows}
+
+    def due_messages(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
+        """Pending messages whose retry time has come, of channels not paused, oldest first."""
+        rows = self._all(
+            """SELECT o.* FROM outbox o LEFT JOIN channels c ON c.id = o.channel_id
+               WHERE o.status = 'pending' AND NOT coalesce(c.paused, FALSE)
+               AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= %s)
+               ORDER BY o.id LIMIT %s""",
+            [now, limit],
+        )
+        return [_message(r) for r in rows]
+
+    def claim_message(self, message_id: int, now: datetime) -> bool:
+        """Take a pending message for sending; False when another flusher has it."""
+        touched = self._run(
+            "UPDATE outbox SET status = 'sending', claimed_at = %s, attempts = attempts + 1 "
+            "WHERE id = %s AND status = 'pending'",
+            [now, message_id],
+        )
+        return touched == 1
+
+    def mark_sent(self, message_id: int, ref: str, now: datetime) -> None:
+        self._run(
+            "UPDATE outbox SET status = 'sent', sent_at = %s, message_ref = %s, "
+            "last_error = NULL WHERE id = %s",
+            [now, ref, message_id],
+        )
+
+    def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
+        self._run(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = %s, "
+            "next_attempt_at = %s WHERE id = %s",
+            [error[:500], retry_at, message_id],
+        )
+
+    def mark_failed(self, message_id: int, error: str) -> None:
+        self._run(
+            "UPDATE outbox SET status = 'failed', claimed_at = NULL, last_error = %s WHERE id = %s",
+            [error[:500], message_id],
+        )
+
+    def release_claims(self, older_than: datetime | None = None) -> int:
+        return self._run(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL "
+            "WHERE status = 'sending' AND (%s::timestamptz IS NULL OR claimed_at < %s)",
+            [older_than, older_than],
+        )
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    def outbox_messages(self, batch: str | None = None) -> list[OutboxMessage]:
+        rows = self._all(
+            "SELECT * FROM outbox WHERE (%s::text IS NULL OR batch = %s) ORDER BY id",
+            [batch, batch],
+        )
+        return [_message(r) for r in rows]
+
+    def message_status(self, message_id: int) -> tuple[str, str | None]:
+        row = self._one("SELECT status, last_error FROM outbox WHERE id = %s", [message_id])
+        return (row["status"], row["last_error"]) if row else ("missing", None)
+
+    def pause_channel(self, channel_id: str, reason: str, now: datetime) -> None:
+        self._run(
+            "UPDATE channels SET paused = TRUE, paused_reason = %s, paused_at = %s WHERE id = %s",
+            [reason[:500], now, channel_id],
+        )
+
+    def resume_channel(self, channel_id: str) -> None:
+        self._run(
+            "UPDATE channels SET paused = FALSE, paused_reason = NULL, paused_at = NULL "
+            "WHERE id = %s",
+            [channel_id],
+        )
+
+    def pause_state(self, channel_id: str) -> PauseState:
+        row = self._one(
+            "SELECT paused, paused_reason, paused_at FROM channels WHERE id = %s", [channel_id]
+        )
+        if not row:
+            return PauseState(False, None, None)
+        return PauseState(row["paused"], row["paused_reason"], row["paused_at"])
+
+    def paused_channels(self) -> dict[str, str]:
+        rows = self._all("SELECT id, paused_reason FROM channels WHERE paused")
+        return {r["id"]: r["paused_reason"] or "" for r in rows}

@@ -1,0 +1,113 @@
+"""Sources and their fetch state (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.models import Source
+from bot.store.interface import SourceState
+from bot.store.postgres.base import PostgresBase
+from bot.store.sources import _source, _state
+
+_UPSERT = """INSERT INTO sources (id, kind, url, name, enabled, origin, interval, full_text,
+    lang, selector) VALUES (%s, %s, %s, %s, %s, 'config', %s, %s, %s, %s)
+    ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, url=excluded.url, name=excluded.name,
+    enabled=excluded.enabled, origin='config', interval=excluded.interval,
+    full_text=excluded.full_text, lang=excluded.lang, selector=excluded.selector"""
+
+
+class PgSourceQueries(PostgresBase):
+    def sync_sources(self, sources: Iterable[Source]) -> None:
+        """Make the sources table mirror the configuration, keeping fetch state."""
+        rows = [
+            [s.id, s.kind, s.url, s.name, s.enabled, s.interval, s.full_text, s.lang, s.selector]
+            for s in sources
+        ]
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(_UPSERT, rows)
+
+    def add_sources(self, sources: Iterable[Source], origin: str) -> list[Source]:
+        """Store database-only sources; one whose id or URL is known is skipped."""
+        added: list[Source] = []
+        with self._tx() as conn:
+            for s in sources:
+                clash = conn.execute(
+                    "SELECT 1 FROM sources WHERE id = %s OR url = %s", [s.id, s.url]
+                ).fetchone()
+                if clash:
+                    continue
+                conn.execute(
+                    """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
+                       full_text, lang, selector) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+                    [
+                        s.id,
+                        s.kind,
+                        s.url,
+                        s.name,
+                        s.enabled,
+                        origin,
+                        s.interval,
+                        s.full_text,
+                        s.lang,
+                        s.selector,
+                    ],
+                )
+                added.append(s)
+        return added
+
+    def stored_sources(self) -> list[Source]:
+        rows = self._all("SELECT * FROM sources WHERE origin != 'config' ORDER BY id")
+        return [_source(r) for r in rows]
+
+    def active_sources(self, configured: Sequence[Source]) -> list[Source]:
+        ids = {s.id for s in configured}
+        return [*configured, *(s for s in self.stored_sources() if s.id not in ids)]
+
+    def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]:
+        next_at = {
+            r["id"]: r["next_check_at"] for r in self._all("SELECT id, next_check_at FROM sources")
+        }
+        return [
+            s for s in sources if s.enabled and ((when := next_at.get(s.id)) is None or when <= now)
+        ]
+
+    def source_state(self, source_id: str) -> SourceState:
+        row = self._one("SELECT * FROM sources WHERE id = %s", [source_id])
+        return _state(row) if row else SourceState(id=source_id)
+
+    def source_states(self) -> list[SourceState]:
+        return [_state(r) for r in self._all("SELECT * FROM sources ORDER BY id")]
+
+    def record_fetch_success(
+        self,
+        source_id: str,
+        now: datetime,
+        next_check_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        new_articles: int = 0,
+    ) -> None:
+        self._run(
+            """UPDATE sources SET etag=%s, last_modified=%s, last_checked_at=%s,
+               last_success_at=%s, error_count=0, failing=FALSE, next_check_at=%s,
+               articles_total=articles_total+%s WHERE id=%s""",
+            [etag, last_modified, now, now, next_check_at, new_articles, source_id],
+        )
+
+    def record_fetch_error(
+        self,
+        source_id: str,
+        now: datetime,
+        next_check_at: datetime,
+        error: str,
+        failing_after: int,
+    ) -> int:
+        """Count one more consecutive error; returns the new count."""
+        row = self._one(
+            """UPDATE sources SET last_checked_at=%s, last_error=%s, last_error_at=%s,
+               error_count=error_count+1, failing=(error_count+1 >= %s), next_check_at=%s
+               WHERE id=%s RETURNING error_count""",
+            [now, error, now, failing_after, next_check_at, source_id],
+        )
+        return int(row["error_count"]) if row else 0

@@ -1,0 +1,123 @@
+"""Stories: groups of articles that report one real-world event (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from psycopg.types.json import Jsonb
+
+from bot.core.headline import representative
+from bot.models import Outlet, Story
+from bot.store.base import utcnow
+from bot.store.postgres.base import Conn, PostgresBase, Row
+from bot.store.stories import _lead
+
+
+class PgStoryQueries(PostgresBase):
+    def create_story(self, title: str, lead: str, seen_at: datetime) -> int:
+        row = self._one(
+            """INSERT INTO stories (title, lead, first_seen, last_seen, updated_at)
+               VALUES (%s, %s, %s, %s, %s) RETURNING id""",
+            [title, lead, seen_at, seen_at, utcnow()],
+        )
+        assert row is not None
+        return int(row["id"])
+
+    def attach_article(
+        self,
+        story_id: int,
+        article_id: int,
+        seen_at: datetime,
+        entity_ids: Iterable[str],
+        topic_ids: Iterable[str],
+    ) -> None:
+        """Put an article in a story and refresh the story's counts and tag unions (the
+        story row locked meanwhile: another process attaching to it waits)."""
+        with self._tx() as conn:
+            conn.execute("UPDATE articles SET story_id = %s WHERE id = %s", [story_id, article_id])
+            row = conn.execute(
+                "SELECT * FROM stories WHERE id = %s FOR UPDATE", [story_id]
+            ).fetchone()
+            assert row is not None, f"story {story_id} missing"
+            counts = conn.execute(
+                "SELECT count(*) AS n, count(DISTINCT source_id) AS outlets FROM articles "
+                "WHERE story_id = %s",
+                [story_id],
+            ).fetchone()
+            assert counts is not None
+            conn.execute(
+                """UPDATE stories SET entity_ids=%s, topic_ids=%s, first_seen=%s, last_seen=%s,
+                   article_count=%s, outlet_count=%s, updated_at=%s WHERE id=%s""",
+                [
+                    Jsonb(sorted(set(row["entity_ids"]) | set(entity_ids))),
+                    Jsonb(sorted(set(row["topic_ids"]) | set(topic_ids))),
+                    min(row["first_seen"], seen_at),
+                    max(row["last_seen"], seen_at),
+                    counts["n"],
+                    counts["outlets"],
+                    utcnow(),
+                    story_id,
+                ],
+            )
+
+    def retitle_story(self, story_id: int) -> str:
+        """Set the story's title to its representative headline (see core.headline)."""
+        rows = self._all(
+            "SELECT title, text FROM articles WHERE story_id = %s "
+            "ORDER BY coalesce(published, fetched), id",
+            [story_id],
+        )
+        if not rows:
+            return ""
+        title = representative([r["title"] for r in rows])
+        lead = next((r["text"] for r in rows if r["title"] == title), rows[0]["text"])
+        self._run(
+            "UPDATE stories SET title = %s, lead = %s WHERE id = %s",
+            [title, _lead(lead), story_id],
+        )
+        return title
+
+    def close_stories(self, story_ids: Iterable[int]) -> None:
+        self._run("UPDATE stories SET closed = TRUE WHERE id = ANY(%s)", [list(story_ids)])
+
+    def story(self, story_id: int) -> Story | None:
+        with self._tx() as conn:
+            row = conn.execute("SELECT * FROM stories WHERE id = %s", [story_id]).fetchone()
+            return _story(conn, row) if row else None
+
+    def stories_since(
+        self, since: datetime, limit: int = 1000, open_only: bool = False
+    ) -> list[Story]:
+        return self._stories(
+            "SELECT * FROM stories WHERE last_seen >= %s AND (NOT closed OR %s) "
+            "ORDER BY last_seen DESC LIMIT %s",
+            [since, not open_only, limit],
+        )
+
+    def _stories(self, sql: str, params: list[object]) -> list[Story]:
+        with self._tx() as conn:
+            rows = conn.execute(sql, params).fetchall()
+            return [_story(conn, r) for r in rows]
+
+
+def _story(conn: Conn, row: Row) -> Story:
+    articles = conn.execute(
+        "SELECT id, source_id, source_name, url FROM articles WHERE story_id = %s "
+        "ORDER BY coalesce(published, fetched), id",
+        [row["id"]],
+    ).fetchall()
+    outlets: dict[str, Outlet] = {}
+    for a in articles:
+        outlets.setdefault(a["source_id"], Outlet(a["source_name"] or a["source_id"], a["url"]))
+    return Story(
+        id=row["id"],
+        title=row["title"],
+        lead=row["lead"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        article_ids=tuple(a["id"] for a in articles),
+        outlets=tuple(outlets.values()),
+        entity_ids=tuple(row["entity_ids"]),
+        topic_ids=tuple(row["topic_ids"]),
+    )

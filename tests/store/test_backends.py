@@ -1,0 +1,192 @@
+"""Every store method on both engines: a real SQLite file and a real PostgreSQL database.
+
+The same assertions run against both (the `db_target` fixture), so the PostgreSQL store
+answers exactly as the SQLite one does: ids, order, time values, counts, idempotence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.models import Article, Channel, Match, MatchResult, Source, Subscription
+from bot.store import Store, open_store
+
+T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(db_target: str) -> Iterator[Store]:
+    opened = open_store(db_target)
+    yield opened
+    opened.close()
+
+
+def _article(
+    key: str, source: str = "reed", title: str = "A harbour reopens", minutes: int = 0
+) -> Article:
+    return Article(
+        key=key,
+        source_id=source,
+        source_name=source.title() + " Gazette",
+        url=f"https://{source}.example/{key}",
+        title=title,
+        text=f"{title}. Notes from the quay.",
+        lang="en",
+        published=T0 + timedelta(minutes=minutes),
+        fetched=T0 + timedelta(minutes=minutes + 1),
+    )
+
+
+def _add(store: Store, article: Article) -> int:
+    (aid,) = store.add_articles([(article, article.title.lower(), article.text.lower())])
+    assert aid is not None
+    return aid
+
+
+def test_fresh_store_is_migrated_and_writable(store: Store) -> None:
+    assert store.pending_migrations() == []
+    assert store.check_writable() is None
+    store.checkpoint()
+    assert store.article_count() == 0 and store.latest_article_time() is None
+
+
+def test_sources_state_due_and_database_only_sources(store: Store) -> None:
+    configured = [
+        Source(id="reed", url="https://reed.example/rss"),
+        Source(id="off", url="https://off.example/rss", enabled=False),
+    ]
+    store.sync_sources(configured)
+    added = store.add_sources(
+        [Source(id="quay", url="https://quay.example/rss", full_text=True),
+         Source(id="dup", url="https://reed.example/rss")],
+        origin="opml",
+    )  # fmt: skip
+    assert [s.id for s in added] == ["quay"]
+    assert [s.id for s in store.stored_sources()] == ["quay"]
+    assert store.stored_sources()[0].full_text is True
+    active = store.active_sources(configured)
+    assert [s.id for s in active] == ["reed", "off", "quay"]
+    assert [s.id for s in store.due_sources(active, T0)] == ["reed", "quay"]
+    store.record_fetch_success("reed", T0, T0 + timedelta(minutes=15), '"e1"', "Tue", 3)
+    assert [s.id for s in store.due_sources(active, T0)] == ["quay"]
+    assert [s.id for s in store.due_sources(active, T0 + timedelta(minutes=15))] == ["reed", "quay"]
+    state = store.source_state("reed")
+    assert (state.etag, state.last_success_at, state.articles_total) == ('"e1"', T0, 3)
+    assert state.next_check_at == T0 + timedelta(minutes=15)
+    assert store.record_fetch_error("quay", T0, T0, "timeout", failing_after=2) == 1
+    assert store.record_fetch_error("quay", T0, T0, "timeout", failing_after=2) == 2
+    assert store.source_state("quay").failing
+    assert store.source_state("nobody").error_count == 0
+    assert [s.id for s in store.source_states()] == ["off", "quay", "reed"]
+    report = {r.id: r for r in store.source_report()}
+    assert set(report) == {"quay", "reed"} and report["quay"].failing
+    assert report["reed"].last_success == T0
+
+
+def test_articles_matches_and_the_index_rebuild(store: Store) -> None:
+    first = _add(store, _article("a1", minutes=0))
+    second = _add(store, _article("a2", source="quay", minutes=5))
+    assert store.has_article("a1") and not store.has_article("zz")
+    assert [a.id for a in store.articles([second, first])] == [first, second]
+    assert store.articles([]) == []
+    assert store.article(first) == _article("a1").__class__(
+        **{**_article("a1").__dict__, "id": first}
+    )
+    assert store.latest_article_time() == T0 + timedelta(minutes=5)
+    assert [a.id for a in store.unanalysed_articles()] == [first, second]
+    store.save_matches(
+        first, MatchResult((Match("entity", "harbourmaster"),), (Match("topic", "ports"),))
+    )
+    store.save_matches(
+        first, MatchResult((Match("entity", "ferry-co"), Match("entity", "harbourmaster")), ())
+    )
+    assert [m.id for m in store.matches_for(first).entities] == ["ferry-co", "harbourmaster"]
+    assert store.matches_for(first).topics == ()
+    rows = list(store.articles_for_index(T0 - timedelta(days=1)))
+    assert [(a.id, sid, ids) for a, sid, ids in rows] == [
+        (first, None, frozenset({"ferry-co", "harbourmaster"})),
+        (second, None, frozenset()),
+    ]
+
+
+def test_stories_grow_close_and_list(store: Store) -> None:
+    a1 = _add(store, _article("a1", minutes=0))
+    a2 = _add(store, _article("a2", source="quay", title="Harbour reopens after storm", minutes=30))
+    sid = store.create_story("A harbour reopens", "lead", T0)
+    store.attach_article(sid, a1, T0, ["harbourmaster"], ["ports"])
+    store.attach_article(sid, a2, T0 + timedelta(minutes=30), ["ferry-co"], [])
+    assert store.retitle_story(sid) in {"A harbour reopens", "Harbour reopens after storm"}
+    story = store.story(sid)
+    assert story is not None
+    assert story.article_ids == (a1, a2)
+    assert [o.url for o in story.outlets] == ["https://reed.example/a1", "https://quay.example/a2"]
+    assert story.entity_ids == ("ferry-co", "harbourmaster") and story.topic_ids == ("ports",)
+    assert (story.first_seen, story.last_seen) == (T0, T0 + timedelta(minutes=30))
+    assert store.unanalysed_articles() == []
+    other = store.create_story("Another", "", T0 + timedelta(hours=2))
+    assert [s.id for s in store.stories_since(T0)] == [other, sid]
+    store.close_stories([sid])
+    assert [s.id for s in store.stories_since(T0, open_only=True)] == [other]
+    assert [s.id for s in store.latest_stories("@ferry-co", 5)] == [sid]
+    assert [s.id for s in store.latest_stories("ports", 5)] == [sid]
+    assert [s.id for s in store.latest_stories(None, 1)] == [other]
+    assert store.latest_stories("@nobody", 5) == [] and store.story(99999) is None
+    summary = store.status_summary()
+    assert (summary.articles, summary.stories, summary.pending_messages) == (2, 2, 0)
+
+
+def test_search_by_words_prefix_and_tags(store: Store) -> None:
+    a1 = _add(store, _article("a1", title="Lighthouse keeper retires", minutes=0))
+    a2 = _add(store, _article("a2", title="وزير الدفاع يزور الميناء", minutes=10))
+    a3 = _add(store, _article("a3", title="Quiet day", minutes=20))
+    store.save_matches(a3, MatchResult((Match("entity", "keeper"),), ()))
+    since = T0 - timedelta(days=1)
+    assert [a.id for a in store.search_articles('"quay"', since, 10, 0)] == [a3, a2, a1]
+    assert [a.id for a in store.search_articles('"lighthouse"', since, 10, 0)] == [a1]
+    assert [a.id for a in store.search_articles('"keeper" AND "retires"', since, 10, 0)] == [a1]
+    assert [a.id for a in store.search_articles('("nothing" OR "الميناء")', since, 10, 0)] == [a2]
+    assert [a.id for a in store.search_articles('"lightho"*', since, 10, 0)] == [a1]
+    assert [a.id for a in store.search_articles('"وزير"', since, 10, 0)] == [a2]
+    tagged = store.search_articles('"retires"', since, 10, 0, tagged=[("entity", "keeper")])
+    assert [a.id for a in tagged] == [a3, a1]
+    assert [a.id for a in store.search_articles(None, since, 2, 1)] == [a2, a1]
+    assert store.search_articles('"it\'s" AND "a\\\\b"', since, 10, 0) == []
+
+
+def test_channels_chat_changes_and_moves(store: Store) -> None:
+    channel = Channel("desk", "telegram", "-100", (Subscription("desk", "ports"),), mode="both")
+    store.sync_channels([channel])
+    assert store.channels() == [channel] and store.channel("desk") == channel
+    assert store.channel_for("telegram", "-100") == channel
+    assert store.subscribe("desk", "ferries", "instant") == "added"
+    assert store.subscribe("desk", "ferries", "instant") == "same"
+    assert store.subscribe("desk", "ports", "instant") == "changed"
+    store.sync_channels([channel])  # the configuration again: chat changes stay
+    subs = store.channel("desk").subscriptions  # type: ignore[union-attr]
+    assert [(s.target, s.mode) for s in subs] == [("ports", "instant"), ("ferries", "instant")]
+    assert store.unsubscribe("desk", "ferries") == 1 and store.unsubscribe("desk", None) == 1
+    chat = store.ensure_channel("slack", "C9", "Asia/Tehran")
+    assert chat.id == "slack-C9" and store.ensure_channel("slack", "C9", "UTC") == chat
+    store.set_schedule("slack-C9", None)
+    assert store.channel("slack-C9").mode == "instant"  # type: ignore[union-attr]
+    store.set_schedule("slack-C9", "0 7 * * *")
+    assert store.channel("slack-C9").mode == "both"  # type: ignore[union-attr]
+    store.set_language("slack-C9", "ar")
+    assert store.channel("slack-C9").language == "ar"  # type: ignore[union-attr]
+    assert store.mute("desk", 7) and not store.mute("desk", 7)
+    assert store.muted_story_ids("desk") == {7}
+    store.enqueue_batch("desk", "b1", "telegram", "-100", [{"text": "x"}], {}, T0)
+    store.move_destination("telegram", "-100", "-200", T0)
+    store.sync_channels([channel])  # a config that still names the old chat follows the move
+    assert store.channel("desk").destination == "-200"  # type: ignore[union-attr]
+    assert store.due_messages(T0)[0].destination == "-200"
+    store.set_last_digest_at("desk", T0)
+    assert store.last_digest_times()["desk"] == T0
+    assert store.pause_state("nobody").paused is False
+    message = store.due_messages(T0)[0]
+    store.mark_failed(message.id, "400 chat not found")
+    assert store.message_status(message.id) == ("failed", "400 chat not found")
+    assert store.message_status(123456) == ("missing", None)
