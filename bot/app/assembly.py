@@ -71,7 +71,7 @@ class Instance:
 
 def assemble(
     config: Config,
-    database: Path,
+    database: Path | str,
     rules: RuleSet | None = None,
     metrics: Metrics = NO_METRICS,
 ) -> Instance:

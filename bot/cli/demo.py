@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 import time
@@ -22,12 +23,18 @@ from bot.config import ConfigError, Secrets, config_from_text
 from bot.core.rules import RulesError
 from bot.demo.server import DemoSite, config_text
 from bot.store import StoreError
+from bot.store.postgres import is_postgres_url, redact
 from bot.store.base import utcnow
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="one offline cycle over bundled sample outlets")
-    p.add_argument("--db", metavar="FILE", help="keep the database here (default: a temp dir)")
+    p.add_argument(
+        "--db",
+        metavar="FILE|URL",
+        help="keep the database here: a SQLite file or a postgresql://user@host:port/db URL "
+        "(default: a temporary file)",
+    )
     p.add_argument(
         "--rules-home",
         metavar="DIR",
@@ -40,19 +47,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     now = utcnow().replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp:
-        db = Path(args.db) if args.db else Path(tmp) / "demo.db"
+    with contextlib.ExitStack() as stack:
+        db: Path | str
+        if not args.db:
+            db = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newswatch-demo-")))
+            db = db / "demo.db"
+        else:  # a PostgreSQL URL leaves no file anywhere
+            db = args.db if is_postgres_url(args.db) else Path(args.db)
         with DemoSite(now) as site:
             print(f"newswatch demo: sample outlets served at {site.base_url}")
             asyncio.run(_cycle(site.base_url, Path(args.rules_home), db, now))
     print(
         f"demo finished in {time.monotonic() - started:.1f}s; database: "
-        f"{args.db or 'temporary, removed'}"
+        f"{_shown(args.db) if args.db else 'temporary, removed'}"
     )
     return 0
 
 
-async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
+async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> None:
     try:
         config = config_from_text(config_text(base_url), "<demo config>", home.resolve(), {})
     except ConfigError as exc:
@@ -93,3 +105,8 @@ async def _cycle(base_url: str, home: Path, db: Path, now: datetime) -> None:
                 print("(nothing new for this channel)\n")
     finally:
         instance.close()
+
+
+def _shown(db: str) -> str:
+    """The database as it may be printed: a URL without any password."""
+    return redact(db) if is_postgres_url(db) else db
