@@ -23,8 +23,8 @@ from bot.config import ConfigError, Secrets, config_from_text
 from bot.core.rules import RulesError
 from bot.demo.server import DemoSite, config_text
 from bot.store import StoreError
-from bot.store.postgres import is_postgres_url, redact
 from bot.store.base import utcnow
+from bot.store.postgres import is_postgres_url, redact
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
