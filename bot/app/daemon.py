@@ -84,7 +84,6 @@ class Daemon:
         self._fetcher: Fetcher | None = None
         self._fetch_lock = asyncio.Lock()
         self._files = snapshot(config_path, self.config)
-        self._channels = self._channel_signature()
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -158,17 +157,12 @@ class Daemon:
                 self.reload("SIGHUP")
             elif poll > 0 and snapshot(self.config_path, self.config) != self._files:
                 self.reload("file change")
-            elif self._channel_signature() != self._channels:
-                self._rebuild_jobs()  # a chat command changed a schedule or made a channel
 
     async def _stop(self) -> None:
         began = self._stopping_since or time.monotonic()
         log.info("stopping (%s): no new work; finishing messages on the wire", self.stop_signal)
         self.gate.closed = True
-        if self.scheduler.scheduler.running:
-            # pause, not shutdown: APScheduler's shutdown cancels running jobs at once, and
-            # a send on the wire must be allowed to finish and be marked sent
-            self.scheduler.scheduler.pause()
+        self.scheduler.pause()  # not shutdown: a send on the wire must finish and be marked
         if self._cycle is not None and not self._cycle.done():
             self._cycle.cancel()  # a fetch cut short is done again at the next start
         adapters = asyncio.gather(*(a.stop() for a in self.adapters))
@@ -196,7 +190,7 @@ class Daemon:
     # --- jobs ----------------------------------------------------------------------------
 
     def _run_soon(self, job: Callable[[], Awaitable[None]], job_id: str) -> None:
-        self.scheduler.scheduler.add_job(job, id=job_id, replace_existing=True)
+        self.scheduler.run_soon(job, job_id)
 
     def _track(self) -> asyncio.Task[Any] | None:
         task = asyncio.current_task()
@@ -317,10 +311,12 @@ class Daemon:
 
     def _rebuild_jobs(self) -> None:
         self.scheduler.rebuild(self.store.channels(), self._sources())
-        self._channels = self._channel_signature()
 
-    def _channel_signature(self) -> tuple[tuple[str, ...], ...]:
-        return tuple((c.id, c.mode, c.schedule, c.timezone) for c in self.store.channels())
+    def channel_changed(self, channel: Channel) -> None:
+        """A chat command changed `channel` (its schedule, or made it): its digest job
+        follows at once."""
+        if self.scheduler.running and not self.stop_requested.is_set():
+            self.scheduler.reschedule(channel)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -340,6 +336,7 @@ class Daemon:
             rules=lambda: self.pipeline.rules,
             matcher=lambda: self.pipeline.matcher,
             digest_now=digest_now,
+            channel_changed=self.channel_changed,
             timezone=self.config.settings.get_str("timezone"),
         )
 

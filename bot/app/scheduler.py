@@ -112,14 +112,37 @@ class Scheduler:
                 self.flush, IntervalTrigger(seconds=self.flush_every), id="flush"
             )
         for channel in channels:
-            if uses_digest(channel):
-                self.scheduler.add_job(
-                    self.run_digest,
-                    digest_trigger(channel),
-                    args=[channel.id],
-                    id=f"digest:{channel.id}",
-                    replace_existing=True,
-                )
+            self.reschedule(channel)
+
+    def reschedule(self, channel: Channel) -> None:
+        """Make `channel`'s digest job match its mode and schedule (added, replaced or
+        removed): at rebuild, and when a chat command changes the channel."""
+        job_id = f"digest:{channel.id}"
+        if not uses_digest(channel):
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+            return
+        self.scheduler.add_job(
+            self.run_digest,
+            digest_trigger(channel),
+            args=[channel.id],
+            id=job_id,
+            replace_existing=True,
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    def run_soon(self, job: Callable[[], Awaitable[object]], job_id: str) -> None:
+        """Run `job` once, now (replacing a pending run of the same id)."""
+        self.scheduler.add_job(job, id=job_id, replace_existing=True)
+
+    def pause(self) -> None:
+        """Start no more jobs; running ones go on. (APScheduler's shutdown would cancel
+        them at once, and a send on the wire must be allowed to finish.)"""
+        if self.scheduler.running:
+            self.scheduler.pause()
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self.scheduler.get_jobs())

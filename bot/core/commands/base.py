@@ -84,6 +84,9 @@ class QueryMatcher(Protocol):
 
 
 DigestNow = Callable[[Channel], Awaitable[int]]  # sends the channel's digest; stories sent
+# Told the channel as it is after a command that changes it (the daemon reschedules its
+# digest at once: schedule changes reach the scheduler through the command that makes them).
+ChannelChanged = Callable[[Channel], None]
 
 
 @dataclass(frozen=True)
@@ -106,5 +109,6 @@ class Env:
     rules: Callable[[], RuleSet]  # the current rule set (rules may be reloaded)
     matcher: Callable[[], QueryMatcher]
     digest_now: DigestNow | None = None
+    channel_changed: ChannelChanged | None = None
     timezone: str = "UTC"  # for channels created from chat
     language: Language = "en"  # before a channel has chosen one

@@ -125,12 +125,29 @@ async def execute(line: str, request: Request, env: Env) -> Reply:
         return Reply(call.t("denied", what=call.t(cmd.changes)), ok=False)
     try:
         result = cmd.handler(call)
-        return await result if inspect.isawaitable(result) else result
+        reply = await result if inspect.isawaitable(result) else result
     except CommandError as exc:
         return Reply(call.t(exc.key, **exc.values), ok=False)
     except Exception:
         log.exception("command %r failed", name)
         return Reply(call.t("error"), ok=False)
+    if cmd.changes:
+        _tell_changed(request, env)
+    return reply
+
+
+def _tell_changed(request: Request, env: Env) -> None:
+    """Pass the changed channel to whoever listens (the daemon's scheduler); the change is
+    stored already, so a listener's failure is logged, not turned into a failed reply."""
+    if env.channel_changed is None:
+        return
+    channel = env.store.channel_for(request.platform, request.destination)
+    if channel is None:
+        return
+    try:
+        env.channel_changed(channel)
+    except Exception:
+        log.exception("acting on the change of channel %s failed", channel.id)
 
 
 def paged(
