@@ -52,6 +52,17 @@ class RawItem:
 
 
 @dataclass(frozen=True)
+class WaitingItem:
+    """An item whose article page is still to be read: kept (with its feed text) in the
+    store, fetched at later polls whether or not its feed changed."""
+
+    item: RawItem
+    key: str  # its identity key (core.identity.item_key of the item as the feed gave it)
+    tries: int = 0  # page fetches that failed so far
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as stored: one per identity key."""
 

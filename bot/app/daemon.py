@@ -344,6 +344,7 @@ class Daemon:
         checks: dict[str, Callable[[], tuple[bool, str]]] = {
             "database": self._check_database,
             "fetch": self._check_fetch,
+            "sources": self._check_sources,
         }
         for adapter in self.adapters:
             checks[adapter.name] = adapter.check
@@ -352,6 +353,14 @@ class Daemon:
     def _check_database(self) -> tuple[bool, str]:
         problem = self.store.check_writable()
         return (True, "writable") if problem is None else (False, f"not writable: {problem}")
+
+    def _check_sources(self) -> tuple[bool, str]:
+        """Sources that answer but give nothing to read: shown, not a reason to be unready
+        (one outlet's empty listing must not take the daemon out of a load balancer)."""
+        warned = [f"{st.id}: {st.warning}" for st in self.store.source_states() if st.warning]
+        if not warned:
+            return True, "no warnings"
+        return True, f"{len(warned)} with warnings: " + "; ".join(warned)
 
     def _check_fetch(self) -> tuple[bool, str]:
         if not self._sources():

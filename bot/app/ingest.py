@@ -56,6 +56,9 @@ class SourceReport:
     error: str | None = None
     next_check_at: datetime | None = None
     ingested: tuple[Ingested, ...] = field(default=(), repr=False)
+    warning: str | None = None  # answered but gave nothing to read (no links, no items)
+    page_errors: tuple[str, ...] = ()  # article pages that failed this cycle
+    waiting: int = 0  # items still waiting for their article page
 
 
 def prepare_article(raw: RawItem, source: Source, fetched: datetime) -> tuple[Article, str, str]:
@@ -225,6 +228,7 @@ class Pipeline:
         started = time.monotonic()
 
         states = {state.id: state for state in self.store.source_states()}  # one query
+        waiting = self.store.waiting_items()  # one query
         # Sources between their fetch and the end of their recording, at most: fetching
         # outruns parsing (and analysis), and each waiting source holds its body or items in
         # memory. Twice the fetch concurrency never holds a fetch slot back.
@@ -248,6 +252,8 @@ class Pipeline:
                 now,
                 self.store.has_article,
                 self.store.known_keys,
+                lambda links: self.store.known_links(source.id, links),
+                waiting.get(source.id, ()),
             )
             prepared: _Prepared = ([], [])
             if outcome.error is None and outcome.items:
@@ -266,7 +272,8 @@ class Pipeline:
         for next_done in asyncio.as_completed([one(s) for s in chosen]):
             source, outcome, prepared = await next_done
             try:
-                reports.append(await self._record(source, outcome, prepared, now, analyse))
+                state = states.get(source.id) or SourceState(id=source.id)
+                reports.append(await self._record(source, state, outcome, prepared, now, analyse))
             except Exception as exc:  # containment: one source's failure never fails the cycle
                 log.exception("recording failed", extra={"source": source.id})
                 error = f"internal error: {type(exc).__name__}: {exc}"[:200]
@@ -281,6 +288,7 @@ class Pipeline:
     async def _record(
         self,
         source: Source,
+        state: SourceState,
         outcome: SourceOutcome,
         prepared: _Prepared,
         now: datetime,
@@ -309,6 +317,17 @@ class Pipeline:
             except Exception:  # the article stays story-less: start-up analyses it again
                 log.exception("ingest failed", extra={"source": source.id, "url": article.url})
             await asyncio.sleep(0)  # analysis is CPU work: let other sources' I/O move on
+        if outcome.waiting is not None:
+            self.store.replace_waiting(source.id, outcome.waiting)
+            self.metrics.items_waiting.labels(source=source.id).set(len(outcome.waiting))
+        # A 304 says nothing new about the listing: its last warning stands.
+        warning = state.warning if outcome.not_modified else outcome.warning
+        for line in outcome.page_errors:
+            log.warning("page failed: %s", line, extra={"source": source.id})
+        if warning:
+            log.warning("source gave nothing to read: %s", warning, extra={"source": source.id})
+        self.metrics.page_errors.labels(source=source.id).inc(len(outcome.page_errors))
+        self.metrics.source_warning.labels(source=source.id).set(1 if warning else 0)
         next_check = outcome.next_check(self.policy)
         self.store.record_fetch_success(
             source.id,
@@ -317,6 +336,8 @@ class Pipeline:
             outcome.etag,
             outcome.last_modified,
             new_articles=len(stored),
+            warning=warning,
+            page_errors=outcome.page_errors,
         )
         status: Literal["new", "unchanged"] = "new" if stored else "unchanged"
         return SourceReport(
@@ -326,4 +347,7 @@ class Pipeline:
             outcome.seen,
             next_check_at=next_check,
             ingested=tuple(ingested),
+            warning=warning,
+            page_errors=outcome.page_errors,
+            waiting=len(outcome.waiting or ()),
         )

@@ -56,6 +56,21 @@ class Metrics:
         self.fetch_errors: Labelled[Count] = Counter(
             "newswatch_fetch_errors", "Failed fetches", ["source"], registry=r
         )
+        self.page_errors: Labelled[Count] = Counter(
+            "newswatch_page_errors", "Article pages that failed", ["source"], registry=r
+        )
+        self.source_warning: Labelled[Level] = Gauge(
+            "newswatch_source_warning",
+            "1 while a source's last poll gave nothing to read (no links, no items)",
+            ["source"],
+            registry=r,
+        )
+        self.items_waiting: Labelled[Level] = Gauge(
+            "newswatch_items_waiting",
+            "Items waiting for their article page",
+            ["source"],
+            registry=r,
+        )
         self.outbox_depth: Level = Gauge(
             "newswatch_outbox_depth", "Messages waiting to be sent", registry=r
         )
@@ -97,6 +112,7 @@ class NoMetrics(Metrics):
         self.articles_fetched = self.articles_stored = self.matches = nothing
         self.stories_created = self.deliveries_sent = self.deliveries_failed = nothing
         self.fetch_errors = self.outbox_depth = self.cycle_seconds = nothing
+        self.page_errors = self.source_warning = self.items_waiting = nothing
 
 
 NO_METRICS: Metrics = NoMetrics()

@@ -47,6 +47,10 @@ def _as_json(report: SourceReport) -> dict[str, object]:
         "new": report.new,
         "items": report.items,
         "error": report.error,
+        "warning": report.warning,
+        "page_errors": len(report.page_errors),
+        "last_page_error": report.page_errors[-1] if report.page_errors else None,
+        "waiting": report.waiting,
         "next_check_at": to_iso(report.next_check_at),
     }
 
@@ -55,5 +59,13 @@ def _line(report: SourceReport) -> str:
     if report.status == "error":
         return f"{report.source_id}: error: {report.error}"
     if report.status == "unchanged":
-        return f"{report.source_id}: unchanged ({report.items} listed)"
-    return f"{report.source_id}: {report.new} new of {report.items} listed"
+        line = f"{report.source_id}: unchanged ({report.items} listed)"
+    else:
+        line = f"{report.source_id}: {report.new} new of {report.items} listed"
+    if report.waiting:
+        line += f", {report.waiting} waiting for their page"
+    if report.page_errors:
+        line += f", {len(report.page_errors)} page errors (last: {report.page_errors[-1]})"
+    if report.warning:
+        line += f"; WARNING: {report.warning}"
+    return line

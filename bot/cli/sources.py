@@ -86,6 +86,8 @@ def status_of(source: Source, state: SourceState) -> str:
         return f"FAILING ({state.error_count} errors)"
     if state.error_count:
         return f"error ({state.error_count})"
+    if state.warning:
+        return "WARNING"
     return "ok" if state.last_success_at else "never checked"
 
 
@@ -96,6 +98,7 @@ def run_list(args: argparse.Namespace) -> int:
         store.sync_sources(config.sources)
         sources = store.active_sources(config.sources)
         states = {s.id: s for s in store.source_states()}
+        waiting = {sid: len(items) for sid, items in store.waiting_items().items()}
     finally:
         store.close()
     rows: list[dict[str, str | int | bool]] = []
@@ -114,6 +117,11 @@ def run_list(args: argparse.Namespace) -> int:
                 "last_error_at": _when(st.last_error_at),
                 "next_check": _when(st.next_check_at),
                 "articles": st.articles_total,
+                "warning": st.warning or "",
+                "page_errors": st.page_error_count,
+                "last_page_error": st.last_page_error or "",
+                "last_page_error_at": _when(st.last_page_error_at),
+                "waiting": waiting.get(s.id, 0),
             }
         )
     if args.json:
@@ -128,6 +136,16 @@ def run_list(args: argparse.Namespace) -> int:
             f"{r['id']:<{width}}  {r['kind']:<4}  {r['origin']:<6}  {r['status']:<20}  "
             f"ok {r['last_success']:<16}  next {r['next_check']:<16}  {r['articles']:>5} articles"
         )
+        pad = " " * width
         if r["last_error"]:
-            print(f"{'':<{width}}  last error {r['last_error_at']}: {r['last_error']}")
+            print(f"{pad}  last error {r['last_error_at']}: {r['last_error']}")
+        if r["warning"]:
+            print(f"{pad}  warning: {r['warning']}")
+        if r["waiting"]:
+            print(f"{pad}  {r['waiting']} items waiting for their article page")
+        if r["page_errors"]:
+            print(
+                f"{pad}  {r['page_errors']} page errors, last {r['last_page_error_at']}: "
+                f"{r['last_page_error']}"
+            )
     return 0

@@ -1,4 +1,4 @@
-"""One poll of one source: fetch, parse, and fetch the pages of new items.
+"""One poll of one source: fetch, parse, and read the pages of new and waiting items.
 
 Containment is the rule, at three boundaries: whatever one article page does (any exception,
 not only the documented FetchError/PageError) is recorded against that item (`page_errors`)
@@ -8,13 +8,14 @@ source's error. So one broken page cannot cost its source, nor one outlet anothe
 
 Identity is decided on what the feed or listing page says (item_key before any page fetch),
 so an item known from an earlier poll costs nothing, and the key stays the same whatever its
-page later says. Parsing runs off the event loop (threads, or the Fetcher's process pool)
-so that a slow parse never stalls other sources' I/O nor lets a timer miss its deadline.
+page later says; an item whose canonical link the source already has is not new either
+(feeds that change an item's GUID). Parsing runs off the event loop (threads, or the
+Fetcher's process pool) so that a slow parse never stalls other sources' I/O nor lets a
+timer miss its deadline.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -23,21 +24,25 @@ from typing import Any
 
 from bot.core.backoff import BackoffPolicy
 from bot.core.identity import item_key
-from bot.models import RawItem, Source
+from bot.core.urls import canonical_url
+from bot.models import RawItem, Source, WaitingItem
 from bot.sources.feeds import FeedError, ParsedFeed, has_real_text, parse_feed
 from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
-from bot.sources.kinds import HTML_ACCEPT, kind_of
+from bot.sources.itempages import read_pages
+from bot.sources.kinds import kind_of
 from bot.sources.listing import read_listing
-from bot.sources.pages import PageError, extract_article
+from bot.sources.pages import PageError
 
 log = logging.getLogger(__name__)
-
-MAX_PAGES_PER_POLL = 40  # a first poll of a busy listing fetches the newest pages, not all
 
 
 @dataclass(frozen=True)
 class SourceOutcome:
-    """What one poll gave. `items` are the new ones only, in source order."""
+    """What one poll gave. `items` are the new ones only, in source order.
+
+    A kind's poll function returns its new items in `items` and, in `waiting`, those of
+    them whose article page is to be read; `collect` reads the pages and hands back
+    `items` ready to store and `waiting` as the source's items still waiting after it."""
 
     source_id: str
     checked_at: datetime
@@ -53,6 +58,7 @@ class SourceOutcome:
     page_errors: tuple[str, ...] = ()  # article pages that failed (items kept on feed text)
     seen: int = 0  # items or links the source listed, new or not
     warning: str | None = None  # answered, but gave nothing to read (no links, no items)
+    waiting: tuple[WaitingItem, ...] | None = None  # still waiting (None: left as it was)
 
     @property
     def ok(self) -> bool:
@@ -76,10 +82,15 @@ async def collect(
     now: datetime,
     is_known: Callable[[str], bool],
     known_keys: KnownKeys | None = None,
+    known_links: KnownKeys | None = None,
+    waiting: Sequence[WaitingItem] = (),
 ) -> SourceOutcome:
     """`known_keys`, when given, answers for all of a source's item keys at once (one store
-    query per poll instead of one per item) and is used instead of `is_known`."""
-    known = known_keys or (lambda keys: {k for k in keys if is_known(k)})
+    query per poll instead of one per item) and is used instead of `is_known`;
+    `known_links` answers which canonical links this source already has stored. `waiting`
+    are the source's items still waiting for their page, oldest first: their pages are read
+    at this poll, whatever the source answers (a 304 included), before new ones."""
+    stored = known_keys or (lambda keys: {k for k in keys if is_known(k)})
     base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
     kind = kind_of(source.kind)
     try:
@@ -89,15 +100,63 @@ async def collect(
     except FetchError as exc:
         return replace(base, error=exc.reason)
     base = replace(base, etag=resp.etag, last_modified=resp.last_modified, floor=resp.max_age)
-    if resp.not_modified:
-        return replace(base, not_modified=True)
     try:
-        return await kind.poll(fetcher, source, resp, base, known)
+        before = {k for k in stored([w.key for w in waiting])} if waiting else set()
+        waiting = [w for w in waiting if w.key not in before]  # stored by an earlier run
+        old = {w.key for w in waiting}
+
+        def known(keys: Sequence[str]) -> Collection[str]:  # stored, or waiting already
+            return {*stored(keys), *(k for k in keys if k in old)}
+
+        if resp.not_modified:
+            polled = replace(base, not_modified=True)
+        else:
+            polled = await kind.poll(fetcher, source, resp, base, known)
+        return await _read_pages(fetcher, source, polled, waiting, known_links)
     except (FeedError, PageError) as exc:
         return replace(base, error=str(exc))
     except Exception as exc:  # a parser bug on hostile input must not stop the cycle
         log.exception("source %s: unexpected failure", source.id)
         return replace(base, error=f"internal error: {type(exc).__name__}: {exc}"[:200])
+
+
+async def _read_pages(
+    fetcher: Fetcher,
+    source: Source,
+    polled: SourceOutcome,
+    waiting: Sequence[WaitingItem],
+    known_links: KnownKeys | None,
+) -> SourceOutcome:
+    """The poll's new items less those under a link the source already has, with the
+    pages of waiting and new items read (oldest first) under the source's page budget."""
+    links = {id(i): canonical_url(i.url) for i in polled.items if i.url}
+    stored_links = known_links(sorted(set(links.values()))) if known_links and links else ()
+    taken = {*stored_links, *(canonical_url(w.item.url) for w in waiting if w.item.url)}
+    new: list[RawItem] = []
+    for item in polled.items:
+        link = links.get(id(item))
+        if link is not None and link in taken:
+            continue  # this source's known link under a new GUID, or twice in one poll
+        if link is not None:
+            taken.add(link)
+        new.append(item)
+    kept = {id(i) for i in new}
+    asked = {id(w.item): w for w in polled.waiting or () if id(w.item) in kept}
+    pages = await read_pages(fetcher, [*waiting, *asked.values()], source.kind == "html")
+    done = {w.key: w.item for w in pages.ready}
+    items = [done.pop(w.key) for w in waiting if w.key in done]  # the oldest first
+    for item in new:
+        w = asked.get(id(item))
+        if w is None:
+            items.append(item)
+        elif w.key in done:
+            items.append(done[w.key])
+    return replace(
+        polled,
+        items=tuple(items),
+        page_errors=(*polled.page_errors, *pages.errors),
+        waiting=pages.waiting,
+    )
 
 
 async def poll_feed(
@@ -107,67 +166,28 @@ async def poll_feed(
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
-    """A feed's new items, each with its article page's text when the feed has only a
-    teaser (or `full_text` asks for pages)."""
+    """A feed's new items; those with only a teaser (or all, with `full_text`) wait for
+    their article page, which collect reads."""
     headers = dict(resp.headers)
     feed, keys = await fetcher.run_parser(
         _parse_feed_keyed, resp.body, resp.url, source.id, headers, source.lang
     )
-    new = _new_items(feed.items, keys, known)
-    wanted = [i for i in new if i.url and (source.full_text or not has_real_text(i))]
-    # Items past the per-poll page cap stay unknown: the next poll brings them in.
-    deferred = {id(i) for i in wanted[MAX_PAGES_PER_POLL:]}
-    wanted = wanted[:MAX_PAGES_PER_POLL]
-    results = await asyncio.gather(*(_page_for(fetcher, i) for i in wanted))
-    merged = {id(i): r for i, r in zip(wanted, results, strict=True)}
     items: list[RawItem] = []
-    errors: list[str] = []
-    for item in new:
-        got = merged.get(id(item))
-        if id(item) in deferred:
-            continue
-        if isinstance(got, RawItem):
-            items.append(got)
-            continue
-        if isinstance(got, str):
-            errors.append(got)
-        items.append(item if item.text else replace(item, text=item.summary))
+    waiting: list[WaitingItem] = []
+    for item, key in _new_items(feed.items, keys, known):
+        on_feed_text = item if item.text else replace(item, text=item.summary)
+        items.append(on_feed_text)
+        if item.url and (source.full_text or not has_real_text(item)):
+            waiting.append(WaitingItem(on_feed_text, key))
     floor = max(resp.max_age or 0, feed.ttl or 0) or None
     return replace(
         base,
         items=tuple(items),
+        waiting=tuple(waiting),
         floor=floor,
         bozo=feed.bozo,
-        page_errors=tuple(errors),
         seen=len(feed.items),
         warning=None if feed.items else "the feed lists no items",
-    )
-
-
-async def _page_for(fetcher: Fetcher, item: RawItem) -> RawItem | str:
-    """The item with its page's main text, date and language; a string on failure."""
-    assert item.url
-    try:
-        resp = await fetcher.get(item.url, accept=HTML_ACCEPT)
-        page = await fetcher.run_parser(extract_article, resp.body, resp.url, dict(resp.headers))
-    except (FetchError, PageError) as exc:
-        return f"{item.url}: {exc}"
-    except Exception as exc:  # containment: whatever one page does costs that item only
-        log.exception("page %s: unexpected failure", item.url)
-        return f"{item.url}: internal error: {type(exc).__name__}: {exc}"[:300]
-    text = item.text if page.is_thin else page.text
-    if len(text) < len(item.summary) and page.is_thin:
-        text = item.summary  # almost nothing on the page: the feed's summary is the text
-    published, source_of_date = item.published, item.published_from
-    if published is None and page.published is not None:
-        published, source_of_date = page.published, page.published_from
-    return replace(
-        item,
-        title=item.title or page.title,
-        text=text,
-        published=published,
-        published_from=source_of_date,
-        lang=item.lang or page.lang,
     )
 
 
@@ -178,27 +198,16 @@ async def poll_listing(
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
-    """A listing page's new article links, each fetched and extracted as an item."""
+    """A listing page's new article links, each waiting for its page (read by collect)."""
     listing = await fetcher.run_parser(read_listing, resp.body, resp.url, source.selector)
     stubs = [
         RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in listing.links
     ]
-    new = _new_items(stubs, [item_key(i) for i in stubs], known)[:MAX_PAGES_PER_POLL]
-    results = await asyncio.gather(*(_page_for(fetcher, i) for i in new))
-    items: list[RawItem] = []
-    errors: list[str] = []
-    for stub, got in zip(new, results, strict=True):
-        if isinstance(got, str):
-            errors.append(got)  # stays unknown: tried again at the next poll
-        elif not got.title or not got.text:
-            missing = "title" if not got.title else "text"
-            errors.append(f"{stub.url}: no article {missing} found on the page")
-        else:
-            items.append(got)
+    new = _new_items(stubs, [item_key(i) for i in stubs], known)
     return replace(
         base,
-        items=tuple(items),
-        page_errors=tuple(errors),
+        items=tuple(item for item, _ in new),
+        waiting=tuple(WaitingItem(item, key) for item, key in new),
         seen=len(listing.links),
         warning=listing.warning,
     )
@@ -211,13 +220,15 @@ def _parse_feed_keyed(*args: Any) -> tuple[ParsedFeed, list[str]]:
     return feed, [item_key(i) for i in feed.items]
 
 
-def _new_items(items: Sequence[RawItem], keys: Sequence[str], known: KnownKeys) -> list[RawItem]:
+def _new_items(
+    items: Sequence[RawItem], keys: Sequence[str], known: KnownKeys
+) -> list[tuple[RawItem, str]]:
     stored = known(keys)
     seen: set[str] = set()
-    new: list[RawItem] = []
+    new: list[tuple[RawItem, str]] = []
     for item, key in zip(items, keys, strict=True):
         if key in seen or key in stored:
             continue
         seen.add(key)
-        new.append(item)
+        new.append((item, key))
     return new

@@ -77,6 +77,17 @@ class ArticleQueries:
             found.update(row[0] for row in self.db.conn.execute(sql, chunk))
         return found
 
+    def known_links(self, source_id: str, urls: Sequence[str]) -> set[str]:
+        """Those of `urls` (canonical) already stored as an article of this source: an
+        item whose GUID changed but whose link did not is the same article."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = list(urls[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT url FROM articles WHERE source_id = ? AND url IN ({marks})"
+            found.update(row[0] for row in self.db.conn.execute(sql, [source_id, *chunk]))
+        return found
+
     def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None:
         """Store a new article; None when its identity key is already stored."""
         return self.add_articles([(article, norm_title, norm_text)])[0]

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.commands.base import CommandStore
-from bot.models import Article, Channel, MatchResult, Source, Story
+from bot.models import Article, Channel, MatchResult, Source, Story, WaitingItem
 
 
 class StoreError(Exception):
@@ -40,6 +40,10 @@ class SourceState:
     next_check_at: datetime | None = None
     articles_total: int = 0
     origin: str = "config"
+    warning: str | None = None  # the last poll answered but gave nothing to read
+    page_error_count: int = 0  # article pages that failed, over the source's life
+    last_page_error: str | None = None
+    last_page_error_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class Store(CommandStore, Protocol):
         etag: str | None,
         last_modified: str | None,
         new_articles: int = 0,
+        warning: str | None = None,
+        page_errors: Sequence[str] = (),
     ) -> None: ...
     def record_fetch_error(
         self,
@@ -111,6 +117,20 @@ class Store(CommandStore, Protocol):
 
     def has_article(self, key: str) -> bool: ...
     def known_keys(self, keys: Sequence[str]) -> set[str]: ...
+    def known_links(self, source_id: str, urls: Sequence[str]) -> set[str]:
+        """Those of `urls` (canonical) already stored as an article of this source."""
+        ...
+
+    # --- items waiting for their article page ----------------------------------------------
+
+    def waiting_items(self) -> dict[str, list[WaitingItem]]:
+        """Every source's waiting items, oldest first."""
+        ...
+
+    def replace_waiting(self, source_id: str, items: Sequence[WaitingItem]) -> None:
+        """Make `items` (in this order) the source's waiting items."""
+        ...
+
     def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None: ...
     def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]: ...
     def article(self, article_id: int) -> Article | None: ...

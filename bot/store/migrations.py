@@ -179,3 +179,28 @@ def m004_destination_moves(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m005_source_health(db: Database) -> None:
+    # Items waiting for their article page (feed text kept, so nothing is lost if the page
+    # never comes); what a poll warned about (a listing with no links); article-page errors
+    # per source; and the (source, link) lookup that makes a GUID change no new article.
+    db.executescript(
+        """
+        CREATE TABLE waiting_items (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            item TEXT NOT NULL,
+            tries INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            UNIQUE (source_id, key)
+        );
+        ALTER TABLE sources ADD COLUMN warning TEXT;
+        ALTER TABLE sources ADD COLUMN page_error_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN last_page_error TEXT;
+        ALTER TABLE sources ADD COLUMN last_page_error_at TEXT;
+        CREATE INDEX articles_source_url ON articles(source_id, url);
+        """
+    )

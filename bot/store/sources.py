@@ -41,6 +41,10 @@ def _state(row: dict[str, Any]) -> SourceState:
         next_check_at=from_iso(row["next_check_at"]),
         articles_total=row["articles_total"],
         origin=row["origin"],
+        warning=row["warning"],
+        page_error_count=row["page_error_count"],
+        last_page_error=row["last_page_error"],
+        last_page_error_at=from_iso(row["last_page_error_at"]),
     )
 
 
@@ -136,12 +140,19 @@ class SourceQueries:
         etag: str | None,
         last_modified: str | None,
         new_articles: int = 0,
+        warning: str | None = None,
+        page_errors: Sequence[str] = (),
     ) -> None:
+        """A poll that the source answered: error count reset, `warning` replacing the last
+        one (None clears it), and its article-page failures counted, the last one kept."""
         with self.db.conn:
             self.db.execute(
                 """UPDATE sources SET etag=?, last_modified=?, last_checked_at=?,
                    last_success_at=?, error_count=0, failing=0, next_check_at=?,
-                   articles_total=articles_total+? WHERE id=?""",
+                   articles_total=articles_total+?, warning=?,
+                   page_error_count=page_error_count+?,
+                   last_page_error=coalesce(?, last_page_error),
+                   last_page_error_at=coalesce(?, last_page_error_at) WHERE id=?""",
                 [
                     etag,
                     last_modified,
@@ -149,6 +160,10 @@ class SourceQueries:
                     to_iso(now),
                     to_iso(next_check_at),
                     new_articles,
+                    warning,
+                    len(page_errors),
+                    page_errors[-1] if page_errors else None,
+                    to_iso(now) if page_errors else None,
                     source_id,
                 ],
             )

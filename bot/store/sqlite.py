@@ -13,6 +13,7 @@ from bot.store.commands import CommandQueries
 from bot.store.outbox import OutboxQueries
 from bot.store.sources import SourceQueries
 from bot.store.stories import StoryQueries
+from bot.store.waiting import WaitingQueries
 
 __all__ = ["SqliteStore"]
 
@@ -24,6 +25,7 @@ class SqliteStore(
     ChannelQueries,
     CommandQueries,
     OutboxQueries,
+    WaitingQueries,
     StoreBase,
 ):
     """The SQLite database of one newswatch instance (WAL, one connection)."""

@@ -48,7 +48,11 @@ def test_ready_after_a_fetch_cycle_metrics_move_and_the_log_is_json_without_toke
     # the first cycle takes a while, so the daemon is seen not ready before it ends
     with Outlets(delay=lambda path: 3.0 if path != "/missing.rss" else 0.0) as outlets:
         port = free_port()
-        config = write_config(home, outlets, [*outlets.add_wave(0), "missing"], port=port)
+        # an outlet whose feed answers with no items: a warning, shown but not unready
+        outlets.feeds["/silent.rss"] = (
+            b"<rss version='2.0'><channel><title>s</title></channel></rss>"
+        )
+        config = write_config(home, outlets, [*outlets.add_wave(0), "missing", "silent"], port=port)
         # the first send fails with an error that quotes the token, as a proxy might
         telegram.fail("sendMessage", 500, description=f"Internal error at /bot{TOKEN}/send")
         daemon = Daemon(config, telegram, port)
@@ -68,7 +72,12 @@ def test_ready_after_a_fetch_cycle_metrics_move_and_the_log_is_json_without_toke
             assert ready is not None and set(ready[1]["checks"]) == {
                 "database",
                 "fetch",
+                "sources",
                 "telegram",
+            }
+            assert ready[1]["checks"]["sources"] == {
+                "ok": True,
+                "detail": "1 with warnings: silent: the feed lists no items",
             }
             daemon.wait("a delivery after the failed first try", lambda: telegram.sent_by_id(),
                         timeout=30)  # fmt: skip
@@ -93,6 +102,8 @@ def test_ready_after_a_fetch_cycle_metrics_move_and_the_log_is_json_without_toke
     assert value(after, "newswatch_cycle_seconds_count", job="fetch") >= 1
     assert value(after, "newswatch_cycle_seconds_count", job="instant") >= 1
     assert value(after, "newswatch_outbox_depth") == 0
+    assert value(after, "newswatch_source_warning", source="silent") == 1
+    assert value(after, "newswatch_source_warning", source="w0o0") == 0
 
     text = daemon.out.read_text(encoding="utf-8") + daemon.err.read_text(encoding="utf-8")
     assert TOKEN not in text

@@ -14,6 +14,11 @@ Routes:
   /listing            a listing page whose links move on by one article at every poll
   /article/<n>        the article page a listing links to
   /articles/<n>.html, /world/<slug>   article pages of a generic template (listing_structured)
+  /thin/<count>       a feed of <count> teaser items (ETag: 304 once seen), pages /world/thin-<n>
+  /flip               a feed whose item GUIDs change at every poll (#0, #1, ...), links do not
+  /flaky/<name>       503 at the first request for <name>, the article page after that
+  /mixed              a feed (304 once seen) of teasers whose pages are /flaky/a, /status/503
+                      (always) and /status/404
   /gz/<file>          a fixture gzip-compressed
 """
 
@@ -177,6 +182,47 @@ class Handler(BaseHTTPRequestHandler):
     def route_world(self, slug: str) -> None:
         self._generic_article("World " + slug)
 
+    def _feed(self, items: list[tuple[str, str, str]], etag: str) -> None:
+        """An RSS feed of (guid, link path, title) teasers, answering 304 to its ETag."""
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        body = "".join(
+            f"<item><title>{title}</title><link>{self.server.base}{path}</link>"
+            f'<guid isPermaLink="false">{guid}</guid><description>A teaser.</description></item>'
+            for guid, path, title in items
+        )
+        rss = f"<rss version='2.0'><channel><title>Thin</title>{body}</channel></rss>"
+        self.send(200, rss.encode(), "application/rss+xml", ETag=etag)
+
+    def route_thin(self, count: str) -> None:
+        items = [(f"thin-{n}", f"/world/thin-{n}", f"Thin item {n}") for n in range(int(count))]
+        self._feed(items, f'"thin-{count}"')
+
+    def route_flip(self) -> None:
+        poll = self.server.flip_polls
+        self.server.flip_polls += 1
+        items = [
+            (f"story-{n}#{poll}", f"/world/flip-{n}?utm_source=rss", f"Flip {n}") for n in (1, 2)
+        ]
+        self._feed(items, f'"flip-{poll}"')
+
+    def route_flaky(self, name: str) -> None:
+        if self.server.hits["/flaky/" + name] == 1:
+            self.send(503, b"try later", "text/plain")
+        else:
+            self._generic_article("Flaky " + name)
+
+    def route_mixed(self) -> None:
+        items = [
+            ("m-flaky", "/flaky/a", "Flaky page"),
+            ("m-down", "/status/503", "Page always down"),
+            ("m-gone", "/status/404", "Page gone"),
+        ]
+        self._feed(items, '"mixed"')
+
     def route_article(self, n: str) -> None:
         html = self._fixture_text("article_template.html").replace("{{n}}", n)
         self.send(200, html.encode(), "text/html; charset=utf-8")
@@ -190,6 +236,7 @@ class MisbehavingServer(ThreadingHTTPServer):
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
         self.slow_seconds = slow_seconds
         self.listing_polls = 0
+        self.flip_polls = 0
         self.hits: Counter[str] = Counter()
         self.connections = 0
         self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)

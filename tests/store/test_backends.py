@@ -11,7 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import Article, Channel, Match, MatchResult, Source, Subscription
+from bot.models import (
+    Article,
+    Channel,
+    Match,
+    MatchResult,
+    RawItem,
+    Source,
+    Subscription,
+    WaitingItem,
+)
 from bot.store import Store, open_store
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -190,3 +199,52 @@ def test_channels_chat_changes_and_moves(store: Store) -> None:
     store.mark_failed(message.id, "400 chat not found")
     assert store.message_status(message.id) == ("failed", "400 chat not found")
     assert store.message_status(123456) == ("missing", None)
+
+
+def test_waiting_items_warnings_page_errors_and_known_links(store: Store) -> None:
+    store.sync_sources([Source(id="reed", url="https://reed.example/rss")])
+    first = RawItem(
+        source_id="reed",
+        title="Quay works",
+        url="https://reed.example/a/1",
+        guid="g-1",
+        summary="A teaser.",
+        text="A teaser.",
+        published=T0,
+        published_from="feed",
+        lang="en",
+    )
+    second = RawItem(source_id="reed", title="Second", url="https://reed.example/a/2")
+    store.replace_waiting("reed", [WaitingItem(first, "k1"), WaitingItem(second, "k2")])
+    assert store.waiting_items() == {"reed": [WaitingItem(first, "k1"), WaitingItem(second, "k2")]}
+    # k1 tried once more and kept in its place, k2 gone, k3 joins last
+    third = RawItem(source_id="reed", title="Third", url="https://reed.example/a/3")
+    store.replace_waiting(
+        "reed", [WaitingItem(third, "k3"), WaitingItem(first, "k1", 1, "HTTP 503")]
+    )
+    assert store.waiting_items()["reed"] == [
+        WaitingItem(first, "k1", 1, "HTTP 503"),
+        WaitingItem(third, "k3"),
+    ]
+    store.replace_waiting("reed", [])
+    assert store.waiting_items() == {}
+
+    store.record_fetch_success(
+        "reed", T0, T0, None, None, warning="no article links found", page_errors=("a", "b")
+    )
+    state = store.source_state("reed")
+    assert (state.warning, state.page_error_count, state.last_page_error) == (
+        "no article links found",
+        2,
+        "b",
+    )
+    assert state.last_page_error_at == T0
+    store.record_fetch_success("reed", T0, T0, None, None)
+    state = store.source_state("reed")
+    assert (state.warning, state.page_error_count, state.last_page_error) == (None, 2, "b")
+
+    _add(store, _article("x1"))
+    assert store.known_links("reed", ["https://reed.example/x1", "https://reed.example/x2"]) == {
+        "https://reed.example/x1"
+    }
+    assert store.known_links("other", ["https://reed.example/x1"]) == set()

@@ -10,6 +10,7 @@ from bot.store.postgres.commands import PgCommandQueries
 from bot.store.postgres.outbox import PgOutboxQueries
 from bot.store.postgres.sources import PgSourceQueries
 from bot.store.postgres.stories import PgStoryQueries
+from bot.store.postgres.waiting import PgWaitingQueries
 
 __all__ = ["PASSWORD_ENV", "PostgresStore", "is_postgres_url", "redact"]
 
@@ -21,5 +22,6 @@ class PostgresStore(
     PgChannelQueries,
     PgCommandQueries,
     PgOutboxQueries,
+    PgWaitingQueries,
 ):
     """One newswatch database on a PostgreSQL server, through a connection pool."""

@@ -29,6 +29,14 @@ class PgArticleQueries(PostgresBase):
         rows = self._all("SELECT key FROM articles WHERE key = ANY(%s)", [list(keys)])
         return {r["key"] for r in rows}
 
+    def known_links(self, source_id: str, urls: Sequence[str]) -> set[str]:
+        """Those of `urls` (canonical) already stored as an article of this source."""
+        rows = self._all(
+            "SELECT url FROM articles WHERE source_id = %s AND url = ANY(%s)",
+            [source_id, list(urls)],
+        )
+        return {r["url"] for r in rows}
+
     def add_article(self, article: Article, norm_title: str, norm_text: str) -> int | None:
         return self.add_articles([(article, norm_title, norm_text)])[0]
 

@@ -87,12 +87,29 @@ class PgSourceQueries(PostgresBase):
         etag: str | None,
         last_modified: str | None,
         new_articles: int = 0,
+        warning: str | None = None,
+        page_errors: Sequence[str] = (),
     ) -> None:
         self._run(
             """UPDATE sources SET etag=%s, last_modified=%s, last_checked_at=%s,
                last_success_at=%s, error_count=0, failing=FALSE, next_check_at=%s,
-               articles_total=articles_total+%s WHERE id=%s""",
-            [etag, last_modified, now, now, next_check_at, new_articles, source_id],
+               articles_total=articles_total+%s, warning=%s,
+               page_error_count=page_error_count+%s,
+               last_page_error=coalesce(%s, last_page_error),
+               last_page_error_at=coalesce(%s, last_page_error_at) WHERE id=%s""",
+            [
+                etag,
+                last_modified,
+                now,
+                now,
+                next_check_at,
+                new_articles,
+                warning,
+                len(page_errors),
+                page_errors[-1] if page_errors else None,
+                now if page_errors else None,
+                source_id,
+            ],
         )
 
     def record_fetch_error(

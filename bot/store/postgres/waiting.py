@@ -1,0 +1,38 @@
+"""Items waiting for their article page (PostgreSQL); see bot.store.waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.models import WaitingItem
+from bot.store.postgres.base import PostgresBase
+from bot.store.waiting import item_from_json, item_json
+
+
+class PgWaitingQueries(PostgresBase):
+    def waiting_items(self) -> dict[str, list[WaitingItem]]:
+        """Every source's waiting items, oldest first (one query per cycle)."""
+        found: dict[str, list[WaitingItem]] = {}
+        rows = self._all(
+            "SELECT source_id, key, item, tries, last_error FROM waiting_items ORDER BY id"
+        )
+        for r in rows:
+            found.setdefault(r["source_id"], []).append(
+                WaitingItem(item_from_json(r["item"]), r["key"], r["tries"], r["last_error"])
+            )
+        return found
+
+    def replace_waiting(self, source_id: str, items: Sequence[WaitingItem]) -> None:
+        """Make `items` the source's waiting items; those kept from before keep their
+        place (age), new ones go last."""
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.execute(
+                "DELETE FROM waiting_items WHERE source_id = %s AND NOT (key = ANY(%s))",
+                [source_id, [w.key for w in items]],
+            )
+            cur.executemany(
+                """INSERT INTO waiting_items (source_id, key, item, tries, last_error)
+                   VALUES (%s, %s, %s, %s, %s) ON CONFLICT (source_id, key)
+                   DO UPDATE SET tries = excluded.tries, last_error = excluded.last_error""",
+                [(source_id, w.key, item_json(w.item), w.tries, w.last_error) for w in items],
+            )
