@@ -4,8 +4,10 @@ An item whose page must be read (a teaser in a feed, every link of a listing) be
 `WaitingItem`. Each poll reads the pages of the waiting items oldest first, then the new
 ones, up to `PAGE_BUDGET` pages; the rest wait for the next poll, which reads them whether
 or not the feed changed (the store keeps them, with their feed text, between polls). A page
-that fails for a passing reason (timeout, 429, 5xx, connection) is tried again at later
-polls, `MAX_TRIES` times in all; one that fails for good (404, not HTML, too large) is not.
+that fails for a passing reason (a timeout, or the server saying "later": 429, 5xx) is tried
+again at later polls, `MAX_TRIES` times in all; one that fails otherwise (404, no such host,
+refused, not HTML, too large) is not: the item is kept on its feed text at once, since a
+retry would only delay its alert.
 An item out of tries is kept on its feed text, or, from a listing (no feed text), dropped;
 either way the failure is in `page_errors`, never silent.
 """
@@ -18,14 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.models import RawItem, WaitingItem
-from bot.sources.http import (
-    AddressError,
-    Fetcher,
-    FetchError,
-    HTTPStatusError,
-    RedirectError,
-    TooLarge,
-)
+from bot.sources.http import Fetcher, FetchError, FetchTimeout, HTTPStatusError
 from bot.sources.kinds import HTML_ACCEPT
 from bot.sources.pages import PageError, extract_article
 
@@ -89,10 +84,10 @@ async def page_for(fetcher: Fetcher, item: RawItem) -> RawItem | PageFailure:
     except HTTPStatusError as exc:
         passing = exc.status == 429 or exc.status >= 500
         return PageFailure(f"{item.url}: {exc}", passing)
-    except (AddressError, TooLarge, RedirectError, PageError) as exc:
-        return PageFailure(f"{item.url}: {exc}", passing=False)
-    except FetchError as exc:  # timeouts, refused or reset connections, DNS
+    except FetchTimeout as exc:
         return PageFailure(f"{item.url}: {exc}", passing=True)
+    except (FetchError, PageError) as exc:  # no such host, refused, too large, not HTML
+        return PageFailure(f"{item.url}: {exc}", passing=False)
     except Exception as exc:
         log.exception("page %s: unexpected failure", item.url)
         message = f"{item.url}: internal error: {type(exc).__name__}: {exc}"[:300]
