@@ -1,4 +1,4 @@
-"""Regenerate the README's settings table from bot.config.SETTINGS."""
+"""Regenerate the README's settings table from the settings table (bot.settings.SETTINGS)."""
 
 from __future__ import annotations
 

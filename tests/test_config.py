@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SETTINGS, ConfigError, Secrets, load_config, parse_duration
+from bot.config import ConfigError, load_config, secrets_from_env, with_webhook_secret
+from bot.settings import SETTINGS, parse_duration
 
 GOOD = """\
 database: data/nw.db
@@ -42,8 +43,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_good_config_reads_every_part(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD), env={})
     assert config.database == tmp_path / "data/nw.db"
-    assert config.settings.get_int("fetch.concurrency") == 8
-    assert config.settings.get_str("fetch.user_agent") == "test-agent"
+    assert config.settings.fetch.concurrency == 8
+    assert config.settings.fetch.user_agent == "test-agent"
     assert [s.id for s in config.sources] == ["alpha", "beta"]
     assert config.sources[0].interval == 900 and config.sources[0].lang == "ar"
     assert config.sources[1].kind == "html" and config.sources[1].selector == "ul.news a"
@@ -86,8 +87,16 @@ def test_good_config_reads_every_part(tmp_path: Path) -> None:
             2,
             "telegram.webhook_url: expected an https URL",
         ),
-        ("telegram:\n  webhook_path: tg\n", 2, "telegram.webhook_path: must start with /"),
-        ("telegram:\n  webhook_port: 70000\n", 2, "telegram.webhook_port: expected a port"),
+        (
+            "telegram:\n  webhook_path: tg\n",
+            2,
+            "telegram.webhook_path: expected a path starting with /",
+        ),
+        (
+            "telegram:\n  webhook_port: 70000\n",
+            2,
+            "telegram.webhook_port: expected a whole number from 1 to 65535",
+        ),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, needle: str) -> None:
@@ -109,12 +118,12 @@ def test_all_errors_reported_at_once(tmp_path: Path) -> None:
 def test_environment_overrides_and_base_urls(tmp_path: Path) -> None:
     env = {"NEWSWATCH_FETCH_CONCURRENCY": "3", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
     config = load_config(write(tmp_path, GOOD), env=env)
-    assert config.settings.get_int("fetch.concurrency") == 3
-    assert config.settings.get_str("telegram.api_base_url") == "http://127.0.0.1:9/bot"
+    assert config.settings.fetch.concurrency == 3
+    assert config.settings.telegram.api_base_url == "http://127.0.0.1:9/bot"
 
 
 def test_secrets_come_from_environment_and_never_show() -> None:
-    secrets = Secrets.from_env({"TELEGRAM_BOT_TOKEN": "123:SECRET", "SLACK_BOT_TOKEN": "xoxb-1"})
+    secrets = secrets_from_env({"TELEGRAM_BOT_TOKEN": "123:SECRET", "SLACK_BOT_TOKEN": "xoxb-1"})
     assert secrets.telegram_bot_token == "123:SECRET"
     assert "SECRET" not in repr(secrets) and "xoxb" not in repr(secrets)
     assert set(secrets.values()) == {"123:SECRET", "xoxb-1"}
@@ -129,7 +138,7 @@ def test_webhook_url_from_the_environment_and_http_only_for_a_self_hosted_api() 
         "NEWSWATCH_TELEGRAM_WEBHOOK_URL": "http://newswatch:8081/tg",
     }
     config = load_config(None, env=local)
-    assert config.settings.get_str("telegram.webhook_url") == "http://newswatch:8081/tg"
+    assert config.settings.telegram.webhook_url == "http://newswatch:8081/tg"
 
 
 def test_webhook_secret_from_the_environment_or_made_per_process() -> None:
@@ -139,24 +148,30 @@ def test_webhook_secret_from_the_environment_or_made_per_process() -> None:
     polling = load_config(None, env={}).settings
     token = {"TELEGRAM_BOT_TOKEN": "123:SECRET"}
 
-    given = Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X-long-enough"})
-    assert given.for_webhook(webhook).telegram_webhook_secret == "s3cret_-X-long-enough"
+    given = secrets_from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "s3cret_-X-long-enough"})
+    assert with_webhook_secret(given, webhook).telegram_webhook_secret == "s3cret_-X-long-enough"
     assert "s3cret_-X-long-enough" in given.values() and "s3cret" not in repr(given)
 
-    made = [Secrets.from_env(token).for_webhook(webhook) for _ in range(2)]
+    made = [with_webhook_secret(secrets_from_env(token), webhook) for _ in range(2)]
     first, second = (m.telegram_webhook_secret for m in made)
     assert len(first) >= 32 and first != second
     assert re.fullmatch(r"[A-Za-z0-9_-]+", first)
     assert first in made[0].values()
 
-    assert Secrets.from_env(token).for_webhook(polling).telegram_webhook_secret == ""
-    assert Secrets.from_env({}).for_webhook(webhook).telegram_webhook_secret == ""  # no bot
+    assert with_webhook_secret(secrets_from_env(token), polling).telegram_webhook_secret == ""
+    assert (
+        with_webhook_secret(secrets_from_env({}), webhook).telegram_webhook_secret == ""
+    )  # no bot
 
     with pytest.raises(ConfigError, match=r"\$TELEGRAM_WEBHOOK_SECRET"):
-        Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "no spaces"}).for_webhook(webhook)
+        with_webhook_secret(
+            secrets_from_env({**token, "TELEGRAM_WEBHOOK_SECRET": "no spaces"}), webhook
+        )
     for bad in ("x" * 257, "x" * 15):
         with pytest.raises(ConfigError):
-            Secrets.from_env({**token, "TELEGRAM_WEBHOOK_SECRET": bad}).for_webhook(webhook)
+            with_webhook_secret(
+                secrets_from_env({**token, "TELEGRAM_WEBHOOK_SECRET": bad}), webhook
+            )
 
 
 def test_every_setting_has_help_and_no_secret_is_a_setting() -> None:

@@ -203,7 +203,7 @@ def test_story_manifest_matches_what_is_served(site: DemoSite, client: httpx.Cli
 
 def test_demo_config_points_at_the_site(site: DemoSite, client: httpx.Client) -> None:
     config = config_from_text(config_text(site.base_url), "<demo>", Path.cwd(), {})
-    assert config.settings.get_bool("fetch.allow_private")
+    assert config.settings.fetch.allow_private
     assert {s.id for s in config.sources} == {"mashriq", "bawsala", "meridian", "minbar", "pegah"}
     for source in config.sources:
         assert client.get(source.url).status_code == 200, source.id

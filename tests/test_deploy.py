@@ -29,8 +29,8 @@ def _dockerfile_env() -> dict[str, str]:
 def test_default_configuration_loads_and_keeps_the_database_in_data() -> None:
     config = load_config(ROOT / "deploy" / "newswatch.yaml", env={})
     assert config.database == Path("/data/newswatch.db")
-    assert config.settings.get_list("rules") == ["rules/*.yaml"]
-    assert config.settings.get_str("health.host") == "0.0.0.0"
+    assert config.settings.rules == ("rules/*.yaml",)
+    assert config.settings.health.host == "0.0.0.0"
 
 
 def test_dockerfile_points_at_the_default_configuration_and_volume() -> None:
@@ -45,7 +45,7 @@ def test_dockerfile_points_at_the_default_configuration_and_volume() -> None:
 def test_healthcheck_probes_the_exposed_default_port() -> None:
     port = SETTINGS_BY_NAME["health.port"].default
     config = load_config(ROOT / "deploy" / "newswatch.yaml", env={})
-    assert config.settings.get_int("health.port") == port
+    assert config.settings.health.port == port
     assert f"EXPOSE {port}" in DOCKERFILE
     healthcheck = DOCKERFILE.split("\nHEALTHCHECK ", 1)[1].split("\n\n", 1)[0]
     assert "/healthz" in healthcheck

@@ -99,7 +99,7 @@ async def test_fetch_cycle_over_loopback_then_all_unchanged(tmp_path: Path) -> N
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
         config, store, pipeline = _demo_pipeline(tmp_path, site)
-        fetch = FetchSettings.from_settings(config.settings)
+        fetch = FetchSettings.from_settings(config.settings.fetch)
         async with Fetcher(fetch) as fetcher:
             first = await pipeline.fetch_cycle(fetcher, config.sources, now)
             stored = store.article_count()
@@ -125,7 +125,7 @@ async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) 
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
         config, store, pipeline = _demo_pipeline(tmp_path, site)
-        fetch = replace(FetchSettings.from_settings(config.settings), parse_workers=1)
+        fetch = replace(FetchSettings.from_settings(config.settings.fetch), parse_workers=1)
         async with Fetcher(fetch) as fetcher:  # prepared in a worker process, too
             reports = await pipeline.fetch_cycle(fetcher, config.sources, now, analyse=False)
     stored = sum(r.new for r in reports)
@@ -159,7 +159,7 @@ async def test_a_failed_preparation_fails_that_source_only(
         store = open_store(tmp_path / "nw.db")
         store.sync_sources(config.sources)
         pipeline = Pipeline(store, parse_rules([("r.yaml", RULES)]), config.settings)
-        async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:
+        async with Fetcher(FetchSettings.from_settings(config.settings.fetch)) as fetcher:
             reports = await pipeline.fetch_cycle(fetcher, config.sources, now)
     by_id = {r.source_id: r for r in reports}
     assert by_id[broken].status == "error" and "pool process died" in (by_id[broken].error or "")

@@ -22,7 +22,7 @@ from bot.chat.console import ConsoleSender
 from bot.chat.sender import Sender
 from bot.chat.slack import SlackSender
 from bot.chat.telegram import TelegramSender
-from bot.config import Config, Secrets, Settings
+from bot.config import Config, Secrets, Settings, with_webhook_secret
 from bot.core.commands import Env
 from bot.core.rules import RuleSet
 from bot.models import Source
@@ -100,7 +100,7 @@ async def fetch_once(
 ) -> list[SourceReport]:
     """One fetch cycle over the configured sources (with `only_due`, those due a check)."""
     chosen = instance.pipeline.sources_to_fetch(instance.config.sources, now, only_due)
-    async with make_fetcher(FetchSettings.from_settings(instance.config.settings)) as fetcher:
+    async with make_fetcher(FetchSettings.from_settings(instance.config.settings.fetch)) as fetcher:
         return await instance.pipeline.fetch_cycle(fetcher, chosen, now)
 
 
@@ -116,12 +116,10 @@ def make_senders(
     senders: dict[str, Sender] = {"console": ConsoleSender(stream)}
     if secrets.telegram_bot_token:
         senders["telegram"] = TelegramSender(
-            secrets.telegram_bot_token, config.settings.get_str("telegram.api_base_url")
+            secrets.telegram_bot_token, config.settings.telegram.api_base_url
         )
     if secrets.slack_bot_token:
-        senders["slack"] = SlackSender(
-            secrets.slack_bot_token, config.settings.get_str("slack.api_base_url")
-        )
+        senders["slack"] = SlackSender(secrets.slack_bot_token, config.settings.slack.api_base_url)
     return senders
 
 
@@ -141,27 +139,27 @@ def chat_adapters(config: Config, secrets: Secrets, env: Env) -> list[ChatAdapte
     s = config.settings
     adapters: list[ChatAdapter] = []
     if secrets.telegram_bot_token:
-        url = s.get_str("telegram.webhook_url")
+        url = s.telegram.webhook_url
         app = telegram_application(
             secrets.telegram_bot_token,
             env=env,
-            base_url=s.get_str("telegram.api_base_url"),
-            admins=s.get_list("telegram.admins"),
+            base_url=s.telegram.api_base_url,
+            admins=list(s.telegram.admins),
             publish_commands=False,
             polling=not url,
         )
         if url:
             # `newswatch run` completes the secrets before logging starts, so a made-up
             # secret is redacted too; this only covers callers that did not.
-            secret = secrets.for_webhook(s).telegram_webhook_secret
+            secret = with_webhook_secret(secrets, s).telegram_webhook_secret
             adapters.append(
                 TelegramWebhookAdapter(
                     app,
                     url,
                     secret,
-                    s.get_str("telegram.webhook_host"),
-                    s.get_int("telegram.webhook_port"),
-                    s.get_str("telegram.webhook_path"),
+                    s.telegram.webhook_host,
+                    s.telegram.webhook_port,
+                    s.telegram.webhook_path,
                 )
             )
         else:
@@ -177,16 +175,12 @@ def chat_adapters(config: Config, secrets: Secrets, env: Env) -> list[ChatAdapte
                 secrets.slack_bot_token,
                 secrets.slack_signing_secret,
                 env=env,
-                base_url=s.get_str("slack.api_base_url"),
-                admins=s.get_list("slack.admins"),
+                base_url=s.slack.api_base_url,
+                admins=list(s.slack.admins),
             )
             if secrets.slack_app_token:
                 token = secrets.slack_app_token
                 adapters.append(SlackSocketAdapter(lambda: slack_socket_mode(app_, token)))
             else:
-                adapters.append(
-                    SlackHTTPAdapter(
-                        slack_web_app(app_), s.get_str("slack.host"), s.get_int("slack.port")
-                    )
-                )
+                adapters.append(SlackHTTPAdapter(slack_web_app(app_), s.slack.host, s.slack.port))
     return adapters

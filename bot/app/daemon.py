@@ -70,8 +70,8 @@ class Daemon:
             self.job_fetch,
             self.job_digest,
             flush=self.job_flush,
-            tick=s.get_float("fetch.tick"),
-            flush_every=s.get_float("delivery.flush_interval"),
+            tick=s.fetch.tick,
+            flush_every=s.delivery.flush_interval,
         )
         self.health: HealthServer | None = None
         self.last_cycle: float | None = None  # monotonic time the last fetch cycle ended
@@ -113,11 +113,11 @@ class Daemon:
 
     async def _start(self) -> None:
         s = self.config.settings
-        port = s.get_int("health.port")
+        port = s.health.port
         if port:
-            self.health = HealthServer(s.get_str("health.host"), port, self.metrics, self._checks())
+            self.health = HealthServer(s.health.host, port, self.metrics, self._checks())
             bound = await self.health.start()
-            log.info("health server on %s:%d", s.get_str("health.host"), bound)
+            log.info("health server on %s:%d", s.health.host, bound)
         if self.adapters:
             log.info("chat adapters: %s", ", ".join(a.name for a in self.adapters))
         else:
@@ -140,7 +140,7 @@ class Daemon:
     async def _serve(self) -> None:
         """Wait for a stop, reloading on SIGHUP and on file changes meanwhile."""
         while not self.stop_requested.is_set():
-            poll = self.config.settings.get_float("reload.poll_interval")
+            poll = self.config.settings.reload.poll_interval
             waits = [
                 asyncio.ensure_future(e.wait())
                 for e in (self.stop_requested, self.reload_requested)
@@ -221,7 +221,9 @@ class Daemon:
         now = utcnow()
         due = self.pipeline.sources_to_fetch(self._sources(), now)
         if due:
-            fetcher = await self._fetcher_for(FetchSettings.from_settings(self.config.settings))
+            fetcher = await self._fetcher_for(
+                FetchSettings.from_settings(self.config.settings.fetch)
+            )
             self._cycle = asyncio.ensure_future(self.pipeline.fetch_cycle(fetcher, due, now))
             reports = await self._cycle
             for r in reports:
@@ -295,9 +297,9 @@ class Daemon:
         self.pipeline.set_rules(new.rules)
         self.vocab = Vocabulary.from_rules(new.rules)
         prepare_store(self.config, self.store)
-        logging.getLogger().setLevel(self.config.settings.get_str("log.level").upper())
-        self.scheduler.tick = self.config.settings.get_float("fetch.tick")
-        self.scheduler.flush_every = self.config.settings.get_float("delivery.flush_interval")
+        logging.getLogger().setLevel(self.config.settings.log.level)
+        self.scheduler.tick = self.config.settings.fetch.tick
+        self.scheduler.flush_every = self.config.settings.delivery.flush_interval
         self._rebuild_jobs()
         log.info(
             "reloaded (%s): %d entities, %d topics, %d sources, %d channels",
@@ -337,7 +339,7 @@ class Daemon:
             matcher=lambda: self.pipeline.matcher,
             digest_now=digest_now,
             channel_changed=self.channel_changed,
-            timezone=self.config.settings.get_str("timezone"),
+            timezone=self.config.settings.timezone,
         )
 
     def _checks(self) -> dict[str, Callable[[], tuple[bool, str]]]:
@@ -368,5 +370,5 @@ class Daemon:
         if self.last_cycle is None:
             return False, "no fetch cycle completed yet"
         age = time.monotonic() - self.last_cycle
-        limit = self.config.settings.get_float("health.max_cycle_age")
+        limit = self.config.settings.health.max_cycle_age
         return age <= limit, f"last cycle {age:.0f}s ago (limit {limit:.0f}s)"

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.app.metrics import NO_METRICS, Metrics
-from bot.config import Settings
 from bot.core.backoff import BackoffPolicy
 from bot.core.cleanup import clean_text
 from bot.core.identity import item_key
@@ -30,6 +29,7 @@ from bot.core.rules import RuleSet
 from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
 from bot.core.urls import canonical_url
 from bot.models import Article, MatchResult, RawItem, Source
+from bot.settings import Settings
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
 from bot.store import SourceState, Store
@@ -119,11 +119,11 @@ class Pipeline:
         self.settings = settings
         self.rules = rules
         self.matcher = Matcher(rules)
-        self.params = GroupingParams.from_settings(settings)
+        self.params = GroupingParams.from_settings(settings.stories)
         self.index = StoryIndex(self.params)
         self.policy = BackoffPolicy(
-            max_backoff=settings.get_int("fetch.max_backoff"),
-            failing_after=settings.get_int("fetch.failing_after"),
+            max_backoff=settings.fetch.max_backoff,
+            failing_after=settings.fetch.failing_after,
         )
         self._rebuild_index()
 
@@ -137,7 +137,7 @@ class Pipeline:
         latest = self.store.latest_article_time()
         if latest is None:
             return
-        since = latest - timedelta(hours=self.settings.get_float("stories.window_hours"))
+        since = latest - timedelta(hours=self.settings.stories.window_hours)
         for article, story_id, entity_ids in self.store.articles_for_index(since):
             if story_id is None:
                 self.analyse(article)  # stored, then the process died before grouping

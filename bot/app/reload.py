@@ -67,9 +67,10 @@ def snapshot(config_path: Path | None, config: Config) -> Snapshot:
 
 def restart_only_changes(old: Config, new: Config) -> list[str]:
     """Names of changed settings that take effect only at the next start."""
+    before = old.settings.flat()
     return [
         name
-        for name, value in new.settings.values.items()
-        if old.settings.values.get(name) != value
+        for name, value in new.settings.flat().items()
+        if before[name] != value
         and any(name == p or (p.endswith(".") and name.startswith(p)) for p in RESTART_ONLY)
     ]

@@ -17,7 +17,7 @@ from bot.app.deliver import (
     run_digest,
 )
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import Config, Secrets
+from bot.config import Config, secrets_from_env
 from bot.core.rules import RulesError
 from bot.store import Store
 from bot.store.base import utcnow
@@ -51,7 +51,7 @@ async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary)
     channel = store.channel(channel_id)
     if channel is None:
         raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
-    senders = make_senders(config, Secrets.from_env())
+    senders = make_senders(config, secrets_from_env())
     if channel.platform not in senders:
         token = "TELEGRAM_BOT_TOKEN" if channel.platform == "telegram" else "SLACK_BOT_TOKEN"
         raise CliError(f"{channel_id}: cannot send to {channel.platform}: {token} is not set")

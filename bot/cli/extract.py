@@ -89,7 +89,7 @@ def _from_file(path: Path, url: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     config = open_config(args)
-    settings = FetchSettings.from_settings(config.settings)
+    settings = FetchSettings.from_settings(config.settings.fetch)
     if args.allow_private:
         settings = replace(settings, allow_private=True)
     target: str = args.target

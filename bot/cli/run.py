@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.app.reload import Loaded, Refused, load
 from bot.cli.common import CliError, add_config_arguments, database_path
-from bot.config import ConfigError, Secrets, find_config_file
+from bot.config import ConfigError, find_config_file, secrets_from_env, with_webhook_secret
 from bot.logs import setup_logging
+from bot.settings import Secrets
 from bot.store import StoreError
 
 
@@ -38,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     settings = loaded.config.settings
     try:
-        secrets = Secrets.from_env().for_webhook(settings)
+        secrets = with_webhook_secret(secrets_from_env(), settings)
     except ConfigError as exc:
         raise CliError(f"invalid configuration:\n{exc}") from None
     setup_logging(
-        settings.get_str("log.level"),
-        settings.get_str("log.format"),
+        settings.log.level,
+        settings.log.format,
         secrets.values(),
         stream=sys.stdout,
     )

@@ -43,9 +43,7 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"{args.file}: {exc.strerror or exc}") from None
     try:
-        found = parse_opml(
-            data, opml_forms(), DEFAULT_KIND, config.settings.get_int("fetch.interval")
-        )
+        found = parse_opml(data, opml_forms(), DEFAULT_KIND, config.settings.fetch.interval)
     except OpmlError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     store = open_store(args, config)

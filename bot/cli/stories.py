@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import parse_duration
 from bot.models import Story
+from bot.settings import parse_duration
 
 
 def story_json(story: Story) -> dict[str, object]:

@@ -43,9 +43,27 @@ _WORD_CACHE_MAX = 500_000
 _DUP_GATE = 0.3  # near-duplicates are compared on shingles only above this cosine
 
 
-class SettingsLike(Protocol):
-    def get_float(self, name: str) -> float: ...
-    def get_int(self, name: str) -> int: ...
+class StoriesSettings(Protocol):
+    """The `stories` section of the settings (bot.settings.StoriesSection)."""
+
+    @property
+    def window_hours(self) -> float: ...
+    @property
+    def near_duplicate(self) -> float: ...
+    @property
+    def similarity(self) -> float: ...
+    @property
+    def entity_overlap(self) -> float: ...
+    @property
+    def entity_weight(self) -> float: ...
+    @property
+    def top_terms(self) -> int: ...
+    @property
+    def query_terms(self) -> int: ...
+    @property
+    def postings_cap(self) -> int: ...
+    @property
+    def candidates(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -61,18 +79,17 @@ class GroupingParams:
     candidates: int = 30
 
     @classmethod
-    def from_settings(cls, settings: SettingsLike) -> GroupingParams:
-        f, i = settings.get_float, settings.get_int
+    def from_settings(cls, s: StoriesSettings) -> GroupingParams:
         return cls(
-            window_hours=f("stories.window_hours"),
-            near_duplicate=f("stories.near_duplicate"),
-            similarity=f("stories.similarity"),
-            entity_overlap=f("stories.entity_overlap"),
-            entity_weight=f("stories.entity_weight"),
-            top_terms=i("stories.top_terms"),
-            query_terms=i("stories.query_terms"),
-            postings_cap=i("stories.postings_cap"),
-            candidates=i("stories.candidates"),
+            window_hours=s.window_hours,
+            near_duplicate=s.near_duplicate,
+            similarity=s.similarity,
+            entity_overlap=s.entity_overlap,
+            entity_weight=s.entity_weight,
+            top_terms=s.top_terms,
+            query_terms=s.query_terms,
+            postings_cap=s.postings_cap,
+            candidates=s.candidates,
         )
 
 

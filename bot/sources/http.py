@@ -41,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from bot.config import Settings
+from bot.settings import FetchSection
 
 T = TypeVar("T")
 
@@ -93,19 +93,19 @@ class FetchSettings:
     parse_workers: int = 0
 
     @classmethod
-    def from_settings(cls, s: Settings) -> FetchSettings:
+    def from_settings(cls, s: FetchSection) -> FetchSettings:
         return cls(
-            concurrency=s.get_int("fetch.concurrency"),
-            per_host=s.get_int("fetch.per_host"),
-            connect_timeout=s.get_float("fetch.connect_timeout"),
-            read_timeout=s.get_float("fetch.read_timeout"),
-            total_timeout=s.get_float("fetch.total_timeout"),
-            max_bytes=s.get_int("fetch.max_bytes"),
-            max_redirects=s.get_int("fetch.max_redirects"),
-            user_agent=s.get_str("fetch.user_agent"),
-            contact=s.get_str("fetch.contact"),
-            allow_private=s.get_bool("fetch.allow_private"),
-            parse_workers=s.get_int("fetch.parse_workers"),
+            concurrency=s.concurrency,
+            per_host=s.per_host,
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            total_timeout=s.total_timeout,
+            max_bytes=s.max_bytes,
+            max_redirects=s.max_redirects,
+            user_agent=s.user_agent,
+            contact=s.contact,
+            allow_private=s.allow_private,
+            parse_workers=s.parse_workers,
         )
 
     @property

@@ -131,7 +131,7 @@ async def test_subscription_in_chat_changes_the_next_digest(
     def digests() -> list[str]:
         return [str(r.params["text"]) for r in tg.messages if r.params.get("parse_mode") == "HTML"]
 
-    async with Fetcher(FetchSettings.from_settings(config.settings)) as fetcher:
+    async with Fetcher(FetchSettings.from_settings(config.settings.fetch)) as fetcher:
         reports = await pipeline.fetch_cycle(fetcher, config.sources, feed["now"])
         assert [r.new for r in reports] == [3]
         await app.initialize()
