@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from bot.chat.platforms import platform_names
+from bot.config.sources import ID_RE
 from bot.config.values import valid_timezone
 from bot.core.cron import crontab_for_apscheduler
 from bot.core.i18n import LANGUAGES
@@ -38,7 +39,6 @@ CHANNEL_KEYS = {
     "show_updates",
 }
 MODES = ("instant", "digest", "both")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TARGET_RE = re.compile(r"@?[a-z0-9][a-z0-9_-]*")
 
 
