@@ -10,8 +10,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.core.headline import representative
-from bot.models import Outlet, Story
+from bot.core.outlets import outlets_of
+from bot.models import Story
 from bot.store.base import from_iso, to_iso, utcnow
+
+_REPORTS_SQL = (
+    "SELECT source_id, source_name, url FROM articles WHERE story_id = ? "
+    "ORDER BY coalesce(published, fetched), id"
+)
 
 
 class StoryQueries:
@@ -43,10 +49,8 @@ class StoryQueries:
             topics = sorted(set(json.loads(row["topic_ids"])) | set(topic_ids))
             first = min(from_iso(row["first_seen"]) or seen_at, seen_at)
             last = max(from_iso(row["last_seen"]) or seen_at, seen_at)
-            counts = self.db.execute(
-                "SELECT count(*), count(DISTINCT source_id) FROM articles WHERE story_id = ?",
-                [story_id],
-            ).fetchone()
+            reports = self.db.execute(_REPORTS_SQL, [story_id]).fetchall()
+            counts = (len(reports), len(outlets_of(reports)))
             self.db.execute(
                 """UPDATE stories SET entity_ids=?, topic_ids=?, first_seen=?, last_seen=?,
                    article_count=?, outlet_count=?, updated_at=? WHERE id=?""",
@@ -110,9 +114,7 @@ class StoryQueries:
                 [row["id"]],
             )
         )
-        outlets: dict[str, Outlet] = {}
-        for a in articles:
-            outlets.setdefault(a["source_id"], Outlet(a["source_name"] or a["source_id"], a["url"]))
+        outlets = outlets_of([(a["source_id"], a["source_name"], a["url"]) for a in articles])
         return Story(
             id=row["id"],
             title=row["title"],
@@ -120,7 +122,7 @@ class StoryQueries:
             first_seen=from_iso(row["first_seen"]) or utcnow(),
             last_seen=from_iso(row["last_seen"]) or utcnow(),
             article_ids=tuple(a["id"] for a in articles),
-            outlets=tuple(outlets.values()),
+            outlets=outlets,
             entity_ids=tuple(json.loads(row["entity_ids"])),
             topic_ids=tuple(json.loads(row["topic_ids"])),
         )

@@ -129,3 +129,17 @@ def test_an_automatic_listing_stores_every_article_and_an_empty_one_warns(
     assert main(["sources", "list", "--config", str(path)]) == 0
     assert "warning: no article links found on the listing" in capsys.readouterr().out
     assert _stored(path) == 7
+
+
+def test_one_article_in_two_feeds_of_one_site_is_one_outlet(
+    tmp_path: Path, server: MisbehavingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(
+        tmp_path, server, {"tern": "/f/feed_main.xml", "tern-ports": "/f/feed_section.xml"}
+    )
+    _fetch(config, capsys)
+    assert main(["stories", "--json", "--config", str(config)]) == 0
+    (story,) = json.loads(capsys.readouterr().out)
+    (outlet,) = story["outlets"]  # the link once, tracking parameters gone
+    assert outlet["url"] == server.url("/world/channel-plan-311")
+    assert sorted(outlet["name"].split(", ")) == ["tern", "tern-ports"]  # both sources named

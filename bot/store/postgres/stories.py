@@ -8,7 +8,8 @@ from datetime import datetime
 from psycopg.types.json import Jsonb
 
 from bot.core.headline import representative
-from bot.models import Outlet, Story
+from bot.core.outlets import outlets_of
+from bot.models import Story
 from bot.store.base import utcnow
 from bot.store.postgres.base import Conn, PostgresBase, Row
 from bot.store.stories import _lead
@@ -40,12 +41,12 @@ class PgStoryQueries(PostgresBase):
                 "SELECT * FROM stories WHERE id = %s FOR UPDATE", [story_id]
             ).fetchone()
             assert row is not None, f"story {story_id} missing"
-            counts = conn.execute(
-                "SELECT count(*) AS n, count(DISTINCT source_id) AS outlets FROM articles "
-                "WHERE story_id = %s",
+            reports = conn.execute(
+                "SELECT source_id, source_name, url FROM articles WHERE story_id = %s "
+                "ORDER BY coalesce(published, fetched), id",
                 [story_id],
-            ).fetchone()
-            assert counts is not None
+            ).fetchall()
+            outlets = outlets_of([(r["source_id"], r["source_name"], r["url"]) for r in reports])
             conn.execute(
                 """UPDATE stories SET entity_ids=%s, topic_ids=%s, first_seen=%s, last_seen=%s,
                    article_count=%s, outlet_count=%s, updated_at=%s WHERE id=%s""",
@@ -54,8 +55,8 @@ class PgStoryQueries(PostgresBase):
                     Jsonb(sorted(set(row["topic_ids"]) | set(topic_ids))),
                     min(row["first_seen"], seen_at),
                     max(row["last_seen"], seen_at),
-                    counts["n"],
-                    counts["outlets"],
+                    len(reports),
+                    len(outlets),
                     utcnow(),
                     story_id,
                 ],
@@ -107,9 +108,7 @@ def _story(conn: Conn, row: Row) -> Story:
         "ORDER BY coalesce(published, fetched), id",
         [row["id"]],
     ).fetchall()
-    outlets: dict[str, Outlet] = {}
-    for a in articles:
-        outlets.setdefault(a["source_id"], Outlet(a["source_name"] or a["source_id"], a["url"]))
+    outlets = outlets_of([(a["source_id"], a["source_name"], a["url"]) for a in articles])
     return Story(
         id=row["id"],
         title=row["title"],
@@ -117,7 +116,7 @@ def _story(conn: Conn, row: Row) -> Story:
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
         article_ids=tuple(a["id"] for a in articles),
-        outlets=tuple(outlets.values()),
+        outlets=outlets,
         entity_ids=tuple(row["entity_ids"]),
         topic_ids=tuple(row["topic_ids"]),
     )
