@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 SourceKind = str  # a name in bot.sources.kinds (the registry checks it at load)
-Platform = Literal["telegram", "slack", "console"]
+Platform = str  # a name in bot.chat.platforms (the configuration checks it at load)
 DeliveryMode = Literal["instant", "digest", "both"]
 EntityKind = Literal["person", "org", "place", "thing"]
 

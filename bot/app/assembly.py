@@ -18,10 +18,8 @@ from bot.app.ingest import Pipeline, SourceReport
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.app.rulefiles import load_rule_files
 from bot.chat.adapter import ChatAdapter
-from bot.chat.console import ConsoleSender
+from bot.chat.platforms import PLATFORMS
 from bot.chat.sender import Sender
-from bot.chat.slack import SlackSender
-from bot.chat.telegram import TelegramSender
 from bot.config import Config, Secrets, Settings, with_webhook_secret
 from bot.core.commands import Env
 from bot.core.rules import RuleSet
@@ -110,16 +108,14 @@ def active_sources(config: Config, store: Store) -> list[Source]:
 
 
 def make_senders(
-    config: Config, secrets: Secrets, stream: TextIO | None = None
+    settings: Settings, secrets: Secrets, stream: TextIO | None = None
 ) -> dict[str, Sender]:
-    """One sender per platform that has a token; the console always."""
-    senders: dict[str, Sender] = {"console": ConsoleSender(stream)}
-    if secrets.telegram_bot_token:
-        senders["telegram"] = TelegramSender(
-            secrets.telegram_bot_token, config.settings.telegram.api_base_url
-        )
-    if secrets.slack_bot_token:
-        senders["slack"] = SlackSender(secrets.slack_bot_token, config.settings.slack.api_base_url)
+    """One sender per registered platform that can send (has its token; the console always)."""
+    senders: dict[str, Sender] = {}
+    for name, entry in PLATFORMS.items():
+        sender = entry.sender(settings, secrets, stream)
+        if sender is not None:
+            senders[name] = sender
     return senders
 
 
@@ -128,59 +124,14 @@ async def close_senders(senders: Mapping[str, Sender]) -> None:
         await sender.close()
 
 
-def chat_adapters(config: Config, secrets: Secrets, env: Env) -> list[ChatAdapter]:
+def chat_adapters(settings: Settings, secrets: Secrets, env: Env) -> list[ChatAdapter]:
     """The command adapters the tokens allow (none: console channels only)."""
-    # the command frameworks are heavy imports; only the daemon needs them
-    from bot.chat.slack_adapter import SlackHTTPAdapter, SlackSocketAdapter
-    from bot.chat.slack_commands import slack_app, slack_socket_mode, slack_web_app
-    from bot.chat.telegram_adapter import TelegramAdapter, TelegramWebhookAdapter
-    from bot.chat.telegram_commands import telegram_application
-
-    s = config.settings
+    # a webhook needs its secret; `newswatch run` makes it before logging starts (so a
+    # made-up one is redacted too), this covers callers that did not
+    secrets = with_webhook_secret(secrets, settings)
     adapters: list[ChatAdapter] = []
-    if secrets.telegram_bot_token:
-        url = s.telegram.webhook_url
-        app = telegram_application(
-            secrets.telegram_bot_token,
-            env=env,
-            base_url=s.telegram.api_base_url,
-            admins=list(s.telegram.admins),
-            publish_commands=False,
-            polling=not url,
-        )
-        if url:
-            # `newswatch run` completes the secrets before logging starts, so a made-up
-            # secret is redacted too; this only covers callers that did not.
-            secret = with_webhook_secret(secrets, s).telegram_webhook_secret
-            adapters.append(
-                TelegramWebhookAdapter(
-                    app,
-                    url,
-                    secret,
-                    s.telegram.webhook_host,
-                    s.telegram.webhook_port,
-                    s.telegram.webhook_path,
-                )
-            )
-        else:
-            adapters.append(TelegramAdapter(app))
-    if secrets.slack_bot_token:
-        if not (secrets.slack_app_token or secrets.slack_signing_secret):
-            log.warning(
-                "slack: sending only; set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET "
-                "(HTTP) to answer /newswatch commands"
-            )
-        else:
-            app_ = slack_app(
-                secrets.slack_bot_token,
-                secrets.slack_signing_secret,
-                env=env,
-                base_url=s.slack.api_base_url,
-                admins=list(s.slack.admins),
-            )
-            if secrets.slack_app_token:
-                token = secrets.slack_app_token
-                adapters.append(SlackSocketAdapter(lambda: slack_socket_mode(app_, token)))
-            else:
-                adapters.append(SlackHTTPAdapter(slack_web_app(app_), s.slack.host, s.slack.port))
+    for entry in PLATFORMS.values():
+        adapter = entry.adapter(settings, secrets, env) if entry.adapter else None
+        if adapter is not None:
+            adapters.append(adapter)
     return adapters

@@ -33,12 +33,13 @@ from bot.app.assembly import (
 from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox
 from bot.app.deliver import run_digest as deliver_digest
 from bot.app.deliver import run_instant as deliver_instant
-from bot.app.gate import Gate, LogStream, bounded
+from bot.app.gate import Gate, bounded
 from bot.app.health import HealthServer
 from bot.app.metrics import Metrics
 from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
 from bot.app.scheduler import Scheduler
 from bot.chat.adapter import ChatAdapter
+from bot.chat.console import LogStream
 from bot.config import Config, Secrets
 from bot.core.commands import Env
 from bot.models import Channel, Source
@@ -63,8 +64,10 @@ class Daemon:
         self.store, self.pipeline = instance.store, instance.pipeline
         self.vocab = Vocabulary.from_rules(loaded.rules)
         recover_outbox(self.store)
-        self.senders = self.gate.wrap(make_senders(self.config, secrets, cast(TextIO, LogStream())))
-        self.adapters: list[ChatAdapter] = chat_adapters(self.config, secrets, self._env())
+        self.senders = self.gate.wrap(
+            make_senders(self.config.settings, secrets, cast(TextIO, LogStream()))
+        )
+        self.adapters: list[ChatAdapter] = chat_adapters(self.config.settings, secrets, self._env())
         s = self.config.settings
         self.scheduler = Scheduler(
             self.job_fetch,

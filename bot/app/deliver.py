@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app.metrics import NO_METRICS, Metrics
+from bot.chat.platforms import platform_of
 from bot.chat.sender import (
     DestinationMovedError,
     MessageRejectedError,
@@ -30,8 +31,7 @@ from bot.chat.sender import (
     TransientDeliveryError,
 )
 from bot.core.digest import Priority, select
-from bot.core.render import Kind, Labels, render_plain, render_telegram
-from bot.core.render_slack import render_slack
+from bot.core.render import Kind, Labels
 from bot.core.rules import RuleSet
 from bot.models import Channel, Digest
 from bot.store import OutboxMessage, Store
@@ -86,11 +86,7 @@ def render_payloads(
     platform: str, digest: Digest, labels: Labels, kind: Kind
 ) -> list[dict[str, Any]]:
     """What the platform's sender takes, one dict per message."""
-    if platform == "telegram":
-        return [{"text": html} for html in render_telegram(digest, labels, kind)]
-    if platform == "slack":
-        return render_slack(digest, labels, kind)
-    return [{"text": render_plain(digest, labels, kind)}]
+    return platform_of(platform).render(digest, labels, kind)
 
 
 def build_digest(

@@ -3,13 +3,12 @@
 The gate wraps every sender: once closed, a send that has not begun never starts (it waits
 until cancelled, its message still claimed, and the daemon puts it back to pending), while
 sends already on the wire are counted so the daemon can wait for them to be confirmed and
-marked sent. Also here: console digests as log lines, and a bounded shutdown step.
+marked sent. Also here: a bounded shutdown step.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from collections.abc import Awaitable, Mapping
 from typing import Any
@@ -47,15 +46,6 @@ class Gate:
 
     def wrap(self, senders: Mapping[str, Sender]) -> dict[str, Sender]:
         return {name: GatedSender(s, self) for name, s in senders.items()}
-
-
-class LogStream(io.TextIOBase):
-    """Console channels' digests as log records, so the log stays one JSON object a line."""
-
-    def write(self, text: str) -> int:
-        if text.strip():
-            logging.getLogger("bot.console").info(text.rstrip(), extra={"platform": "console"})
-        return len(text)
 
 
 async def bounded(what: str, step: Awaitable[object], seconds: float) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app.assembly import load_rules
+from bot.chat.platforms import settings_sections
 from bot.config import Config, ConfigError, load_config
 from bot.core.rules import RulesError, RuleSet
 
@@ -19,8 +20,7 @@ from bot.core.rules import RulesError, RuleSet
 RESTART_ONLY = (
     "database",
     "health.",
-    "slack.",
-    "telegram.",
+    *(f"{section}." for section in settings_sections()),  # the chat platforms' own
     "log.format",
     "stories.",
 )

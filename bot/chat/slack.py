@@ -8,7 +8,7 @@ unfurling off and parse=none, so Slack adds no previews and parses no names.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TextIO
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -22,8 +22,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.sender import (
     MessageRejectedError,
     PermanentDeliveryError,
+    Sender,
     TransientDeliveryError,
 )
+from bot.settings import Secrets, Settings
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 # chat.postMessage errors that no retry will cure: the channel or the token is the problem.
@@ -110,3 +112,10 @@ def _convert(exc: SlackApiError) -> Exception:
     if error in REJECTED:
         return MessageRejectedError(f"slack: {error}")
     return TransientDeliveryError(f"slack: {error}")
+
+
+def make_sender(settings: Settings, secrets: Secrets, stream: TextIO | None) -> Sender | None:
+    """A sender when SLACK_BOT_TOKEN is set (the platform registry calls this)."""
+    if not secrets.slack_bot_token:
+        return None
+    return SlackSender(secrets.slack_bot_token, settings.slack.api_base_url)

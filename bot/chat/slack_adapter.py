@@ -11,6 +11,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.chat.adapter import ChatAdapter, serve
+from bot.chat.slack_commands import slack_app, slack_socket_mode, slack_web_app
+from bot.core.commands import Env
+from bot.settings import Secrets, Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +53,28 @@ class SlackHTTPAdapter(ChatAdapter):
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
+
+
+def make_adapter(settings: Settings, secrets: Secrets, env: Env) -> ChatAdapter | None:
+    """Slack's command adapter when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN,
+    else signed HTTP requests with SLACK_SIGNING_SECRET; with neither, sending only."""
+    if not secrets.slack_bot_token:
+        return None
+    if not (secrets.slack_app_token or secrets.slack_signing_secret):
+        log.warning(
+            "slack: sending only; set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET "
+            "(HTTP) to answer /newswatch commands"
+        )
+        return None
+    s = settings.slack
+    app = slack_app(
+        secrets.slack_bot_token,
+        secrets.slack_signing_secret,
+        env=env,
+        base_url=s.api_base_url,
+        admins=list(s.admins),
+    )
+    if secrets.slack_app_token:
+        token = secrets.slack_app_token
+        return SlackSocketAdapter(lambda: slack_socket_mode(app, token))
+    return SlackHTTPAdapter(slack_web_app(app), s.host, s.port)

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TextIO
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -33,8 +33,12 @@ from bot.chat.sender import (
     DestinationMovedError,
     MessageRejectedError,
     PermanentDeliveryError,
+    Sender,
     TransientDeliveryError,
 )
+from bot.core.render import Kind, Labels, render_telegram
+from bot.models import Digest
+from bot.settings import Secrets, Settings
 
 # Opt in to PTB's timedelta time periods (read at each use); the int form warns on every
 # RetryAfter, and warnings are errors in the tests.
@@ -139,3 +143,15 @@ class TelegramSender:
         if self._started:
             await self.bot.shutdown()
             self._started = False
+
+
+def make_sender(settings: Settings, secrets: Secrets, stream: TextIO | None) -> Sender | None:
+    """A sender when TELEGRAM_BOT_TOKEN is set (the platform registry calls this)."""
+    if not secrets.telegram_bot_token:
+        return None
+    return TelegramSender(secrets.telegram_bot_token, settings.telegram.api_base_url)
+
+
+def render(digest: Digest, labels: Labels, kind: Kind) -> list[dict[str, Any]]:
+    """The digest as sendMessage payloads (HTML text, split at Telegram's length limit)."""
+    return [{"text": html} for html in render_telegram(digest, labels, kind)]

@@ -10,8 +10,10 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.chat.adapter import ChatAdapter, serve
-from bot.chat.telegram_commands import TelegramApp, publish
+from bot.chat.telegram_commands import TelegramApp, publish, telegram_application
 from bot.chat.telegram_webhook import register, webhook_app
+from bot.core.commands import Env
+from bot.settings import Secrets, Settings
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +102,25 @@ class TelegramWebhookAdapter(ChatAdapter):
 
     def check(self) -> tuple[bool, str]:
         return self.connected, "webhook" if self.connected else "webhook: not registered"
+
+
+def make_adapter(settings: Settings, secrets: Secrets, env: Env) -> ChatAdapter | None:
+    """Telegram's command adapter when TELEGRAM_BOT_TOKEN is set: a webhook when
+    `telegram.webhook_url` is set (the secrets must carry the webhook secret by then), else
+    long polling."""
+    if not secrets.telegram_bot_token:
+        return None
+    s = settings.telegram
+    url = s.webhook_url
+    app = telegram_application(
+        secrets.telegram_bot_token,
+        env=env,
+        base_url=s.api_base_url,
+        admins=list(s.admins),
+        publish_commands=False,
+        polling=not url,
+    )
+    if not url:
+        return TelegramAdapter(app)
+    secret = secrets.telegram_webhook_secret
+    return TelegramWebhookAdapter(app, url, secret, s.webhook_host, s.webhook_port, s.webhook_path)

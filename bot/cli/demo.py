@@ -93,7 +93,9 @@ async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> No
             f"\n{store.article_count()} articles in {len(stories)} stories, "
             f"{len(multi)} reported by several outlets\n"
         )
-        senders = make_senders(config, Secrets(), sys.stdout)  # no tokens: the console only
+        senders = make_senders(
+            config.settings, Secrets(), sys.stdout
+        )  # no tokens: the console only
         vocab = Vocabulary.from_rules(rules)
         for channel in config.channels:
             print(

@@ -16,6 +16,7 @@ from bot.app.deliver import (
     render_payloads,
     run_digest,
 )
+from bot.chat.platforms import platform_of
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.config import Config, secrets_from_env
 from bot.core.rules import RulesError
@@ -39,10 +40,10 @@ def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
     for i, payload in enumerate(payloads, 1):
         if len(payloads) > 1:
             print(f"--- message {i} of {len(payloads)} ({channel.platform}) ---")
-        if channel.platform == "slack":
-            print(json.dumps(payload, ensure_ascii=False, indent=2))
-        else:
+        if set(payload) == {"text"}:  # plain or HTML text; block payloads as JSON
             print(payload["text"])
+        else:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
     print(f"({len(digest.items)} stories in {len(payloads)} message(s); nothing sent)")
     return 0
 
@@ -51,10 +52,11 @@ async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary)
     channel = store.channel(channel_id)
     if channel is None:
         raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
-    senders = make_senders(config, secrets_from_env())
+    senders = make_senders(config.settings, secrets_from_env())
     if channel.platform not in senders:
-        token = "TELEGRAM_BOT_TOKEN" if channel.platform == "telegram" else "SLACK_BOT_TOKEN"
-        raise CliError(f"{channel_id}: cannot send to {channel.platform}: {token} is not set")
+        token = platform_of(channel.platform).secrets[:1] or ("its token",)
+        await close_senders(senders)
+        raise CliError(f"{channel_id}: cannot send to {channel.platform}: {token[0]} is not set")
     try:
         report = await run_digest(store, channel.id, senders, vocab)
     except UnknownChannelError as exc:

@@ -48,10 +48,6 @@ class DocTable:
     def __len__(self) -> int:
         return self.live
 
-    def alive(self, seq: int) -> bool:
-        slot = seq - self.base
-        return 0 <= slot < len(self.story) and self.story[slot] != DEAD
-
     def slot(self, seq: int) -> int:
         return seq - self.base
 
@@ -130,10 +126,6 @@ class DocTable:
         if lst and lst[0] < self.base:
             del lst[: bisect_left(lst, self.base)]
         return lst[-cap:]
-
-    def vector(self, seq: int) -> tuple[array[int], array[int]]:
-        start = (seq - self.base) * self.k
-        return self.terms[start : start + self.k], self.weights[start : start + self.k]
 
     def sig(self, seq: int) -> bytes:
         start = (seq - self.base) * BINS

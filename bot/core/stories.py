@@ -152,10 +152,6 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self.table)
 
-    @property
-    def open_stories(self) -> int:
-        return len(self._story_size)
-
     # ---- features -------------------------------------------------------------------
 
     def features(self, doc: StoryDoc) -> Features:

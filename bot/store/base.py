@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,12 +73,6 @@ class StoreBase:
 
     def pending_migrations(self) -> list[str]:
         return [m.name for m in migrations.pending(self.db)]
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One atomic unit: everything inside commits together or not at all."""
-        with self.db.conn:
-            yield
 
     def check_writable(self) -> str | None:
         """None when a write could start now (BEGIN IMMEDIATE takes the write lock), else
