@@ -27,7 +27,7 @@ from bot.sources.collect import KnownKeys, SourceOutcome
 from bot.sources.http import Fetcher, Response
 from bot.sources.kinds import KINDS, KindEntry, register_kind
 from bot.store.base import utcnow
-from tests.commands.loopback import serving
+from tests.loopback import serving
 
 BOT = Path(__file__).parent.parent / "bot"
 

@@ -71,7 +71,7 @@ def test_given_rules_are_used_instead_of_the_files(tmp_path: Path) -> None:
 def test_broken_rules_stop_the_assembly_before_any_database_exists(tmp_path: Path) -> None:
     config = _config(tmp_path)
     (tmp_path / "rules" / "bad.yaml").write_text("topics: [", encoding="utf-8")
-    with pytest.raises(RulesError, match="bad.yaml"):
+    with pytest.raises(RulesError, match=r"bad\.yaml"):
         assemble(config, tmp_path / "nw.db")
     assert not (tmp_path / "nw.db").exists()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bot.settings import Settings
 
 from bot.chat.adapter import ChatAdapter
 from bot.chat.slack_adapter import SlackHTTPAdapter, SlackSocketAdapter
@@ -21,7 +22,6 @@ from bot.chat.telegram_adapter import make_adapter as telegram_adapter
 from bot.chat.telegram_commands import telegram_application
 from bot.config import Secrets, config_from_text
 from bot.core.commands import Env
-from bot.settings import Settings
 from tests.commands.world import World, build_world
 from tests.fakes.telegram_api import FakeTelegram
 

@@ -14,13 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -28,6 +27,7 @@ from xml.sax.saxutils import escape
 import httpx
 
 from tests.fakes.telegram_api import FakeTelegram
+from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).parent.parent.parent
 DATA = ROOT / "tests" / "data" / "daemon"
@@ -92,11 +92,6 @@ def rss(name: str, items: list[Item], base: str, now: datetime) -> bytes:
     ).encode()
 
 
-class QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A daemon killed mid-response leaves a broken pipe: expected here, not news."""
-
-
 class Outlets:
     """RSS feeds on 127.0.0.1; `delay(path)` seconds before each answer."""
 
@@ -120,10 +115,9 @@ class Outlets:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a daemon killed mid-response leaves a broken pipe: LoopbackServer keeps quiet
+        self.server = LoopbackServer(Handler)
+        self.base = self.server.base
 
     def add_wave(self, wave: int, outlets: int = 3, per_outlet: int = 6) -> list[str]:
         """Feeds for one wave of events; returns their source ids."""
@@ -137,12 +131,11 @@ class Outlets:
         return ids
 
     def __enter__(self) -> Outlets:
-        self.thread.start()
+        self.server.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.__exit__()
 
 
 class RecordingTelegram(FakeTelegram):

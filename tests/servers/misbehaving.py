@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
 import time
 import zlib
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.loopback import LoopbackServer
 
 DATA = Path(__file__).parent.parent / "data" / "sources"
 TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml", ".html": "text/html"}
@@ -228,29 +229,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, html.encode(), "text/html; charset=utf-8")
 
 
-class MisbehavingServer(ThreadingHTTPServer):
-    daemon_threads = True
+class MisbehavingServer(LoopbackServer):
+    """Clients hang up on /endless and /slow on purpose (LoopbackServer keeps quiet)."""
 
     def __init__(self, slow_seconds: float = 3.0) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        super().__init__(Handler)
         self.slow_seconds = slow_seconds
         self.listing_polls = 0
         self.flip_polls = 0
         self.hits: Counter[str] = Counter()
         self.connections = 0
-        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> MisbehavingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients hang up on /endless and /slow on purpose
 
     def url(self, path: str) -> str:
         return self.base + path
