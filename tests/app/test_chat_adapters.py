@@ -22,8 +22,8 @@ from bot.chat.telegram_adapter import make_adapter as telegram_adapter
 from bot.chat.telegram_commands import telegram_application
 from bot.config import Secrets, config_from_text
 from bot.core.commands import Env
-from tests.commands.world import World, build_world
 from tests.fakes.telegram_api import FakeTelegram
+from tests.world import World, build_world
 
 SECRET = "a-webhook-secret-of-some-length"
 

@@ -10,7 +10,7 @@ import yaml
 
 from bot.core.commands import execute, visible
 from bot.models import Reply
-from tests.commands.world import DATA, World, build_world
+from tests.world import DATA, World, build_world
 
 CASES: list[dict[str, Any]] = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.commands import execute
-from tests.commands.world import World, build_world
+from tests.world import World, build_world
 
 HOSTILE = [
     "NEAR(drill vell)",

@@ -19,10 +19,10 @@ import pytest
 from bot.chat.slack_commands import slack_app, slack_web_app
 from bot.core.commands import visible
 from bot.models import Channel
-from tests.commands.world import World, build_world
 from tests.fakes.base import Recorded
 from tests.fakes.slack_api import FakeSlack
 from tests.loopback import serving
+from tests.world import World, build_world
 
 SECRET = "test-signing-secret"
 ADMIN, MEMBER, OWNER, LISTED = "UADMIN", "UMEMBER", "UOWNER", "ULISTED"

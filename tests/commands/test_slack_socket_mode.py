@@ -16,9 +16,9 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from bot.chat.slack_commands import slack_app, slack_socket_mode
-from tests.commands.world import build_world
 from tests.fakes.slack_api import FakeSlack
 from tests.loopback import serving
+from tests.world import build_world
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 
 from bot.chat.telegram_commands import TelegramApp, publish, telegram_application
 from bot.core.commands import visible
-from tests.commands.world import World, build_world
 from tests.fakes.telegram_commands_api import FakeTelegram
+from tests.world import World, build_world
 
 ADMIN, MEMBER, OWNER, LISTED = 1, 2, 3, 99
 

@@ -10,8 +10,8 @@ import pytest
 from bot.cli import main
 from bot.store import open_store
 from bot.store.base import utcnow
-from tests.delivery.world import add_story
 from tests.fakes.telegram_api import FakeTelegram
+from tests.world import add_story
 
 CONFIG = """\
 database: nw.db

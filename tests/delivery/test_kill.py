@@ -13,8 +13,8 @@ from pathlib import Path
 from bot.app.deliver import Vocabulary, run_digest
 from bot.store import open_store
 from bot.store.base import utcnow
-from tests.delivery.world import add_story, channel
 from tests.fakes.telegram_api import FakeTelegram
+from tests.world import add_story, channel
 
 ROOT = Path(__file__).parent.parent.parent
 

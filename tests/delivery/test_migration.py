@@ -12,8 +12,8 @@ from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
 from bot.store import Store
 from bot.store.base import utcnow
-from tests.delivery.world import add_story, channel
 from tests.fakes.telegram_api import FakeTelegram
+from tests.world import add_story, channel
 
 VOCAB = Vocabulary(Labels({"drones": "Drones"}, {}), {})
 OLD, NEW = "-4001", "-1009001"

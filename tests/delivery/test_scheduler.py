@@ -15,7 +15,7 @@ from bot.chat.console import ConsoleSender
 from bot.models import Channel, Source
 from bot.store import open_store
 from bot.store.base import utcnow
-from tests.delivery.world import add_story, channel
+from tests.world import add_story, channel
 
 # 08:00 and 20:00 in Tehran (+03:30) are 04:30 and 16:30 UTC.
 TEHRAN = Channel("c", "console", "-", schedule="0 8,20 * * *", timezone="Asia/Tehran")

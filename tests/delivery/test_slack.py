@@ -13,8 +13,8 @@ from bot.chat.slack import SlackSender
 from bot.store import Store
 from bot.store.base import utcnow
 from tests.delivery.test_telegram import HOSTILE
-from tests.delivery.world import add_story, channel
 from tests.fakes.slack_api import FakeSlack
+from tests.world import add_story, channel
 
 VOCAB = Vocabulary()
 

@@ -13,9 +13,9 @@ from bot.chat.telegram import TelegramSender
 from bot.core.render import Labels
 from bot.store import Store
 from bot.store.base import utcnow
-from tests.delivery.world import add_story, channel
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_html import parse
+from tests.world import add_story, channel
 
 VOCAB = Vocabulary(Labels({"drones": "Drones"}, {"shoigu": "Sergei Shoigu"}), {"nuclear": "high"})
 HOSTILE = [

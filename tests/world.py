@@ -1,11 +1,15 @@
-"""A small invented newsroom in a real Store: sources, articles, matches and stories.
+"""The tests' one world builder: invented news in a real Store.
 
-Built from tests/data/commands/{rules,world}.yaml through the real matcher and store, so
-the chat tests read what the pipeline would have written.
+build_world(path)     a small newsroom from tests/data/commands/{rules,world}.yaml
+                      (sources, articles, matches, stories) through the real matcher
+                      and store, so the chat tests read what the pipeline would write
+add_story(store, ...) one story with an article per outlet (the delivery tests)
+channel(...)          a Channel subscribed to some targets
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,10 +21,10 @@ from bot.core.commands import Env, Request
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
 from bot.core.rules import RuleSet, parse_rules
-from bot.models import Article, Channel, Platform, Source
+from bot.models import Article, Channel, Platform, Source, Subscription
 from bot.store import Store, open_store
 
-DATA = Path(__file__).parent.parent / "data" / "commands"
+DATA = Path(__file__).parent / "data" / "commands"
 
 
 def load_rules() -> RuleSet:
@@ -92,3 +96,43 @@ def build_world(path: Path) -> World:
             story_ids[a["story"]] = store.create_story(a["title"], a["text"], seen)
         store.attach_article(story_ids[a["story"]], aid, seen, result.entity_ids, result.topic_ids)
     return World(store, rules, matcher, now, story_ids, [])
+
+
+def add_story(
+    store: Store,
+    title: str,
+    outlets: Sequence[str],
+    seen: datetime,
+    topics: Sequence[str] = ("drones",),
+    entities: Sequence[str] = (),
+    lead: str = "A first sentence of the report. A second one. A third that is cut.",
+    url_prefix: str = "",
+) -> int:
+    """A story with one article per outlet (outlet names are also source ids)."""
+    story_id = store.create_story(title, lead, seen)
+    for k, outlet in enumerate(outlets):
+        article = Article(
+            key=f"{title[:40]}|{outlet}|{seen.isoformat()}|{k}",
+            source_id=outlet,
+            source_name=outlet.title(),
+            url=f"{url_prefix}https://{outlet}.example/news/{story_id}-{k}",
+            title=title,
+            text=lead,
+            fetched=seen + timedelta(seconds=k),
+            published=seen + timedelta(seconds=k),
+        )
+        article_id = store.add_article(article, title.lower(), lead.lower())
+        assert article_id is not None
+        store.attach_article(story_id, article_id, article.seen_at, entities, topics)
+    return story_id
+
+
+def channel(
+    cid: str,
+    platform: str,
+    destination: str,
+    targets: Sequence[str] = ("drones",),
+    **kw: object,
+) -> Channel:
+    subs = tuple(Subscription(cid, t) for t in targets)
+    return Channel(cid, platform, destination, subs, **kw)  # type: ignore[arg-type]
