@@ -72,8 +72,9 @@ async def poll_toy(
 ) -> SourceOutcome:
     """The toy kind's poll: every line of the response is one item."""
     rows = [line.split(" | ") for line in resp.body.decode().splitlines() if line.strip()]
+    home = source.url.rsplit("/", 1)[0]
     items = [
-        RawItem(source_id=source.id, title=title, url=f"{source.url}#{guid}", guid=guid, text=text)
+        RawItem(source_id=source.id, title=title, url=f"{home}/story/{guid}", guid=guid, text=text)
         for guid, title, text in rows
     ]
     return replace(base, items=tuple(items), seen=len(items))

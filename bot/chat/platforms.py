@@ -32,6 +32,9 @@ SenderFactory = Callable[["Settings", "Secrets", TextIO | None], "Sender | None"
 AdapterFactory = Callable[["Settings", "Secrets", "Env"], "ChatAdapter | None"]
 # (digest, labels, digest or instant) → the sender's payloads, one per message
 Render = Callable[["Digest", "Labels", "Kind"], list[dict[str, Any]]]
+# (a setting's value by dotted name) → (setting name, problem) for values that are valid
+# one by one but not together; run at load, so it must be light (no chat library)
+SettingsCheck = Callable[[Callable[[str], object]], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class PlatformEntry:
     section: str | None = None  # its settings section (`settings.<section>`), if any
     secrets: tuple[str, ...] = ()  # its environment variables; the first is its send token
     default_destination: str | None = None  # a channel may leave `destination` out
+    check: SettingsCheck | None = None  # checks of its settings together, at load
 
 
 def _lazy(module: str, name: str) -> Any:
@@ -73,6 +77,7 @@ for _entry in (
         _lazy("bot.chat.telegram_adapter", "make_adapter"),
         section="telegram",
         secrets=("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"),
+        check=_lazy("bot.chat.telegram_settings", "check"),
     ),
     PlatformEntry(
         "slack",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from bot.chat.platforms import platform_names
+from bot.chat.platforms import DEFAULT_PLATFORM, PLATFORMS, platform_names
 from bot.config.sources import ID_RE
 from bot.config.values import valid_timezone
 from bot.core.cron import crontab_for_apscheduler
@@ -84,16 +84,17 @@ def read_channels(
         elif cid in seen:
             bad("id", f"duplicate channel id {cid!r}")
         seen.add(cid)
-        platform = item.get("platform", "console")
+        platform = item.get("platform", DEFAULT_PLATFORM)
         if platform not in platform_names():
             names = platform_names()
             bad(
                 "platform",
                 f"must be {_one_of(names)}, got {platform!r}{did_you_mean(str(platform), names)}",
             )
-        destination = item.get("destination", "-" if platform == "console" else None)
+        entry = PLATFORMS.get(str(platform))
+        destination = item.get("destination", entry.default_destination if entry else None)
         if destination is None or isinstance(destination, bool | dict | list):
-            bad("destination", "required: a Telegram chat id or a Slack channel id")
+            bad("destination", f"required: {entry.destination_help if entry else 'an address'}")
         mode = item.get("mode", "digest")
         if mode not in MODES:
             bad("mode", f"must be {_one_of(MODES)}, got {mode!r}")

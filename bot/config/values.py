@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.chat.platforms import PLATFORMS
 from bot.config.errors import env_problem
 from bot.core.yamlpos import Document, Problem
 from bot.settings import (
@@ -38,7 +38,7 @@ def read_settings(doc: Document, env: Mapping[str, str], problems: list[Problem]
     from_env = _read_env(env, values, problems)
     at = _Positions(doc, from_env)
     _check_timezone(values, at, problems)
-    _check_webhook(values, at, problems)
+    _check_platforms(values, at, problems)
     return Settings.from_values(values)
 
 
@@ -119,22 +119,12 @@ def _check_timezone(values: dict[str, object], at: _Positions, problems: list[Pr
         problems.append(at.problem("timezone", f"unknown timezone {name!r}"))
 
 
-def _check_webhook(values: dict[str, object], at: _Positions, problems: list[Problem]) -> None:
-    """The webhook's URL, which Telegram would refuse only later."""
-    url = str(_value(values, "telegram.webhook_url"))
-    if not url:
-        return
-    parts = urlsplit(url)
-    # the public Bot API takes HTTPS only; a self-hosted Bot API server also takes HTTP
-    api = "telegram.api_base_url"
-    public = _value(values, api) == SETTINGS_BY_NAME[api].default
-    schemes = ("https",) if public else ("https", "http")
-    if parts.scheme not in schemes or not parts.hostname:
-        problems.append(
-            at.problem(
-                "telegram.webhook_url", f"expected an {' or '.join(schemes)} URL, got {url!r}"
-            )
-        )
+def _check_platforms(values: dict[str, object], at: _Positions, problems: list[Problem]) -> None:
+    """Each platform's checks across its settings (see PlatformEntry.check)."""
+    for entry in PLATFORMS.values():
+        if entry.check is not None:
+            for name, message in entry.check(lambda name: _value(values, name)):
+                problems.append(at.problem(name, message))
 
 
 def valid_timezone(name: str) -> bool:

@@ -50,7 +50,7 @@ def test_assemble_opens_the_store_mirrors_the_configuration_and_builds_the_pipel
         assert isinstance(instance.pipeline, Pipeline)
         assert set(instance.rules.topics) == {"harbour"}
         assert [c.id for c in instance.store.channels()] == ["desk"]
-        stored = {s.id for s in instance.store.active_sources([])}
+        stored = {state.id for state in instance.store.source_states()}
         assert stored == {"alpha", "beta"}
         # one decision of which sources a cycle fetches: enabled ones, never checked = due
         chosen = instance.pipeline.sources_to_fetch(instance.config.sources, utcnow())

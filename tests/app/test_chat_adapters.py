@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bot.settings import Settings
 
 from bot.chat.adapter import ChatAdapter
 from bot.chat.slack_adapter import SlackHTTPAdapter, SlackSocketAdapter
@@ -22,6 +21,7 @@ from bot.chat.telegram_adapter import make_adapter as telegram_adapter
 from bot.chat.telegram_commands import telegram_application
 from bot.config import Secrets, config_from_text
 from bot.core.commands import Env
+from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.world import World, build_world
 
@@ -177,7 +177,7 @@ def test_telegram_factory_polls_without_a_webhook_url_and_hooks_with_one(
     assert (hooked.url, hooked.secret, hooked.port) == ("https://bot.example/tg", SECRET, 9)
 
 
-def test_slack_factory_picks_socket_mode_or_http_by_token(
+async def test_slack_factory_picks_socket_mode_or_http_by_token(
     tmp_path: Path, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, env = _settings(tmp_path), world.env()
@@ -190,3 +190,4 @@ def test_slack_factory_picks_socket_mode_or_http_by_token(
         settings, Secrets(slack_bot_token="xoxb-1", slack_app_token="xapp-1"), env
     )
     assert isinstance(socket_mode, SlackSocketAdapter)
+    await socket_mode.handler.close_async()
