@@ -269,11 +269,12 @@ class StoriesSection:
         above=0,
         max=2,
     )
-    entity_overlap: float = setting(
-        0.5,
-        "IDF-weighted shared-entity ratio (places count half) that joins across languages.",
+    event_score: float = setting(
+        2.5,
+        "Event agreement (shared action, actors, places, figures, less disagreements) at "
+        "which two articles share a story without sharing words (docs/stories.md).",
         above=0,
-        max=1,
+        max=10,
     )
     entity_weight: float = setting(
         0.5, "Weight of the entity overlap in the similarity.", min=0, max=1

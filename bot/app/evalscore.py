@@ -56,6 +56,45 @@ def story_scores(
     }
 
 
+def pair_scores(
+    expected: Mapping[str, str], predicted: Mapping[str, str], langs: Mapping[str, str]
+) -> dict[str, Any]:
+    """Pairwise story scores over the pairs of one language and over the pairs of two:
+    joining across languages is the harder half and must not hide behind the easier one."""
+    ids = sorted(expected)
+    counts: dict[str, list[int]] = {}
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            la, lb = langs.get(a, "?"), langs.get(b, "?")
+            keys = ("same_language", f"language:{la}") if la == lb else ("cross_language",)
+            same_p, same_e = predicted[a] == predicted[b], expected[a] == expected[b]
+            for key in keys:
+                c = counts.setdefault(key, [0, 0, 0])
+                c[0] += same_p and same_e
+                c[1] += same_p and not same_e
+                c[2] += same_e and not same_p
+
+    def pair(key: str) -> dict[str, float | int]:
+        tp, fp, fn = counts.get(key, [0, 0, 0])
+        s = prf(tp, fp, fn)
+        return {
+            "pairwise_precision": s["precision"],
+            "pairwise_recall": s["recall"],
+            "pairwise_f1": s["f1"],
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+        }
+
+    return {
+        "same_language": pair("same_language"),
+        "cross_language": pair("cross_language"),
+        "by_language": {
+            k.split(":", 1)[1]: pair(k) for k in sorted(counts) if k.startswith("language:")
+        },
+    }
+
+
 def _span(result: MatchResult, kind: str, rid: str) -> dict[str, Any]:
     matches = result.entities if kind == "mention" else result.topics
     for m in matches:
@@ -96,7 +135,9 @@ def score(corpus: Corpus, predicted: Mapping[str, Predicted]) -> dict[str, Any]:
                 c[2] += 1
                 errors.append({"article": article.id, "kind": f"{kind}_fn", "id": rid})
     expected = {a: name for name, members in corpus.stories.items() for a in members}
-    stories = story_scores(expected, {a: p.story for a, p in predicted.items()})
+    grouped = {a: p.story for a, p in predicted.items()}
+    stories = story_scores(expected, grouped)
+    langs = {a.id: a.lang or "?" for a in corpus.articles}
     for name, members in sorted(corpus.stories.items()):
         split = sorted({predicted[a].story for a in members})
         if len(split) > 1:
@@ -111,6 +152,7 @@ def score(corpus: Corpus, predicted: Mapping[str, Predicted]) -> dict[str, Any]:
         "mentions": prf(*counts["mention"]),
         "topics": prf(*counts["topic"]),
         "stories": stories,
+        "story_pairs": pair_scores(expected, grouped, langs),
         "errors": errors,
     }
 
@@ -131,6 +173,15 @@ def table(report: Mapping[str, Any]) -> Iterable[str]:
         f" {st['pairwise_f1']:>7.3f}  b-cubed f1 {st['bcubed_f1']:.3f},"
         f" predicted {st['predicted']}, expected {st['expected']}"
     )
+    pairs = report.get("story_pairs", {})
+    rows = [("same-lang", pairs.get("same_language")), ("cross-lang", pairs.get("cross_language"))]
+    rows += [(f"  {k}", v) for k, v in pairs.get("by_language", {}).items()]
+    for name, s in rows:
+        if s:
+            yield (
+                f"{name:10} {s['pairwise_precision']:>9.3f} {s['pairwise_recall']:>7.3f}"
+                f" {s['pairwise_f1']:>7.3f} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4}  (pairs)"
+            )
     for e in report["errors"]:
         detail = (
             f" {e['span']!r} ({e['field']} {e['start']}-{e['end']}, term {e['term']!r})"

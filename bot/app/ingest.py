@@ -22,6 +22,7 @@ from typing import Literal
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.core.backoff import BackoffPolicy
 from bot.core.cleanup import clean_text
+from bot.core.events import lead_entities
 from bot.core.identity import item_key
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
@@ -142,7 +143,9 @@ class Pipeline:
             if story_id is None:
                 self.analyse(article)  # stored, then the process died before grouping
             else:
-                self.index.add(self._doc(article, entity_ids), story_id)
+                # the lead's entities are not stored: the rules find them again
+                lead = lead_entities(self.matcher.match(article.title, article.text), article.text)
+                self.index.add(self._doc(article, entity_ids, lead & entity_ids), story_id)
 
     def ingest(self, raw: RawItem, source: Source, fetched: datetime) -> Ingested | None:
         """Store, match and group one item; None when it was already stored."""
@@ -157,7 +160,8 @@ class Pipeline:
     def analyse(self, article: Article) -> Ingested:
         """Match a stored article against the rules and group it into a story."""
         result = self._match_and_save(article)
-        return self._group(article, self._doc(article, result.entity_ids), result)
+        lead = lead_entities(result, article.text)
+        return self._group(article, self._doc(article, result.entity_ids, lead), result)
 
     def analyse_pending(self) -> list[Ingested]:
         """Match and group every stored article still without a story, in stored order:
@@ -172,7 +176,7 @@ class Pipeline:
         self.metrics.matches.labels(kind="topic").inc(len(result.topics))
         return result
 
-    def _doc(self, article: Article, entity_ids: frozenset[str]) -> StoryDoc:
+    def _doc(self, article: Article, entity_ids: frozenset[str], lead: frozenset[str]) -> StoryDoc:
         assert article.id is not None
         return StoryDoc(
             article_id=article.id,
@@ -188,6 +192,7 @@ class Pipeline:
                 for e in entity_ids
                 if e in self.rules.entities and self.rules.entities[e].kind == "place"
             ),
+            lead_entities=lead,
         )
 
     def _group(self, article: Article, doc: StoryDoc, result: MatchResult) -> Ingested:

@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
+from bot.core.events import MAX_NUMBERS, STRONG
 from bot.core.shingles import BINS
 
 DEAD = -1
@@ -38,12 +39,19 @@ class DocTable:
         self.weights = array("H")  # k weights per slot, unit vector scaled by WEIGHT_SCALE
         self.sigs = bytearray()  # BINS bytes per slot
         self.entities: list[tuple[int, ...]] = []
+        self.lead = array("I")  # bit i: entities[slot][i] is named in the lead
+        self.kinds = array("I")  # action families named anywhere (bot.core.events)
+        self.lead_kinds = array("I")  # ... in the title or first sentence
+        self.numbers = array("I")  # MAX_NUMBERS hashed figures per slot, 0 = padding
         self.term_postings: dict[int, array[int]] = {}
         self.entity_postings: dict[int, array[int]] = {}
+        self.number_postings: dict[int, array[int]] = {}  # strong figures only
         self.term_df: dict[int, int] = {}
         self.entity_df: dict[int, int] = {}
+        self.number_df: dict[int, int] = {}
         self._pad = array("I", [0] * top_terms)
         self._wpad = array("H", [0] * top_terms)
+        self._npad = array("I", [0] * MAX_NUMBERS)
 
     def __len__(self) -> int:
         return self.live
@@ -62,6 +70,10 @@ class DocTable:
         weights: Sequence[float],
         sig: bytes,
         entities: tuple[int, ...],
+        lead: int = 0,
+        kinds: int = 0,
+        lead_kinds: int = 0,
+        numbers: Sequence[int] = (),
     ) -> int:
         """Store one article and index it; returns its sequence number."""
         seq = self.next
@@ -79,10 +91,19 @@ class DocTable:
         self.weights.extend(self._wpad[: self.k - n])
         self.sigs.extend(sig if len(sig) == BINS else bytes(BINS))
         self.entities.append(entities)
+        self.lead.append(lead)
+        self.kinds.append(kinds)
+        self.lead_kinds.append(lead_kinds)
+        m = min(len(numbers), MAX_NUMBERS)
+        self.numbers.extend(numbers[:m])
+        self.numbers.extend(self._npad[: MAX_NUMBERS - m])
         for t in terms[:n]:
             self._post(self.term_postings, self.term_df, t, seq)
         for e in entities:
             self._post(self.entity_postings, self.entity_df, e, seq)
+        for x in numbers[:m]:
+            if x & STRONG:
+                self._post(self.number_postings, self.number_df, x, seq)
         return seq
 
     @staticmethod
@@ -107,6 +128,9 @@ class DocTable:
                 self._unpost(self.term_df, t)
         for e in self.entities[slot]:
             self._unpost(self.entity_df, e)
+        for x in self.figures(slot):
+            if x & STRONG:
+                self._unpost(self.number_df, x)
         self.entities[slot] = ()
         return story
 
@@ -127,6 +151,10 @@ class DocTable:
             del lst[: bisect_left(lst, self.base)]
         return lst[-cap:]
 
+    def figures(self, slot: int) -> array[int]:
+        """The hashed figures of the article in `slot` (padding included)."""
+        return self.numbers[slot * MAX_NUMBERS : (slot + 1) * MAX_NUMBERS]
+
     def sig(self, seq: int) -> bytes:
         start = (seq - self.base) * BINS
         return bytes(self.sigs[start : start + BINS])
@@ -139,8 +167,18 @@ class DocTable:
             n += 1
         if n < min_run and n < len(story):
             return
-        for arr in (self.article, self.story, self.time, self.lang, self.source):
+        for arr in (
+            self.article,
+            self.story,
+            self.time,
+            self.lang,
+            self.source,
+            self.lead,
+            self.kinds,
+            self.lead_kinds,
+        ):
             del arr[:n]
+        del self.numbers[: n * MAX_NUMBERS]
         del self.terms[: n * self.k]
         del self.weights[: n * self.k]
         del self.sigs[: n * BINS]
@@ -152,6 +190,7 @@ class DocTable:
         for postings, df in (
             (self.term_postings, self.term_df),
             (self.entity_postings, self.entity_df),
+            (self.number_postings, self.number_df),
         ):
             for key in list(postings):
                 lst = postings[key]

@@ -1,20 +1,36 @@
 """Incremental story grouping: which open story a new article belongs to.
 
+A story is one real-world event. Two articles share one when they report the same kind of
+action by the same actors (or at the same place), close in time, not when they merely share
+a name (docs/stories.md). Each candidate is judged on its own and, through `_Story`, against
+its whole story: a joining article must agree with every member at once (the story's actors,
+places and actions), so one shared person cannot chain an unrelated event into it.
+
 Levels, tried on every candidate, best first:
   1. the same item (identity key, canonical URL) never gets here: the store keeps it once;
   2. "same-text": the shingle fingerprints estimate a Jaccard similarity of at least
-     `near_duplicate` (wire copy, new headline, trimmed paragraph);
+     `near_duplicate` (wire copy, new headline, trimmed paragraph), and the event agrees
+     with the story's; one outlet's own copies must be closer still (SAME_SOURCE_COPY) and
+     not differ in their figures (templated price items are different events);
   3. "same-language": cosine of the lightly stemmed content words (TF-IDF, top terms only)
-     plus `entity_weight` times the entity overlap reaches `similarity`;
-  4. "cross-language": the articles share at least two matched entities, one of them an
-     actor, and their IDF-weighted entity overlap reaches `entity_overlap`.
-Levels 3 and 4 also need the actors to agree: when both articles name actors (entities that
-are not places) and share none of them, they report different events, however alike their
-words (a different official visiting a different capital the same week).
-Every level needs both articles within `window_hours` of each other.
+     plus `entity_weight` times the entity overlap reaches `similarity`, and the event's
+     disagreements (below) stay under TEXT_TOLERANCE; one outlet's update needs a higher
+     similarity and the full `event_score`;
+  4. the event alone (across languages, or in one without alike words): the event score
+     reaches `event_score`, with a shared kind of action and an anchor (a shared actor or
+     place, or strong shared figures).
+The event score adds what agrees: shared action families (bot.core.events), shared actors
+(1 each, at most 2), shared places (0.5 each, at most 1), shared figures (1 each strong, 0.5
+weak, at most 2); and takes off what disagrees: leads naming different kinds of action
+(KIND_CONFLICT), a principal actor the story never mentions (NEWCOMER, or COUNTERPART when
+the story's principal actors are missing from the article too), places with none in common
+(1.5, or 0.5 when two actors are shared), and a gap of more than a DAY (LATER_DAY).
+Every level also needs the actors to agree (both name actors and share none: different
+events, however alike their words) and both articles within `window_hours` of each other.
 
 Candidates come only from the inverted indexes: the newest `postings_cap` articles under
-each of the new article's `query_terms` best terms and under each of its entities, so the
+each of the new article's `query_terms` best terms, its two rarest actors, two rarest places
+and two rarest strong figures, so the
 cost of one article does not grow with the size of the window. IDF statistics are counted
 incrementally over the articles in the window, smoothed by PRIOR_DOCS empty documents so the
 first few articles of a fresh index are compared on plain term frequencies.
@@ -29,10 +45,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
 from operator import mul
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core import shingles
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
+from bot.core.events import STRONG, kind_points, kinds_disagree, number_points, signature
 from bot.core.normalize import normalize
 from bot.core.stem import stems
 
@@ -41,6 +58,15 @@ TITLE_BOOST = 2  # a title word counts as this many body words
 PLACE_WEIGHT = 0.5  # places tell where, actors tell who: a shared place counts half
 _WORD_CACHE_MAX = 500_000
 _DUP_GATE = 0.3  # near-duplicates are compared on shingles only above this cosine
+DAY = 24 * 3600.0  # two reports further apart than this ...
+LATER_DAY = 1.0  # ... lose this many points: a later day is more often a later event
+KIND_CONFLICT = 2.0  # points lost when the leads name different kinds of action
+COUNTERPART = 2.0  # ... when each names a principal actor the other never mentions
+NEWCOMER = 1.0  # ... when the new article's lead names an actor the story never mentions,
+# or it names only one of the story's several principal actors (the minister, not the guest)
+SAME_SOURCE_COPY = 0.8  # one outlet's near copy must be this close (templated items are not)
+SAME_SOURCE_TEXT = 1.5  # one outlet's update needs this times the text similarity
+TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
 class StoriesSettings(Protocol):
@@ -53,8 +79,6 @@ class StoriesSettings(Protocol):
     @property
     def similarity(self) -> float: ...
     @property
-    def entity_overlap(self) -> float: ...
-    @property
     def entity_weight(self) -> float: ...
     @property
     def top_terms(self) -> int: ...
@@ -64,6 +88,8 @@ class StoriesSettings(Protocol):
     def postings_cap(self) -> int: ...
     @property
     def candidates(self) -> int: ...
+    @property
+    def event_score(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -71,12 +97,12 @@ class GroupingParams:
     window_hours: float = 72.0
     near_duplicate: float = 0.5
     similarity: float = 0.3
-    entity_overlap: float = 0.5
     entity_weight: float = 0.5
     top_terms: int = 32
     query_terms: int = 12
     postings_cap: int = 200
     candidates: int = 30
+    event_score: float = 2.5
 
     @classmethod
     def from_settings(cls, s: StoriesSettings) -> GroupingParams:
@@ -84,12 +110,12 @@ class GroupingParams:
             window_hours=s.window_hours,
             near_duplicate=s.near_duplicate,
             similarity=s.similarity,
-            entity_overlap=s.entity_overlap,
             entity_weight=s.entity_weight,
             top_terms=s.top_terms,
             query_terms=s.query_terms,
             postings_cap=s.postings_cap,
             candidates=s.candidates,
+            event_score=s.event_score,
         )
 
 
@@ -104,6 +130,7 @@ class StoryDoc:
     entity_ids: frozenset[str]
     url: str
     places: frozenset[str] = frozenset()  # those of entity_ids whose kind is "place"
+    lead_entities: frozenset[str] | None = None  # named in the title or first sentence (None: all)
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,10 @@ class Features:
     lang: int
     source: int
     seen_at: float
+    lead: int = 0  # bit i: entities[i] is named in the lead
+    kinds: int = 0  # action families (bot.core.events)
+    lead_kinds: int = 0
+    numbers: tuple[int, ...] = ()
 
 
 NEW = Assignment(None, None, 0.0, None)
@@ -144,7 +175,7 @@ class StoryIndex:
         self._langs: dict[str, int] = {"": 0}
         self._sources: dict[str, int] = {}
         self._tuples: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self._story_size: dict[int, int] = {}
+        self._stories: dict[int, _Story] = {}
         self._buckets: dict[int, list[int]] = {}  # hour → sequence numbers, for expiry
         self._cached: tuple[StoryDoc, Features] | None = None
         self._expired_since_sweep = 0
@@ -177,7 +208,10 @@ class StoryIndex:
             if e not in self._entities:
                 self._entities[e] = len(self._entities) + 1
         self._places.update(self._entities[p] for p in doc.places if p in self._entities)
-        ents = tuple(sorted(self._entities[e] for e in doc.entity_ids))
+        named = sorted((self._entities[e], e) for e in doc.entity_ids)
+        ents = tuple(i for i, _ in named)
+        in_lead = doc.entity_ids if doc.lead_entities is None else doc.lead_entities
+        event = signature(doc.title, doc.text, title, words)
         feats = Features(
             terms=tuple(ids[i] for i in top),
             weights=tuple(weights[i] / norm for i in top),
@@ -186,6 +220,10 @@ class StoryIndex:
             lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
             source=self._sources.setdefault(doc.source_id, len(self._sources)),
             seen_at=_ts(doc.seen_at),
+            lead=sum(1 << i for i, (_, e) in enumerate(named[:32]) if e in in_lead),
+            kinds=event.kinds,
+            lead_kinds=event.lead,
+            numbers=event.numbers,
         )
         self._cached = (doc, feats)
         return feats
@@ -227,16 +265,24 @@ class StoryIndex:
             budget -= len(tail)
             if budget <= 0:
                 break
-        actors = sorted(
-            (e for e in f.entities if e not in self._places), key=lambda e: ent_df.get(e, 0)
-        )
-        ent_hits: Counter[int] = Counter()
-        for e in actors[:2]:
-            ent_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
+        # across languages only names and figures are shared: the rarest actors, places and
+        # strong figures each bring their own candidates
+        by_df = sorted(f.entities, key=lambda e: ent_df.get(e, 0))
+        actors = [e for e in by_df if e not in self._places][:2]
+        places = [e for e in by_df if e in self._places][:2]
+        figures = sorted(
+            (x for x in f.numbers if x & STRONG), key=lambda x: table.number_df.get(x, 0)
+        )[:2]
+        other_hits: Counter[int] = Counter()
+        for e in (*actors, *places):
+            other_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
+        for x in figures:
+            other_hits.update(table.tail(table.number_postings, x, p.postings_cap))
         seqs = {s for s, _ in term_hits.most_common(p.candidates)}
-        seqs.update(s for s, _ in ent_hits.most_common(p.candidates))
+        seqs.update(s for s, _ in other_hits.most_common(p.candidates))
         query = dict(zip(f.terms, f.weights, strict=True))
         mine = self._entity_side(f)
+        verdicts: dict[int, _Verdict] = {}  # story → how the new article fits it as a whole
         best, best_key = NEW, (0, 0.0)
         lo, hi = f.seen_at - p.window_hours * 3600, f.seen_at + p.window_hours * 3600
         base, story, time = table.base, table.story, table.time
@@ -245,37 +291,63 @@ class StoryIndex:
             slot = seq - base
             if not 0 <= slot < n or story[slot] == DEAD or not lo <= time[slot] <= hi:
                 continue
-            level, score = self._compare(f, query, mine, seq, slot)
+            sid = story[slot]
+            verdict = verdicts.get(sid)
+            if verdict is None:
+                verdict = verdicts[sid] = self._stories[sid].verdict(f, self._places)
+            level, score = self._compare(f, query, mine, slot, verdict)
             if level is None:
                 continue
             key = (2 if level == "same-text" else 1, score)
             if key > best_key:
                 best_key = key
-                best = Assignment(story[slot], level, round(score, 4), table.article[slot])
+                best = Assignment(sid, level, round(score, 4), table.article[slot])
         return best
 
     def _compare(
-        self, f: Features, query: dict[int, float], mine: _EntitySide, seq: int, slot: int
+        self, f: Features, query: dict[int, float], mine: _EntitySide, slot: int, story: _Verdict
     ) -> tuple[str | None, float]:
+        """How the new article fits the candidate in `slot` (and, through `story`, that
+        candidate's story): a level and its score, or (None, 0)."""
         p, table = self.params, self.table
         k = table.k
         start = slot * k
         terms = table.terms[start : start + k]
         cos = sum(map(mul, map(query.get, terms, repeat(0.0)), table.weights[start : start + k]))
         cos /= WEIGHT_SCALE
-        if cos >= _DUP_GATE:
-            jac = shingles.jaccard(f.sig, table.sig(seq))
-            if jac >= p.near_duplicate:
+        same_source = f.source == table.source[slot]
+        figures, figures_differ = number_points(f.numbers, table.figures(slot))
+        if cos >= _DUP_GATE and not story.any and not (same_source and figures_differ):
+            jac = shingles.jaccard(f.sig, table.sig(table.base + slot))
+            if jac >= (
+                max(p.near_duplicate, SAME_SOURCE_COPY) if same_source else p.near_duplicate
+            ):
                 return "same-text", jac
         overlap, shared, shared_actors, conflict = mine.agreement(table.entities[slot])
         if conflict:
             return None, 0.0
+        kinds = kind_points(f.lead_kinds, f.kinds, table.lead_kinds[slot], table.kinds[slot])
+        penalty = story.penalty(shared_actors)
+        if abs(f.seen_at - table.time[slot]) > DAY:
+            penalty += LATER_DAY
+        points = (
+            kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures - penalty
+        )
         same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
-        score = cos + p.entity_weight * overlap
-        if score >= p.similarity and (same_lang or cos >= p.similarity):
-            return ("same-language" if same_lang else "cross-language"), score
-        if shared >= 2 and shared_actors >= 1 and overlap >= p.entity_overlap:
-            return "cross-language" if not same_lang else "same-language", overlap + cos
+        text = cos + p.entity_weight * overlap
+        if same_lang:
+            if same_source:
+                ok = text >= p.similarity * SAME_SOURCE_TEXT and points >= p.event_score
+            else:  # alike words are enough, unless the event itself disagrees
+                ok = text >= p.similarity and penalty < TEXT_TOLERANCE and points >= 0
+            if ok:
+                return "same-language", text
+        # the event itself: the same kind of action, anchored by a shared actor, place or
+        # figures, agreeing enough once every disagreement is counted
+        anchored = shared > 0 or figures >= 1.5
+        need = p.event_score + (1.0 if same_source else 0.0)
+        if kinds > 0 and anchored and points >= need:
+            return ("same-language" if same_lang else "cross-language"), points / 4
         return None, 0.0
 
     def _entity_side(self, f: Features) -> _EntitySide:
@@ -301,8 +373,15 @@ class StoryIndex:
             f.weights,
             f.sig,
             f.entities,
+            f.lead,
+            f.kinds,
+            f.lead_kinds,
+            f.numbers,
         )
-        self._story_size[story_id] = self._story_size.get(story_id, 0) + 1
+        known = self._stories.get(story_id)
+        if known is None:
+            known = self._stories[story_id] = _Story()
+        known.add(f, self._places, self._tuples)
         self._buckets.setdefault(int(f.seen_at // 3600), []).append(seq)
 
     def expire(self, now: datetime) -> list[int]:
@@ -319,11 +398,10 @@ class StoryIndex:
                 if story == DEAD:
                     continue
                 self._expired_since_sweep += 1
-                left = self._story_size[story] - 1
-                if left:
-                    self._story_size[story] = left
-                else:
-                    del self._story_size[story]
+                known = self._stories[story]
+                known.size -= 1
+                if not known.size:
+                    del self._stories[story]
                     closed.append(story)
             if keep:
                 self._buckets[hour] = keep
@@ -338,6 +416,73 @@ class StoryIndex:
         self._vocab = {t: i for t, i in self._vocab.items() if i in df}
         self._word_ids.clear()  # it may name terms the sweep forgot
         self._expired_since_sweep = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """How a new article fits a story as a whole (every member at once)."""
+
+    kinds: bool  # its lead names another kind of action than the story's leads
+    newcomer: bool  # its lead names an actor the story never mentions ...
+    counterpart: bool  # ... and the story's leads name one it never mentions
+    places: bool  # both name places and share none
+    partial: bool = False  # it names one of the story's principal actors, and not the others
+
+    def penalty(self, shared_actors: int) -> float:
+        # two shared actors make a different place likely the same event told from elsewhere
+        place = (0.5 if shared_actors >= 2 else 1.5) if self.places else 0.0
+        actor = COUNTERPART if self.counterpart else NEWCOMER * (self.newcomer or self.partial)
+        return KIND_CONFLICT * self.kinds + actor + place
+
+    @property
+    def any(self) -> bool:
+        return self.kinds or self.newcomer or self.places
+
+
+class _Story:
+    """What a story's members say together: their entities, principal actors and actions.
+    A joining article must agree with this, not only with the one member it resembles most,
+    so a shared name cannot chain an unrelated event into the story."""
+
+    __slots__ = ("ents", "kinds", "lead_actors", "lead_kinds", "size")
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.ents: tuple[int, ...] = ()
+        self.lead_actors: tuple[int, ...] = ()
+        self.lead_kinds = 0
+        self.kinds = 0
+
+    def add(self, f: Features, places: set[int], tuples: dict[Any, Any]) -> None:
+        self.size += 1
+        self.lead_kinds |= f.lead_kinds
+        self.kinds |= f.kinds
+        if not set(f.entities).issubset(self.ents):
+            ents = tuple(sorted(set(self.ents).union(f.entities)))
+            self.ents = tuples.setdefault(ents, ents)
+        lead = _lead_actors(f, places)
+        if not set(lead).issubset(self.lead_actors):
+            actors = tuple(sorted(set(self.lead_actors).union(lead)))
+            self.lead_actors = tuples.setdefault(actors, actors)
+
+    def verdict(self, f: Features, places: set[int]) -> _Verdict:
+        mine = set(f.entities)
+        theirs = self.ents
+        my_places = {e for e in mine if e in places}
+        their_places = {e for e in theirs if e in places}
+        newcomer = bool(set(_lead_actors(f, places)).difference(theirs))
+        return _Verdict(
+            kinds=kinds_disagree(f.lead_kinds, self.lead_kinds),
+            newcomer=newcomer,
+            counterpart=newcomer and bool(set(self.lead_actors).difference(mine)),
+            places=bool(my_places and their_places and my_places.isdisjoint(their_places)),
+            partial=len(self.lead_actors) >= 2 and len(mine.intersection(self.lead_actors)) == 1,
+        )
+
+
+def _lead_actors(f: Features, places: set[int]) -> tuple[int, ...]:
+    lead = f.lead
+    return tuple(e for i, e in enumerate(f.entities) if lead >> i & 1 and e not in places)
 
 
 class _EntityWeights(dict[int, float]):

@@ -1,0 +1,237 @@
+"""Event signatures: what happened, read off an article's words, and how two of them agree.
+
+A story is one real-world event, so two articles belong together when they report the same
+kind of action by the same actors (or at the same place), close in time, not when they merely
+share a name. The part of that which the text alone gives is computed here:
+
+- kinds: the action families (bot.core.eventwords) named anywhere in the article, and those
+  named in its lead (the title and the first sentence), which say what the article is about;
+- numbers: the figures in the text (magnitude 6.2, 110 km/h, 2,500 rupees, "seven villages"),
+  which survive translation when nothing else does. Years and the day of a date are left out
+  (every article of a day shares them); a figure of 32 or more, or with a decimal part, is
+  "strong", a small one (2-31, or a number word) counts half.
+
+Actors, places and time come from the matcher and the article's date; bot.core.stories puts
+them together with these (see docs/stories.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from zlib import crc32
+
+from bot.core.eventwords import DIRECTIONS, FAMILIES, MONTHS, NUMBER_WORDS, SCALES, WEAK
+from bot.core.normalize import normalize
+from bot.models import MatchResult
+
+assert len(FAMILIES) <= 32, "kinds are stored as 32-bit masks"
+BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
+WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
+DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
+STRONG = 1 << 31  # flag bit of a strong number's hash
+MAX_NUMBERS = 8
+LEAD_MIN, LEAD_MAX = 100, 320  # the first sentence ends after this many characters, at most
+
+_AR_CLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_DIGITS = str.maketrans(
+    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+)
+_NUMBER = re.compile(
+    r"(?<![\d:/.-])(?:\d{1,3}(?:[,٬\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,٫]\d+|\d+)(?![\d:/]|-\d)"
+)
+_SENTENCE_END = re.compile(r"[.!?؟。\n]")
+_MONTHS = frozenset(normalize(MONTHS).split())
+
+
+class ActionWords:
+    """The action lexicon, compiled: exact words and prefixes by length, with a cache."""
+
+    def __init__(self, families: dict[str, dict[str, str]] = FAMILIES) -> None:
+        self.exact: dict[str, int] = {}
+        self.prefixes: dict[int, dict[str, int]] = {}
+        for name, by_lang in families.items():
+            bit = BITS[name]
+            for words in by_lang.values():
+                for entry in words.split():
+                    prefix = entry.endswith("*")
+                    folded = normalize(entry.rstrip("*")).split()
+                    if len(folded) != 1:
+                        raise ValueError(f"action word {entry!r} ({name}) is not one token")
+                    key = folded[0]
+                    table = self.prefixes.setdefault(len(key), {}) if prefix else self.exact
+                    table[key] = table.get(key, 0) | bit
+        self._lengths = sorted(self.prefixes)
+        self._cache: dict[str, int] = {}
+
+    def bits(self, word: str) -> int:
+        """The families a normalised word names (0 for none)."""
+        out = 0
+        for cand in _forms(word):
+            out |= self.exact.get(cand, 0)
+            for n in self._lengths:
+                if n > len(cand):
+                    break
+                out |= self.prefixes[n].get(cand[:n], 0)
+        return out
+
+    def kinds(self, words: Iterable[str]) -> int:
+        """The families named by any of `words` (normalised tokens); cached per word."""
+        cache = self._cache
+        distinct = set(words)
+        found = list(map(cache.get, distinct))
+        if None in found:
+            if len(cache) > 500_000:
+                cache.clear()
+            for i, w in enumerate(distinct):
+                if found[i] is None:
+                    found[i] = cache[w] = self.bits(w)
+        return reduce(or_, found, 0)
+
+
+def _forms(word: str) -> list[str]:
+    """The word and, for Arabic script, the word without its proclitics."""
+    forms = [word]
+    if word and "\u0600" <= word[0] <= "\u06ff":
+        for p in _AR_CLITICS:
+            if word.startswith(p) and len(word) - len(p) >= 3:
+                forms.append(word[len(p) :])
+    return forms
+
+
+ACTIONS = ActionWords()
+_NUMBER_WORDS = {normalize(w): n for n, ws in NUMBER_WORDS.items() for w in ws.split()}
+
+
+def lead_end(text: str) -> int:
+    """Where the first sentence of `text` ends: the lead that says what the article is about."""
+    for m in _SENTENCE_END.finditer(text, LEAD_MIN, LEAD_MAX):
+        return m.end()
+    return min(len(text), LEAD_MAX)
+
+
+_SCALE_EXACT = {normalize(w): n for n, ws in SCALES.items() for w in ws.split() if "*" not in w}
+_SCALE_PREFIX = tuple(
+    (normalize(w.rstrip("*")), n) for n, ws in SCALES.items() for w in ws.split() if "*" in w
+)
+
+
+def _scale(word: str) -> int:
+    if word in _SCALE_EXACT:
+        return _SCALE_EXACT[word]
+    return next((n for p, n in _SCALE_PREFIX if word.startswith(p)), 1)
+
+
+def _figure(raw: str, after: str) -> tuple[str, bool] | None:
+    """A figure as written (and the word after it) → its canonical form and strength; None
+    for years and for 0 and 1."""
+    digits = re.sub(r"[,٬\u00a0\u202f ](?=\d{3})", "", raw) if len(raw) > 4 else raw
+    scale = _scale(after)
+    if re.fullmatch(r"\d+", digits):
+        value = int(digits)
+        if scale == 1 and (value < 2 or 1300 <= value <= 1499 or 1900 <= value <= 2100):
+            return None  # nothing, or a year (Gregorian or solar hijri)
+        value *= scale
+        return str(value), value >= 32
+    whole, frac = re.split(r"[.,٫]", digits, maxsplit=1)
+    exact = (int(whole) * 10 ** len(frac) + int(frac)) * scale
+    unit = 10 ** len(frac)
+    if exact % unit == 0:
+        return str(exact // unit), True
+    text = f"{exact // unit}.{exact % unit:0{len(frac)}d}".rstrip("0")
+    return text, True
+
+
+def numbers(text: str, words: Iterable[str] = ()) -> tuple[int, ...]:
+    """The figures of `text` (and number words among its normalised `words`), hashed, the
+    strong ones flagged with STRONG; strong first, at most MAX_NUMBERS. A figure beside a
+    month name is a date and is left out."""
+    text = text.translate(_DIGITS)
+    strong: dict[int, None] = {}
+    weak: dict[int, None] = {}
+    for m in _NUMBER.finditer(text):
+        after = normalize(text[m.end() : m.end() + 16]).split()[:1]
+        before = normalize(text[max(0, m.start() - 16) : m.start()]).split()[-1:]
+        if (after and after[0] in _MONTHS) or (before and before[0] in _MONTHS):
+            continue
+        got = _figure(m.group(), after[0] if after else "")
+        if got is None:
+            continue
+        value, is_strong = got
+        h = crc32(value.encode()) & (STRONG - 1) or 1
+        (strong if is_strong else weak)[h | (STRONG if is_strong else 0)] = None
+    for w in words:
+        n = _NUMBER_WORDS.get(w)
+        if n is not None:
+            h = crc32(str(n).encode()) & (STRONG - 1) or 1
+            (strong if n >= 32 else weak)[h | (STRONG if n >= 32 else 0)] = None
+    return tuple([*strong, *weak][:MAX_NUMBERS])
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What an article's words say about its event (actors and places come from rules)."""
+
+    kinds: int  # families named anywhere
+    lead: int  # families named in the title or first sentence
+    numbers: tuple[int, ...]
+
+
+def signature(title: str, text: str, title_words: list[str], words: list[str]) -> Signature:
+    """The signature of an article, given its normalised title and text words."""
+    lead_words = normalize(text[: lead_end(text)]).split()
+    lead = ACTIONS.kinds([*title_words, *lead_words])
+    return Signature(
+        kinds=lead | ACTIONS.kinds(words),
+        lead=lead,
+        numbers=numbers(f"{title}\n{text}", [*title_words, *words]),
+    )
+
+
+def kind_points(a_lead: int, a_all: int, b_lead: int, b_all: int) -> float:
+    """How much the two articles' actions agree: a family both leads name counts 1 (a weak
+    one 0.5); one named in a lead and only further down in the other counts 0.5; at most 2."""
+    both = a_lead & b_lead
+    body = ((a_lead & b_all) | (b_lead & a_all)) & ~both
+    points = (
+        (both & ~WEAK_MASK).bit_count()
+        + 0.5 * (both & WEAK_MASK).bit_count()
+        + 0.5 * (body & ~WEAK_MASK).bit_count()
+    )
+    return min(points, 2.0)
+
+
+def kinds_disagree(a_lead: int, b_lead: int) -> bool:
+    """The leads name different kinds of action (a visit and a statement), or prices moving
+    in opposite directions. Weak families (casualties) never disagree."""
+    core = ~(WEAK_MASK | DIRECTION_MASK)
+    a, b = a_lead & core, b_lead & core
+    if a and b and not a & b:
+        return True
+    da, db = a_lead & DIRECTION_MASK, b_lead & DIRECTION_MASK
+    return bool(da and db and not da & db)
+
+
+def number_points(a: Iterable[int], b: Iterable[int]) -> tuple[float, bool]:
+    """(shared figures: 1 per strong, 0.5 per weak, at most 2; True when both have strong
+    figures and share none of them)."""
+    shared = set(a).intersection(b)
+    points = sum(1.0 if x & STRONG else 0.5 for x in shared)
+    a_strong = any(x & STRONG for x in a)
+    b_strong = any(x & STRONG for x in b)
+    differ = a_strong and b_strong and not any(x & STRONG for x in shared)
+    return min(points, 2.0), differ
+
+
+def lead_entities(result: MatchResult, text: str) -> frozenset[str]:
+    """The entities the title or the first sentence names: the event's principal actors
+    and places, as opposed to those mentioned in passing further down."""
+    end = lead_end(text)
+    return frozenset(
+        m.id
+        for m in result.entities
+        if any(e.field == "title" or e.start < end for e in m.evidence)
+    )

@@ -1,0 +1,219 @@
+"""The action lexicon: words that say what kind of thing happened, in four languages.
+
+Two articles about one minister are one story only when they report the same kind of action
+(a visit, a phone call, a statement, a sentence ...). Each family below lists the words that
+name its action in Arabic, Persian, English and Russian. A word ending in `*` is a prefix
+(it covers inflection: переговор* finds переговоры, переговоров); other words are exact.
+Arabic and Persian words are matched after the proclitics و ف ب ل ال are stripped, so
+الزلزال and وزلزال find زلزال. Words are written in ordinary spelling: they go through the
+same `normalize` as article text before use.
+
+WEAK families say something about an event (people died, people were evacuated) without
+saying which kind of event it was: they count as shared action, never as a disagreement.
+RISE and FALL are directions: two price reports that move in opposite directions disagree.
+"""
+
+from __future__ import annotations
+
+FAMILIES: dict[str, dict[str, str]] = {
+    "meet": {
+        "en": "visit* talks meeting* met meet meets summit* negotiat* hosted hosts hosting "
+        "received receives delegation* discuss* conferr* signed memorandum* envoy* arriv* agree*",
+        "ar": "زيار* يزور زار تزور يزوران محادث* مباحث* لقاء لقائه لقائهما التقى يلتقي التقيا "
+        "استقبل* يستقبل اجتماع* قمه مفاوض* بحث يبحث بحثا تبحثان يبحثان وفد مذكره توقيع "
+        "وصل يصل اتفق* يتفق* اتفاق*",
+        "fa": "دیدار* سفر سفرش ملاقات* مذاکر* گفتگو وگو رایزنی نشست میزبان* استقبال هیئت "
+        "هیات امضا* تفاهم* وارد توافق*",
+        "ru": "визит* переговор* встреч* посет* посещ* прибыл* саммит* принял принимает "
+        "делегаци* обсуд* обсужд* подписа* меморандум* договори* соглашени*",
+    },
+    "call": {
+        "en": "phone* telephone* call",
+        "ar": "هاتفي* اتصالا مكالم* اتصال",
+        "fa": "تلفن* تماس",
+        "ru": "телефон* созвон* разговор*",
+    },
+    "statement": {
+        "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* statement* rejected",
+        "ar": "ادان يدين ادانت انتقد* ينتقد حذر يحذر تحذير* اتهم* يتهم استنكر* ندد*",
+        "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم",
+        "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня*",
+    },
+    "strike": {
+        "en": "strike strikes airstrike* attack* bomb* shelling shelled raid raids",
+        "ar": "غاره غارات قصف* هجوم* هجمات ضربه ضربات استهدف* يستهدف",
+        "fa": "حمله* حملات بمباران*",
+        "ru": "удар* атак* обстрел* бомбардир* бомбил* налет*",
+    },
+    "quake": {
+        "en": "earthquake* quake* tremor* magnitude richter aftershock* seismic",
+        "ar": "زلزال* زلازل هزه هزات ريختر ارتدادي*",
+        "fa": "زلزله* لرزه* ریشتر",
+        "ru": "землетрясени* толчк* толчок магнитуд* сейсм* афтершок*",
+    },
+    "storm": {
+        "en": "cyclone* hurricane* typhoon* storm* tornado* gale*",
+        "ar": "اعصار* عاصف* الاعاصير",
+        "fa": "طوفان* توفان* گردباد*",
+        "ru": "циклон* ураган* тайфун* шторм* смерч* торнадо",
+    },
+    "flood": {
+        "en": "flood* inundat* torrential downpour* deluge landslide* mudslide*",
+        "ar": "سيول سيل فيضان* فيضانات انهيارات",
+        "fa": "سیل* سیلاب* آبگرفتگی رانش",
+        "ru": "наводнени* паводк* паводок подтоплен* оползн* сель",
+    },
+    "court": {
+        "en": "sentenc* verdict* convict* court* trial* jail* prison* guilty acquit*",
+        "ar": "حكم بالحكم بالسجن السجن سجن* محكمه* قضت القضاء ادانته",
+        "fa": "محکوم* دادگاه* زندان* حبس* حکم",
+        "ru": "приговор* осужд* осужден* суд суда судом суде судь* колони* лишени* заключени*",
+    },
+    "resign": {
+        "en": "resign* quit quits stepped ousted dismiss* sacked",
+        "ar": "استقال* يستقيل استقاله* اقال اقاله* اعفاء تنحي* تنحى",
+        "fa": "استعفا* برکنار* کناره",
+        "ru": "отставк* уволен* уволил* увольн*",
+    },
+    "appoint": {
+        "en": "appoint* nominat* sworn",
+        "ar": "تعيين* يعين تعيينه",
+        "fa": "انتصاب* منصوب*",
+        "ru": "назнач*",
+    },
+    "price": {
+        "en": "price* cost* tariff* fare* rate",
+        "ar": "سعر* اسعار* ثمن تكلفه",
+        "fa": "قیمت* نرخ* بهای",
+        "ru": "цен* стоимост* тариф* подорож* подешев*",
+    },
+    "rise": {
+        "en": "rise rises rose risen rising increas* jump* surg* climb* soar* hike* higher",
+        "ar": "ارتفاع* ارتفع* يرتفع* ارتفعت زياده زاد صعود قفز* قفزت",
+        "fa": "افزایش* گران* رشد",
+        "ru": "вырос* выраст* рост* повыси* повышени* подорожа* увелич*",
+    },
+    "fall": {
+        "en": "fall falls fell fallen drop* declin* decreas* plung* slump* lower reduc*",
+        "ar": "انخفاض* انخفض* ينخفض* تراجع* هبوط هبط* نزول",
+        "fa": "کاهش* ارزان* افت",
+        "ru": "снизи* снижени* упал* падени* подешев* сократи* уменьш*",
+    },
+    "election": {
+        "en": "election* elect* vote* voting ballot* referendum*",
+        "ar": "انتخاب* انتخابات اقتراع استفتاء تصويت",
+        "fa": "انتخابات* رای رفراندوم*",
+        "ru": "выбор* голосован* референдум* избран*",
+    },
+    "arrest": {
+        "en": "arrest* detain* detention custody",
+        "ar": "اعتقال* اعتقل* القبض احتجاز* احتجز*",
+        "fa": "بازداشت* دستگیر*",
+        "ru": "арест* задерж*",
+    },
+    "protest": {
+        "en": "protest* demonstrat* rally rallies",
+        "ar": "احتجاج* تظاهر* مظاهر*",
+        "fa": "اعتراض* تظاهر* تجمع*",
+        "ru": "протест* митинг* демонстрац*",
+    },
+    "blast": {
+        "en": "explosion* blast* explod* detonat*",
+        "ar": "انفجار* تفجير* انفجر*",
+        "fa": "انفجار*",
+        "ru": "взрыв*",
+    },
+    "fire": {
+        "en": "fire fires blaze* wildfire* burn*",
+        "ar": "حريق* حرائق",
+        "fa": "آتش* حریق*",
+        "ru": "пожар* возгоран*",
+    },
+    "launch": {
+        "en": "launch* fired",
+        "ar": "اطلاق اطلق* يطلق",
+        "fa": "پرتاب* شلیک*",
+        "ru": "запуск* запусти* пуск*",
+    },
+    "eclipse": {
+        "en": "eclipse*",
+        "ar": "كسوف خسوف",
+        "fa": "کسوف خسوف",
+        "ru": "затмени*",
+    },
+    "sanctions": {
+        "en": "sanction* embargo*",
+        "ar": "عقوبات عقوبه",
+        "fa": "تحریم*",
+        "ru": "санкци*",
+    },
+    "crash": {
+        "en": "crash* collision* collid* derail*",
+        "ar": "تحطم* تصادم* اصطدام* سقوط",
+        "fa": "سقوط سانحه* تصادف*",
+        "ru": "крушени* авари* столкновен* разбил*",
+    },
+    "drill": {
+        "en": "drill drills exercise* manoeuv* maneuv* wargame*",
+        "ar": "مناور* تمرين* تدريبات",
+        "fa": "رزمایش* مانور*",
+        "ru": "учени* маневр*",
+    },
+    "truce": {
+        "en": "ceasefire* truce* armistice",
+        "ar": "هدنه* الهدنه",
+        "fa": "بس",
+        "ru": "перемири*",
+    },
+    "casualties": {
+        "en": "kill* dead death* died injur* wound* casualt* victim* toll",
+        "ar": "قتيل* قتلى قتل* مقتل* مصرع جرحى جريح اصابه اصابات وفاه ضحايا",
+        "fa": "کشته* زخمی* مجروح* قربانی*",
+        "ru": "погиб* ранен* жертв* пострада* убит* скончал*",
+    },
+    "evacuation": {
+        "en": "evacuat* shelter*",
+        "ar": "اخلاء ايواء نزوح",
+        "fa": "تخلیه* اسکان",
+        "ru": "эвакуа*",
+    },
+}
+
+WEAK = frozenset({"casualties", "evacuation"})
+DIRECTIONS = ("rise", "fall")
+
+# Months: a number beside a month name is a date, not a particular of the event.
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "يناير فبراير مارس ابريل أبريل مايو يونيو يوليو اغسطس أغسطس سبتمبر اكتوبر أكتوبر نوفمبر "
+    "ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
+    "ژانویه فوریه آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر فروردین اردیبهشت "
+    "خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند "
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+)
+
+# Small numbers written as words, so "seven villages" meets "سبع قرى" and "7 сёл".
+NUMBER_WORDS: dict[int, str] = {
+    2: "two اثنان اثنين اثنتين twice двое двух две",
+    3: "three ثلاث ثلاثه سه три трех трёх",
+    4: "four اربع اربعه چهار четыре четырех четырёх",
+    5: "five خمس خمسه پنج пять пяти",
+    6: "six سته شش шесть шести",
+    7: "seven سبع سبعه هفت семь семи",
+    8: "eight ثماني ثمانيه ثمان هشت восемь восьми",
+    9: "nine تسع تسعه девять девяти",
+    10: "ten عشر عشره десять десяти",
+    11: "eleven",
+    12: "twelve",
+    20: "twenty عشرين عشرون بیست двадцать",
+    100: "hundred مئه مائه صد сто",
+}
+
+# Words that scale the figure before them: "300 ألف" is 300,000 and so is "300 тысяч".
+SCALES: dict[int, str] = {
+    1_000: "thousand thousands الف الاف آلاف هزار тыс тысяч*",
+    1_000_000: "million millions مليون ملايين میلیون млн миллион*",
+    1_000_000_000: "billion billions مليار مليارات میلیارد млрд миллиард*",
+}

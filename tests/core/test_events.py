@@ -1,0 +1,102 @@
+"""Event signatures: action families in four languages, figures, and how two signatures agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.events import (
+    ACTIONS,
+    BITS,
+    STRONG,
+    kind_points,
+    kinds_disagree,
+    lead_end,
+    number_points,
+    numbers,
+    signature,
+)
+from bot.core.normalize import normalize
+
+
+def _kinds(text: str) -> set[str]:
+    bits = ACTIONS.kinds(normalize(text).split())
+    return {name for name, bit in BITS.items() if bits & bit}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل الوزير إلى العاصمة في زيارة رسمية", {"meet"}),
+        ("ضرب الزلزال المنطقة فجراً", {"quake"}),  # proclitic ال stripped
+        ("وبالزلزال", {"quake"}),
+        ("زمین‌لرزه‌ای شدید", {"quake"}),  # the ZWNJ splits the compound
+        ("Землетрясения магнитудой 5", {"quake"}),
+        ("провел переговоры с коллегой", {"meet"}),
+        ("The court sentenced him to prison", {"court"}),
+        ("Премьер ушел в отставку", {"resign"}),
+        ("قیمت بنزین افزایش یافت", {"price", "rise"}),
+        ("تراجع سعر الذهب", {"price", "fall"}),
+        ("The price of petrol rose", {"price", "rise"}),
+        ("a quiet day at the museum", set()),
+    ],
+)
+def test_action_families_in_four_languages(text: str, expected: set[str]) -> None:
+    assert _kinds(text) == expected
+
+
+def _values(text: str) -> set[tuple[int, bool]]:
+    return {(x & (STRONG - 1), bool(x & STRONG)) for x in numbers(text, normalize(text).split())}
+
+
+def test_figures_are_canonical_across_scripts_and_separators() -> None:
+    assert _values("بقوة ٦٫١ درجات") == _values("magnitude 6.1") == _values("магнитудой 6,1")
+    assert _values("2,500 rupees") == _values("2 500 рупий") == _values("۲۵۰۰ روپیه")
+    assert _values("300,000 tonnes") == _values("300 ألف طن") == _values("300 тысяч тонн")
+    assert _values("seven villages") == _values("سبع قرى") == _values("7 сёл")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["in 2025", "on 19 May", "19 مايو", "سال ۱۴۰۳", "at 14:30", "on 19/05/2025", "1 person"],
+)
+def test_years_dates_and_times_are_not_particulars(text: str) -> None:
+    assert numbers(text) == ()
+
+
+def test_strong_and_weak_figures() -> None:
+    got = {t: _values(t) for t in ("110 km/h", "12 dead", "6.1")}
+    assert [strong for _, strong in got["110 km/h"]] == [True]
+    assert [strong for _, strong in got["12 dead"]] == [False]
+    assert [strong for _, strong in got["6.1"]] == [True]
+    points, differ = number_points(numbers("110 km/h, 12 dead"), numbers("12 killed, 110 km/h"))
+    assert (points, differ) == (1.5, False)
+    assert number_points(numbers("920 dinars"), numbers("610 marks")) == (0.0, True)
+
+
+def test_the_lead_is_the_first_sentence_after_a_short_line() -> None:
+    text = "Date: 20 September.\n" + "x" * 120 + ". Second sentence. " + "y" * 400
+    assert text[: lead_end(text)].endswith("x.")
+    assert lead_end("short") == 5
+
+
+def test_kinds_agree_disagree_and_directions() -> None:
+    meet, call, quake = BITS["meet"], BITS["call"], BITS["quake"]
+    price, rise, fall, dead = BITS["price"], BITS["rise"], BITS["fall"], BITS["casualties"]
+    assert kinds_disagree(meet, BITS["statement"])
+    assert not kinds_disagree(meet | call, call)
+    assert not kinds_disagree(quake | dead, dead)  # casualties say nothing of the kind
+    assert kinds_disagree(price | rise, price | fall)
+    assert not kinds_disagree(price | rise, price)
+    assert kind_points(quake | dead, quake | dead, quake, quake) == 1.0
+    assert kind_points(quake | dead, quake | dead, quake | dead, quake | dead) == 1.5
+    assert kind_points(meet, meet, 0, meet) == 0.5
+
+
+def test_signature_reads_the_title_and_lead_apart_from_the_body() -> None:
+    title = "Minister visits Koral"
+    text = "He arrived on Monday.\nLater, a court sentenced two men."
+    sig = signature(title, text, normalize(title).split(), normalize(text).split())
+    assert sig.lead == BITS["meet"] | BITS["court"]  # the whole text is shorter than a lead
+    long = "He arrived on Monday for talks " + "and more talks " * 10 + ".\n" + "A court ruled."
+    sig = signature(title, long, normalize(title).split(), normalize(long).split())
+    assert sig.lead == BITS["meet"] and sig.kinds == BITS["meet"] | BITS["court"]
