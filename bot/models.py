@@ -141,6 +141,15 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One outlet's headline for a story, with the start of its text and its language."""
+
+    lang: str | None
+    title: str
+    text: str  # the article's first characters: its lead comes from here
+
+
+@dataclass(frozen=True)
 class Story:
     id: int
     title: str
@@ -151,6 +160,7 @@ class Story:
     outlets: tuple[Outlet, ...]  # one per outlet, in order of first report
     entity_ids: tuple[str, ...] = ()
     topic_ids: tuple[str, ...] = ()
+    headlines: tuple[Headline, ...] = ()  # one per outlet, in order of first report
 
 
 @dataclass(frozen=True)

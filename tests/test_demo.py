@@ -75,3 +75,17 @@ def test_demo_digests_and_texts_carry_no_notice_share_or_menu(
     for piece in NOT_ARTICLE:
         assert piece not in out, piece
         assert not [t for t in texts if piece in t], piece
+
+
+def test_the_english_channel_reads_the_english_outlets_headline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Moscow visit story was first reported in Arabic; The Meridian Ledger wrote it in
+    English, so the English channel gets that headline and lead; the Arabic channel keeps
+    Arabic headlines."""
+    assert main(["demo", "--db", str(tmp_path / "d.db"), "--rules-home", str(ROOT)]) == 0
+    out = capsys.readouterr().out
+    english, arabic = out.split("===== digest for channel 'sanctions-desk'")
+    assert "1. Iran's defence chief lands in Moscow" in english
+    assert "نصير زاده في موسكو" not in english
+    assert "1. الاتحاد الأوروبي يفرض حزمة عقوبات" in arabic

@@ -13,14 +13,18 @@ Evaluation order for one story and one channel:
    everything still undelivered, so an instant send that never happened is not lost.
 5. Rank by number of outlets, then priority, then recency (last seen), then id; cap at the
    channel's `max_stories`.
+6. Each story is titled in the channel's language when an outlet wrote in it
+   (core.headline.in_language).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
+from bot.core.headline import in_language
 from bot.models import Channel, Digest, DigestItem, Story
 
 Priority = Literal["high", "normal"]
@@ -110,7 +114,10 @@ def select(
     return Digest(
         channel_id=channel.id,
         generated_at=now,
-        items=tuple(ranked[: channel.max_stories]),
+        items=tuple(
+            replace(i, story=in_language(i.story, channel.language))
+            for i in ranked[: channel.max_stories]
+        ),
         timezone=channel.timezone,
         language=channel.language,
     )

@@ -1,16 +1,28 @@
-"""The representative title of a story: the headline closest to all the others.
+"""The title of a story: in the reader's language when an outlet wrote in it, else the
+headline closest to all the others.
 
 Outlets headline one event differently; the one sharing the most content words with the rest
 names what they have in common, while an outlet's angle or a wire copy's teaser stays out.
 Ties go to the earliest, so a story's title changes only when a better one arrives.
+
+A channel reads the story in its own language when it can: `in_language` swaps the title
+and lead for those of an outlet that wrote in that language (the most representative of
+them when several did); a story with no such outlet keeps its representative title.
+An article's language is its source's or page's code ("en-GB" counts as "en"), or, when
+none was given, the one its headline's script shows (Cyrillic: ru; Arabic script with
+Persian letters: fa, else ar; Latin: en).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core.normalize import normalize
 from bot.core.stem import stems
+from bot.models import Headline, Story
+
+_PERSIAN_LETTERS = frozenset("پچژگکی")
 
 
 def representative(titles: Sequence[str]) -> str:
@@ -26,3 +38,53 @@ def representative(titles: Sequence[str]) -> str:
         if score > best_score:
             best, best_score = title, score
     return best
+
+
+def script_language(text: str) -> str | None:
+    """The language a text's letters point to: ru, fa, ar or en; None with no letters."""
+    counts = {"ru": 0, "arabic": 0, "en": 0}
+    persian = False
+    for ch in text:
+        if "\u0400" <= ch <= "\u04ff":
+            counts["ru"] += 1
+        elif "\u0600" <= ch <= "\u06ff":
+            counts["arabic"] += 1
+            persian = persian or ch in _PERSIAN_LETTERS
+        elif ch.isascii() and ch.isalpha():
+            counts["en"] += 1
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] == 0:
+        return None
+    if best == "arabic":
+        return "fa" if persian else "ar"
+    return best
+
+
+def language_of(lang: str | None, title: str) -> str | None:
+    """An article's language: its given code's primary part, else its headline's script."""
+    if lang and lang.strip():
+        return lang.strip().lower().replace("_", "-").split("-")[0]
+    return script_language(title)
+
+
+def headlines_of(
+    articles: Sequence[tuple[str, str | None, str, str]],
+) -> tuple[Headline, ...]:
+    """One headline per source (its first article), from (source id, language, title, text
+    start) in order of first report."""
+    seen: dict[str, Headline] = {}
+    for source_id, lang, title, text in articles:
+        seen.setdefault(source_id, Headline(lang, title, text))
+    return tuple(seen.values())
+
+
+def in_language(story: Story, language: str) -> Story:
+    """The story titled and led by an outlet writing in `language`, when it has one."""
+    own = [
+        h for h in story.headlines if h.title.strip() and language_of(h.lang, h.title) == language
+    ]
+    if not own or any(h.title == story.title for h in own):
+        return story
+    title = representative([h.title for h in own]) if len(own) > 1 else own[0].title
+    chosen = next(h for h in own if h.title == title)
+    return replace(story, title=chosen.title, lead=chosen.text)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.headline import representative
+from bot.core.headline import headlines_of, representative
 from bot.core.outlets import outlets_of
 from bot.models import Story
 from bot.store.base import from_iso, to_iso, utcnow
@@ -18,6 +18,7 @@ _REPORTS_SQL = (
     "SELECT source_id, source_name, url FROM articles WHERE story_id = ? "
     "ORDER BY coalesce(published, fetched), id"
 )
+HEADLINE_TEXT = 800  # characters of each outlet's text read with its headline (for a lead)
 
 
 class StoryQueries:
@@ -109,12 +110,16 @@ class StoryQueries:
     def _story(self, row: dict[str, Any]) -> Story:
         articles = list(
             self.db.query(
-                "SELECT id, source_id, source_name, url FROM articles WHERE story_id = ? "
+                "SELECT id, source_id, source_name, url, title, lang, "
+                "substr(text, 1, ?) AS start FROM articles WHERE story_id = ? "
                 "ORDER BY coalesce(published, fetched), id",
-                [row["id"]],
+                [HEADLINE_TEXT, row["id"]],
             )
         )
         outlets = outlets_of([(a["source_id"], a["source_name"], a["url"]) for a in articles])
+        headlines = headlines_of(
+            [(a["source_id"], a["lang"], a["title"], a["start"]) for a in articles]
+        )
         return Story(
             id=row["id"],
             title=row["title"],
@@ -125,6 +130,7 @@ class StoryQueries:
             outlets=outlets,
             entity_ids=tuple(json.loads(row["entity_ids"])),
             topic_ids=tuple(json.loads(row["topic_ids"])),
+            headlines=headlines,
         )
 
 

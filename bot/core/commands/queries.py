@@ -10,6 +10,7 @@ from bot.core.commands.channel import display, target_of
 from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
 from bot.core.commands.texts import AR_HELP
+from bot.core.headline import in_language
 from bot.core.query import QuerySyntaxError, parse_query, refs
 from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
@@ -155,7 +156,8 @@ def search(call: Call) -> Reply:
     )
 
 
-def story_line(story: Story) -> str:
+def story_line(story: Story, language: str) -> str:
+    story = in_language(story, language)
     names = [_short(o.name, 80) for o in story.outlets]
     outlets = " · ".join(names[:3]) + (f" · +{len(names) - 3}" if len(names) > 3 else "")
     link = _link(story.outlets[0].url) if story.outlets else ""
@@ -181,7 +183,7 @@ def latest(call: Call) -> Reply:
     shown = stories[(page - 1) * PER_PAGE : page * PER_PAGE]
     if not shown:
         return call.reply("latest.none")
-    text = "\n\n".join([header, *(story_line(s) for s in shown)])
+    text = "\n\n".join([header, *(story_line(s, call.language) for s in shown)])
     more = len(stories) > page * PER_PAGE
     return Reply(text, buttons=page_buttons(call, f"latest {rest}".strip(), page, more))
 
@@ -210,7 +212,8 @@ def why(call: Call) -> Reply:
                 spans.append(f"«{_short(e.surface, 60)}» {where}")
     if not evidence:
         return Reply(call.t("why.none", id=story_id))
-    lines = [call.t("why.header", id=story_id, title=_short(story.title))]
+    title = in_language(story, call.language).title
+    lines = [call.t("why.header", id=story_id, title=_short(title))]
     for (kind, target_id), spans in sorted(evidence.items()):
         name = display(call, ("@" if kind == "entity" else "") + target_id)
         shown = "; ".join(list(dict.fromkeys(spans))[:4])

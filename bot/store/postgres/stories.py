@@ -7,12 +7,12 @@ from datetime import datetime
 
 from psycopg.types.json import Jsonb
 
-from bot.core.headline import representative
+from bot.core.headline import headlines_of, representative
 from bot.core.outlets import outlets_of
 from bot.models import Story
 from bot.store.base import utcnow
 from bot.store.postgres.base import Conn, PostgresBase, Row
-from bot.store.stories import _lead
+from bot.store.stories import HEADLINE_TEXT, _lead
 
 
 class PgStoryQueries(PostgresBase):
@@ -104,11 +104,14 @@ class PgStoryQueries(PostgresBase):
 
 def _story(conn: Conn, row: Row) -> Story:
     articles = conn.execute(
-        "SELECT id, source_id, source_name, url FROM articles WHERE story_id = %s "
-        "ORDER BY coalesce(published, fetched), id",
-        [row["id"]],
+        "SELECT id, source_id, source_name, url, title, lang, left(text, %s) AS start "
+        "FROM articles WHERE story_id = %s ORDER BY coalesce(published, fetched), id",
+        [HEADLINE_TEXT, row["id"]],
     ).fetchall()
     outlets = outlets_of([(a["source_id"], a["source_name"], a["url"]) for a in articles])
+    headlines = headlines_of(
+        [(a["source_id"], a["lang"], a["title"], a["start"]) for a in articles]
+    )
     return Story(
         id=row["id"],
         title=row["title"],
@@ -119,4 +122,5 @@ def _story(conn: Conn, row: Row) -> Story:
         outlets=outlets,
         entity_ids=tuple(row["entity_ids"]),
         topic_ids=tuple(row["topic_ids"]),
+        headlines=headlines,
     )
