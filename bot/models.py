@@ -15,6 +15,7 @@ SourceKind = str  # a name in bot.sources.kinds (the registry checks it at load)
 Platform = str  # a name in bot.chat.platforms (the configuration checks it at load)
 DeliveryMode = Literal["instant", "digest", "both"]
 EntityKind = Literal["person", "org", "place", "thing"]
+Language = Literal["en", "ar", "fa", "ru"]  # of the bot's own words (core.i18n has them)
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,30 @@ class Article:
 @dataclass(frozen=True)
 class Entity:
     id: str
-    name: str
+    name: str  # the first name given: shown where no name in the reader's language is
     aliases: tuple[str, ...]
     kind: EntityKind = "thing"
     description: str = ""
     exclude: tuple[str, ...] = ()  # NOT-context: phrases whose presence vetoes an alias hit
+    names: tuple[tuple[str, str], ...] = ()  # (language, name), as the rules give them
+
+    def name_in(self, language: str) -> str:
+        """The name in `language`, else the first given."""
+        return dict(self.names).get(language, self.name)
 
 
 @dataclass(frozen=True)
 class Topic:
     id: str
-    name: str
+    name: str  # the first name given: shown where no name in the reader's language is
     query: str
     priority: Literal["high", "normal"] = "normal"
     description: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (language, name), as the rules give them
+
+    def name_in(self, language: str) -> str:
+        """The name in `language`, else the first given."""
+        return dict(self.names).get(language, self.name)
 
 
 @dataclass(frozen=True)
@@ -182,7 +193,7 @@ class Channel:
     schedule: str = "0 8,20 * * *"  # cron, in the channel's timezone
     timezone: str = "UTC"
     max_stories: int = 20
-    language: Literal["en", "ar"] = "en"
+    language: Language = "en"
     show_updates: bool = True  # re-show a delivered story once it gains outlets
 
 
@@ -199,7 +210,7 @@ class Digest:
     generated_at: datetime
     items: tuple[DigestItem, ...] = ()
     timezone: str = "UTC"
-    language: Literal["en", "ar"] = "en"
+    language: Language = "en"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,11 @@ def test_good_config_reads_every_part(tmp_path: Path) -> None:
             "channels[0].schedule",
         ),
         ("channels:\n  - id: c\n    timezone: Mars/Olympus\n", 3, "channels[0].timezone"),
+        (
+            "channels:\n  - id: c\n    language: de\n",
+            3,
+            "channels[0].language: must be en, ar, fa or ru",
+        ),
         ("database: a\ndatabase: b\n", 2, "duplicate key 'database'"),
         ("sources: [\n", 2, "YAML syntax"),
         (
@@ -186,3 +191,13 @@ def test_every_setting_has_help_and_no_secret_is_a_setting() -> None:
 )
 def test_parse_duration(value: object, seconds: int | None) -> None:
     assert parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fa", "ru"])
+def test_every_bot_language_is_a_channel_choice(tmp_path: Path, language: str) -> None:
+    text = (
+        "channels:\n  - id: c\n    platform: console\n    destination: '-'\n"
+        f"    language: {language}\n"
+    )
+    config = load_config(write(tmp_path, text), env={})
+    assert config.channels[0].language == language

@@ -31,7 +31,7 @@ from bot.chat.sender import (
     TransientDeliveryError,
 )
 from bot.core.digest import Priority, select
-from bot.core.render import Kind, Labels
+from bot.core.render import Kind, Labels, translations
 from bot.core.rules import RuleSet
 from bot.models import Channel, Digest
 from bot.store import OutboxMessage, Store
@@ -59,6 +59,7 @@ class Vocabulary:
             Labels(
                 {k: t.name for k, t in rules.topics.items()},
                 {k: e.name for k, e in rules.entities.items()},
+                translations(rules),
             ),
             {k: t.priority for k, t in rules.topics.items()},
         )

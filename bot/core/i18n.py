@@ -1,4 +1,5 @@
-"""The bot's own words in English and Arabic: one catalogue, looked up per channel.
+"""The bot's own words in English, Arabic, Persian and Russian: one catalogue, looked up per
+channel; Arabic and Persian channels are right to left (`is_rtl`).
 
 Article text is never translated; only the frame around it (headings, labels, replies).
 Keys are shared by the digest renderers and the chat commands; a key missing in one
@@ -8,11 +9,12 @@ language falls back to English so a new message never breaks a channel.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import get_args
 
-Language = Literal["en", "ar"]
-LANGUAGES: tuple[Language, ...] = ("en", "ar")
-RTL_LANGUAGES = frozenset({"ar"})
+from bot.models import Language
+
+LANGUAGES: tuple[Language, ...] = get_args(Language)  # the `language` choices of a channel
+RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 CATALOGUE: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -24,7 +26,8 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.updated": "updated: +{count} outlets",
         "story.first_seen": "first seen {time}",
         "story.outlets": "{count} outlets",
-        "story.more_outlets": "+{count}",
+        "story.more_outlets": "+{count} more:",
+        "story.others": "and {count} others",
         "channel.paused": "Delivery paused: {reason}",
     },
     "ar": {
@@ -36,8 +39,35 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.updated": "تحديث: +{count} مصادر",
         "story.first_seen": "أول ظهور {time}",
         "story.outlets": "عدد المصادر: {count}",
-        "story.more_outlets": "+{count}",
+        "story.more_outlets": "و{count} مصادر أخرى:",
+        "story.others": "و{count} غيرها",
         "channel.paused": "الإرسال متوقف: {reason}",
+    },
+    "fa": {
+        "digest.title": "خلاصه newswatch — {count} خبر",
+        "digest.title_one": "خلاصه newswatch — یک خبر",
+        "digest.part": "بخش {part} از {parts}",
+        "digest.empty": "خبر تازه‌ای نیست.",
+        "instant.title": "خبر تازه",
+        "story.updated": "به‌روزرسانی: +{count} رسانه",
+        "story.first_seen": "نخستین بار {time}",
+        "story.outlets": "{count} رسانه",
+        "story.more_outlets": "و {count} رسانه دیگر:",
+        "story.others": "و {count} رسانه دیگر",
+        "channel.paused": "ارسال متوقف شد: {reason}",
+    },
+    "ru": {
+        "digest.title": "Дайджест newswatch — сюжетов: {count}",
+        "digest.title_one": "Дайджест newswatch — 1 сюжет",
+        "digest.part": "часть {part} из {parts}",
+        "digest.empty": "Новых сюжетов нет.",
+        "instant.title": "Новый сюжет",
+        "story.updated": "обновлено: +{count} изд.",
+        "story.first_seen": "впервые {time}",
+        "story.outlets": "изданий: {count}",
+        "story.more_outlets": "ещё {count}:",
+        "story.others": "и ещё {count}",
+        "channel.paused": "Доставка приостановлена: {reason}",
     },
 }
 
@@ -51,3 +81,20 @@ def t(language: str, key: str, **values: object) -> str:
 
 def is_rtl(language: str) -> bool:
     return language in RTL_LANGUAGES
+
+
+RLM, LRM = "\u200f", "\u200e"
+
+
+def directed(text: str, language: str, ltr_marks: bool = False) -> str:
+    """`text` with each line started by the direction mark of `language` (RLM for Arabic and
+    Persian; LRM for the others only with `ltr_marks`), so a chat app lays out a line that
+    opens with a Latin name or a number in the reader's direction. Lines already starting with
+    a mark keep it."""
+    mark = RLM if is_rtl(language) else (LRM if ltr_marks else "")
+    if not mark:
+        return text
+    return "\n".join(
+        line if not line or line.startswith((RLM, LRM)) else mark + line
+        for line in text.split("\n")
+    )

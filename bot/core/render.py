@@ -1,8 +1,8 @@
 """Digests to messages: Telegram HTML, plain text here; Slack Block Kit in render_slack.
 
 Each story shows its title, a one- or two-sentence lead, its entities and topics by display
-name, every outlet's link ("Outlet A · Outlet B · Outlet C · +2: 4 5", the extra outlets as
-numbered links while they fit) and its first-seen time in the channel's timezone. The bot's
+name, every outlet by name ("Outlet A · Outlet B · Outlet C · +2 more: Outlet D, Outlet E", each
+name a link while they fit) and its first-seen time in the channel's timezone. The bot's
 own words come from core.i18n in the channel's language; each line of them starts with a
 direction mark (RLM for Arabic channels) and every untrusted piece inside a line is isolated.
 
@@ -20,6 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import is_rtl, t
+from bot.core.rules import RuleSet
 from bot.core.textsafe import (
     LRM,
     RLM,
@@ -47,10 +48,34 @@ STORY_BUDGET = 3000  # escaped characters per story; a story always fits one mes
 
 @dataclass(frozen=True)
 class Labels:
-    """Display names for topic and entity ids (from the rules); ids stand in when missing."""
+    """Display names for topic and entity ids (from the rules); ids stand in when missing.
+
+    `topics`/`entities` hold each id's first-given name; `translations` maps a language to
+    the names given in it, which `in_language` lays over them for a channel.
+    """
 
     topics: Mapping[str, str] = field(default_factory=dict)
     entities: Mapping[str, str] = field(default_factory=dict)
+    translations: Mapping[str, tuple[Mapping[str, str], Mapping[str, str]]] = field(
+        default_factory=dict
+    )
+
+    def in_language(self, language: str) -> Labels:
+        """The names a channel reading `language` sees (the first given where none is)."""
+        topics, entities = self.translations.get(language, ({}, {}))
+        if not topics and not entities:
+            return self
+        return Labels({**self.topics, **topics}, {**self.entities, **entities})
+
+
+def translations(rules: RuleSet) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Language → (topic names, entity names) given in it, for `Labels.translations`."""
+    out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    for table, rule_map in ((0, rules.topics), (1, rules.entities)):
+        for rid, rule in rule_map.items():
+            for lang, name in rule.names:
+                out.setdefault(lang, ({}, {}))[table][rid] = name
+    return out
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,7 @@ def story_view(rank: int, item: DigestItem, labels: Labels, timezone: str) -> St
 
 
 def views(digest: Digest, labels: Labels) -> list[StoryView]:
+    labels = labels.in_language(digest.language)
     return [story_view(i, item, labels, digest.timezone) for i, item in enumerate(digest.items, 1)]
 
 
@@ -102,30 +128,32 @@ def outlet_line(
     budget: int,
     lang: str,
 ) -> str:
-    """Named links for the first outlets, numbered links for the rest while `budget` lasts.
+    """Every outlet by name: the first NAMED_OUTLETS, then "+N more: D, E, F", each name a
+    link while `budget` lasts, then names alone; only when even names no longer fit does the
+    line end "and N others" (never a bare number where a name fits).
 
     `outlets` names are already escaped for the target markup; `link` adds the markup.
     """
     line = ""
-    extra = len(outlets) - NAMED_OUTLETS
+    reserve = len(t(lang, "story.others", count=len(outlets))) + 4
     for i, (name, url) in enumerate(outlets):
-        if i < NAMED_OUTLETS:
-            piece = ("" if i == 0 else " · ") + link(isolate(name), url)
+        if i == 0:
+            sep = ""
+        elif i < NAMED_OUTLETS:
+            sep = " · "
+        elif i == NAMED_OUTLETS:
+            sep = " · " + t(lang, "story.more_outlets", count=len(outlets) - NAMED_OUTLETS) + " "
         else:
-            more = (
-                " · " + t(lang, "story.more_outlets", count=extra) + ":"
-                if i == NAMED_OUTLETS
-                else ""
-            )
-            piece = more + " " + link(str(i + 1), url)
-        if len(line) + len(piece) > budget:
-            if i == 0:
-                piece = isolate(name)  # the first outlet is always named, linked or not
-            elif i < NAMED_OUTLETS:
-                return line + " · " + t(lang, "story.more_outlets", count=len(outlets) - i)
-            else:
-                return line + " …"
-        line += piece
+            sep = ", "
+        room = budget - (0 if i == len(outlets) - 1 else reserve)
+        linked = sep + link(isolate(name), url)
+        plain = sep + isolate(name)
+        if i == 0 or len(line) + len(linked) <= room:
+            line += linked if len(linked) <= budget or i > 0 else plain
+        elif len(line) + len(plain) <= room:
+            line += plain
+        else:
+            return line + " " + t(lang, "story.others", count=len(outlets) - i)
     return line
 
 

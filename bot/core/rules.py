@@ -37,6 +37,7 @@ from bot.core.yamlpos import Document, Problem, YamlFileError, load_document
 from bot.models import Entity, EntityKind, Topic
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+LANG_RE = re.compile(r"[a-z]{2,3}")
 TOP_KEYS = ("entities", "topics")
 ENTITY_KEYS = ("name", "kind", "aliases", "exclude", "description")
 TOPIC_KEYS = ("name", "query", "priority", "description")
@@ -146,12 +147,32 @@ class _Builder:
                     )
                 )
 
-    def _name(self, doc: Document, path: tuple[str, str], body: dict[str, Any]) -> str:
+    def _name(
+        self, doc: Document, path: tuple[str, str], body: dict[str, Any]
+    ) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The default name (the first given) and the names per language."""
         name = body.get("name")
+        if isinstance(name, dict) and name:
+            names: list[tuple[str, str]] = []
+            for lang, text in name.items():
+                where = (*path, "name", str(lang))
+                if not isinstance(lang, str) or not LANG_RE.fullmatch(lang):
+                    self.problems.append(
+                        doc.problem(where, f"{lang!r}: a language code such as en, ar, fa, ru")
+                    )
+                elif not isinstance(text, str) or not text.strip():
+                    self.problems.append(doc.problem(where, f"name.{lang} must be text"))
+                else:
+                    names.append((lang, text))
+            return (names[0][1] if names else path[1]), tuple(names)
         if not isinstance(name, str) or not name.strip():
-            self.problems.append(doc.problem(path, f"{path[1]}: `name` is required (text)"))
-            return path[1]
-        return name
+            self.problems.append(
+                doc.problem(
+                    path, f"{path[1]}: `name` is required (text, or a mapping language: text)"
+                )
+            )
+            return path[1], ()
+        return name, ()
 
     def _strings(
         self, doc: Document, path: tuple[str, ...], value: Any, what: str
@@ -184,7 +205,7 @@ class _Builder:
         self, doc: Document, path: tuple[str, str], rid: str, body: dict[str, Any]
     ) -> None:
         self._keys(doc, path, body, ENTITY_KEYS)
-        name = self._name(doc, path, body)
+        name, names = self._name(doc, path, body)
         kind = body.get("kind", "thing")
         if kind not in KINDS:
             self.problems.append(
@@ -210,13 +231,14 @@ class _Builder:
             kind=cast(EntityKind, kind),
             description=str(description or ""),
             exclude=tuple(e for _, e in excludes),
+            names=names,
         )
 
     def add_topic(
         self, doc: Document, path: tuple[str, str], rid: str, body: dict[str, Any]
     ) -> None:
         self._keys(doc, path, body, TOPIC_KEYS)
-        name = self._name(doc, path, body)
+        name, names = self._name(doc, path, body)
         priority = body.get("priority", "normal")
         if priority not in PRIORITIES:
             self.problems.append(
@@ -254,6 +276,7 @@ class _Builder:
             query=query,
             priority=priority,
             description=str(body.get("description", "") or ""),
+            names=names,
         )
 
     def check_references(self) -> None:

@@ -194,4 +194,4 @@ def first_id(fake: FakeTelegram) -> int:
 async def test_arabic_channel(app: TelegramApp, fake: FakeTelegram) -> None:
     await _reply(fake, "/language ar", user_id=ADMIN)
     sent = await _reply(fake, "/subscribe naval-drills", user_id=MEMBER)
-    assert sent["text"].startswith("عذراً، وحدهم مشرفو المحادثة")
+    assert sent["text"].startswith("\u200fعذراً، وحدهم مشرفو المحادثة")  # right to left

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,9 +124,58 @@ def test_many_outlets_every_one_linked_while_it_fits() -> None:
     assert [h for h, _ in parsed.links] == [
         f"https://o{k}.example/news/1?a=1&b=2" for k in range(12)
     ]
-    assert "Outlet 0 · Outlet 1 · Outlet 2 · +9: 4 5 6" in parsed.text.replace(
-        "\u2068", ""
-    ).replace("\u2069", "")
+    text = parsed.text.replace("\u2068", "").replace("\u2069", "")
+    assert "Outlet 0 · Outlet 1 · Outlet 2 · +9 more: Outlet 3, Outlet 4, " in text
+    assert [label.replace("\u2068", "").replace("\u2069", "") for _, label in parsed.links] == [
+        f"Outlet {k}" for k in range(12)
+    ]  # every outlet named and linked, no bare numbers
+
+
+def test_outlets_past_the_budget_are_still_named_then_counted_in_words() -> None:
+    from bot.core.render import outlet_line
+
+    outlets = tuple((f"Outlet {k}", f"https://o{k}.example/{'x' * 40}") for k in range(30))
+
+    def link(label: str, url: str | None) -> str:
+        return f'<a href="{url}">{label}</a>'
+
+    line = outlet_line(outlets, link, 1100, "en")
+    assert len(line) <= 1100
+    plain = line.replace("\u2068", "").replace("\u2069", "")
+    assert plain.startswith('<a href="https://o0.example/')
+    assert "· +27 more: " in plain
+    outside = re.sub(r"<a [^>]*>.*?</a>", "", plain)
+    assert re.search(r", Outlet \d+, Outlet \d+", outside)  # past the links: names alone
+    assert re.search(r"and \d+ others$", plain)  # only when names stop fitting
+    assert not re.search(
+        r"(?<![\w+])\d+(?![\w.])(?! others)(?! more)", re.sub(r"<[^>]*>|Outlet \d+", "", plain)
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "first_seen", "more"),
+    [
+        ("ar", "موجز", "أول ظهور", "و9 مصادر أخرى:"),
+        ("fa", "خلاصه", "نخستین بار", "و 9 رسانه دیگر:"),
+    ],
+)
+def test_persian_and_arabic_channels_are_right_to_left(
+    language: str, heading: str, first_seen: str, more: str
+) -> None:
+    (m,) = render_telegram(digest([story(1, outlets=12)], language=language), LABELS)
+    lines = parse(m).text.split("\n")
+    assert lines[0].startswith(RLM) and heading in lines[0]
+    assert lines[-1].startswith(RLM) and first_seen in lines[-1]
+    outlets = lines[-2]
+    assert outlets.startswith(RLM) and more in outlets
+    plain = render_plain(digest([story(1)], language=language), LABELS)
+    assert heading in plain and first_seen in plain
+
+
+def test_russian_channel_words() -> None:
+    (m,) = render_telegram(digest([story(1, outlets=5)], language="ru"), LABELS)
+    text = parse(m).text
+    assert "Дайджест newswatch — 1 сюжет" in text and "впервые" in text and "ещё 2:" in text
 
 
 def test_arabic_channel_lines_are_right_to_left() -> None:
@@ -156,3 +206,25 @@ def test_any_text_makes_valid_telegram_html(titles: list[str]) -> None:
         assert utf16_len(m) <= 1500
         out += ranks(m)
     assert out == list(range(1, len(titles) + 1))
+
+
+def test_topic_and_entity_names_follow_the_channels_language() -> None:
+    from bot.core.render import translations
+    from bot.core.rules import parse_rules
+
+    rules = parse_rules(
+        [
+            (
+                "r.yaml",
+                "topics:\n  drones: {name: {en: Drones, fa: پهپادها}, query: drone}\n"
+                "entities:\n  shoigu: {name: Sergei Shoigu, aliases: [Shoigu]}\n",
+            )
+        ]
+    )
+    labels = Labels({"drones": "Drones"}, {"shoigu": "Sergei Shoigu"}, translations(rules))
+    persian = render_plain(digest([story(1)], language="fa"), labels)
+    english = render_plain(digest([story(1)], language="en"), labels)
+    arabic = render_plain(digest([story(1)], language="ar"), labels)
+    assert "[پهپادها · Sergei Shoigu]" in persian  # no Persian name for Shoigu: the first
+    assert "[Drones · Sergei Shoigu]" in english
+    assert "[Drones · Sergei Shoigu]" in arabic  # no Arabic name: the first given

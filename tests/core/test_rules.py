@@ -123,3 +123,40 @@ def test_every_rule_key_is_documented() -> None:
     doc = (Path(__file__).parent.parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     for key in (*TOP_KEYS, *ENTITY_KEYS, *TOPIC_KEYS):
         assert f"`{key}`" in doc, key
+
+
+def test_names_per_language_with_the_first_given_as_fallback() -> None:
+    text = (
+        "topics:\n"
+        "  sanctions:\n"
+        "    name: {en: Sanctions, ar: عقوبات, fa: تحریم‌ها, ru: Санкции}\n"
+        "    query: sanction*\n"
+        "entities:\n"
+        "  haddad: {name: {ar: حداد, en: Omar Haddad}, aliases: [Haddad]}\n"
+        "  plain: {name: Plain, aliases: [plain]}\n"
+    )
+    rules = parse_rules([("n.yaml", text)])
+    topic = rules.topics["sanctions"]
+    assert topic.name == "Sanctions"
+    assert [topic.name_in(x) for x in ("en", "ar", "fa", "ru")] == [
+        "Sanctions",
+        "عقوبات",
+        "تحریم‌ها",
+        "Санкции",
+    ]
+    haddad = rules.entities["haddad"]
+    assert (haddad.name, haddad.name_in("en"), haddad.name_in("fa")) == (
+        "حداد",
+        "Omar Haddad",
+        "حداد",
+    )
+    assert rules.entities["plain"].name_in("ar") == "Plain"
+
+
+def test_bad_names_per_language_are_refused_with_their_position() -> None:
+    text = "topics:\n  t:\n    name: {English: T, ar: ''}\n    query: t\n"
+    with pytest.raises(RulesError) as info:
+        parse_rules([("n.yaml", text)])
+    message = str(info.value)
+    assert "n.yaml:3:12: 'English': a language code such as en, ar, fa, ru" in message
+    assert "n.yaml:3:" in message and "name.ar must be text" in message

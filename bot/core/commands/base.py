@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 from bot.core.rules import RuleSet
-from bot.models import Article, Channel, DeliveryMode, Match, MatchResult, Platform, Story
-
-Language = Literal["en", "ar"]
+from bot.models import Article, Channel, DeliveryMode, Language, Match, MatchResult, Platform, Story
 
 
 class CommandError(Exception):

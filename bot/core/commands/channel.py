@@ -8,6 +8,7 @@ from bot.core.commands import parse
 from bot.core.commands.base import CommandError
 from bot.core.commands.registry import Call, command, usage_error
 from bot.core.commands.texts import text
+from bot.core.i18n import LANGUAGES, directed
 from bot.models import Button, Channel, DeliveryMode, Reply
 
 MODES = ("instant", "digest")
@@ -18,10 +19,10 @@ def target_of(call: Call, raw: str) -> tuple[str, str]:
     rules = call.env.rules()
     value = raw.strip().lower()
     if value.startswith("@") and value[1:] in rules.entities:
-        return value, f"@{value[1:]} ({rules.entities[value[1:]].name})"
+        return value, f"@{value[1:]} ({rules.entities[value[1:]].name_in(call.language)})"
     topic = value.removeprefix("#")
     if topic in rules.topics:
-        return topic, f"#{topic} ({rules.topics[topic].name})"
+        return topic, f"#{topic} ({rules.topics[topic].name_in(call.language)})"
     raise CommandError("bad_target", target=raw[:60])
 
 
@@ -29,9 +30,9 @@ def display(call: Call, target: str) -> str:
     rules = call.env.rules()
     if target.startswith("@"):
         entity = rules.entities.get(target[1:])
-        return f"{target} ({entity.name})" if entity else target
+        return f"{target} ({entity.name_in(call.language)})" if entity else target
     topic = rules.topics.get(target)
-    return f"#{target} ({topic.name})" if topic else f"#{target}"
+    return f"#{target} ({topic.name_in(call.language)})" if topic else f"#{target}"
 
 
 def _channel(call: Call) -> Channel:
@@ -154,16 +155,16 @@ def mute(call: Call) -> Reply:
 
 @command("language", changes="what.settings")
 def language(call: Call) -> Reply:
-    """language <en | ar>
+    """language <en | ar | fa | ru>
 
     The language of the bot's own words in this channel.
     """
     value = call.args.strip().lower()
-    if value not in ("en", "ar"):
+    if value not in LANGUAGES:
         raise CommandError("language.bad")
     channel = _channel(call)
     call.env.store.set_language(channel.id, value)
-    return Reply(text(value, "language.set"))
+    return Reply(directed(text(value, "language.set"), value, ltr_marks=True))
 
 
 @command("digest", changes="what.digest")

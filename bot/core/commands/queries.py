@@ -9,8 +9,9 @@ from bot.core.commands.base import CommandError
 from bot.core.commands.channel import display, target_of
 from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
-from bot.core.commands.texts import AR_HELP
+from bot.core.commands.texts import HELP
 from bot.core.headline import in_language
+from bot.core.i18n import t
 from bot.core.query import QuerySyntaxError, parse_query, refs
 from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
@@ -21,6 +22,8 @@ MAX_QUERY = 500
 MAX_SCAN = 3000  # candidates the matcher confirms per search page, at most
 BATCH = 200
 TITLE = 200  # characters of a title shown
+
+MORE_NAMES = 12  # outlets named after the first three in a reply; the rest counted
 
 
 def _short(title: str, limit: int = TITLE) -> str:
@@ -47,11 +50,11 @@ def help_(call: Call) -> Reply:
         cmd = COMMANDS.get(name)
         if cmd is None:
             return Reply(call.t("help.unknown_topic", name=name[:40]), ok=False)
-        summary = AR_HELP.get(cmd.name, cmd.summary) if call.language == "ar" else cmd.summary
+        summary = HELP.get(call.language, {}).get(cmd.name, cmd.summary)
         return Reply(f"{cmd.usage}\n{summary}")
     lines = [call.t("help.header")]
     for cmd in visible():
-        summary = AR_HELP.get(cmd.name, cmd.summary) if call.language == "ar" else cmd.summary
+        summary = HELP.get(call.language, {}).get(cmd.name, cmd.summary)
         lines.append(f"• {cmd.usage} — {summary}")
     lines.append(call.t("help.footer"))
     return Reply("\n".join(lines))
@@ -76,7 +79,7 @@ def topics(call: Call) -> Reply:
     page = parse.number(options.get("page"), "page", 1, 10_000, 1)
     rules = call.env.rules()
     lines = [
-        f"• #{t.id} — {t.name}" + (" (!)" if t.priority == "high" else "")
+        f"• #{t.id} — {t.name_in(call.language)}" + (" (!)" if t.priority == "high" else "")
         for t in sorted(rules.topics.values(), key=lambda t: t.id)
     ]
     if not lines:
@@ -94,7 +97,7 @@ def entities(call: Call) -> Reply:
     page = parse.number(options.get("page"), "page", 1, 10_000, 1)
     rules = call.env.rules()
     lines = [
-        f"• @{e.id} — {e.name} ({e.kind})"
+        f"• @{e.id} — {e.name_in(call.language)} ({e.kind})"
         for e in sorted(rules.entities.values(), key=lambda e: e.id)
     ]
     if not lines:
@@ -157,9 +160,17 @@ def search(call: Call) -> Reply:
 
 
 def story_line(story: Story, language: str) -> str:
+    """A story in a reply: its number and title (in the reader's language when an outlet
+    wrote in it), every outlet by name ("+N more: D, E, F"), and the first link."""
     story = in_language(story, language)
     names = [_short(o.name, 80) for o in story.outlets]
-    outlets = " · ".join(names[:3]) + (f" · +{len(names) - 3}" if len(names) > 3 else "")
+    outlets = " · ".join(names[:3])
+    if len(names) > 3:
+        rest = names[3 : 3 + MORE_NAMES]
+        outlets += f" · {t(language, 'story.more_outlets', count=len(names) - 3)} "
+        outlets += ", ".join(rest)
+        if len(names) > 3 + MORE_NAMES:
+            outlets += " " + t(language, "story.others", count=len(names) - 3 - MORE_NAMES)
     link = _link(story.outlets[0].url) if story.outlets else ""
     return f"#{story.id} {_short(story.title)}\n{outlets}\n{link}".rstrip()
 

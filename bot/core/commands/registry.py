@@ -11,13 +11,14 @@ import inspect
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from bot.core.commands.base import CommandError, Env, Language, Request
+from bot.core.commands.base import CommandError, Env, Request
 from bot.core.commands.texts import text
+from bot.core.i18n import directed
 from bot.core.textsafe import BIDI_CONTROLS
-from bot.models import Button, Channel, Reply
+from bot.models import Button, Channel, Language, Reply
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,8 @@ def changes(line: str) -> bool:
 def notice(key: str, request: Request, env: Env) -> Reply:
     """A catalogue text in the chat's language, outside any command (e.g. an old button)."""
     channel = env.store.channel_for(request.platform, request.destination)
-    return Reply(text(channel.language if channel else env.language, key), ok=False)
+    language = channel.language if channel else env.language
+    return Reply(directed(text(language, key), language), ok=False)
 
 
 async def execute(line: str, request: Request, env: Env) -> Reply:
@@ -116,6 +118,12 @@ async def execute(line: str, request: Request, env: Env) -> Reply:
     channel = env.store.channel_for(request.platform, request.destination)
     language: Language = channel.language if channel else env.language
     call = Call(request, env, args, channel, language)
+    reply = await _run(call, name)
+    return replace(reply, text=directed(reply.text, language))
+
+
+async def _run(call: Call, name: str) -> Reply:
+    request, env = call.request, call.env
     if not name:
         return Reply(call.t("empty"), ok=False)
     cmd = COMMANDS.get(name)

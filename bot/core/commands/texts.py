@@ -1,12 +1,16 @@
-"""The commands' own words in English and Arabic, chosen by the channel's language.
+"""The commands' own words in English and Arabic (Persian and Russian in texts_fa/texts_ru),
+chosen by the channel's language.
 
 Kept apart from the delivery catalogue (bot.core.i18n) so both can grow without edit
-conflicts; keys are `area.what`. A missing Arabic text falls back to English, never to a key.
+conflicts; keys are `area.what`. A missing text falls back to English, never to a key.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from bot.core.commands.texts_fa import FA, FA_HELP
+from bot.core.commands.texts_ru import RU, RU_HELP
 
 EN: dict[str, str] = {
     "help.header": "newswatch commands:",
@@ -79,7 +83,7 @@ EN: dict[str, str] = {
     ),
     "never": "never",
     "language.set": "This channel now gets English.",
-    "language.bad": "Language must be en or ar.",
+    "language.bad": "Language must be en, ar, fa or ru.",
     "error": "Something went wrong on my side; the operators have the details.",
     "expired": "This button has expired; run the command again.",
 }
@@ -155,12 +159,12 @@ AR: dict[str, str] = {
     ),
     "never": "أبداً",
     "language.set": "هذه القناة تتلقى الآن العربية.",
-    "language.bad": "اللغة يجب أن تكون en أو ar.",
+    "language.bad": "اللغة يجب أن تكون en أو ar أو fa أو ru.",
     "error": "حدث خطأ من جهتي؛ التفاصيل لدى المشغّلين.",
     "expired": "انتهت صلاحية هذا الزر؛ أعد تشغيل الأمر.",
 }
 
-CATALOGUES = {"en": EN, "ar": AR}
+CATALOGUES = {"en": EN, "ar": AR, "fa": FA, "ru": RU}
 
 
 def text(language: str, key: str, /, **values: Any) -> str:
@@ -186,3 +190,5 @@ AR_HELP: dict[str, str] = {
     "status": "حجم المخزون وآخر جلب وما ينتظر الإرسال.",
     "language": "لغة كلام البوت في هذه القناة.",
 }
+
+HELP: dict[str, dict[str, str]] = {"ar": AR_HELP, "fa": FA_HELP, "ru": RU_HELP}
