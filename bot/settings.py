@@ -371,6 +371,14 @@ class ReloadSection:
         "Seconds between checks of the configuration and rule files for changes (0: SIGHUP only).",
         min=0,
     )
+    apply_rules: bool = setting(
+        False,
+        "After a reload that changes the rules, match stored articles again (as `newswatch "
+        "rules apply`: new topics tag existing stories, old stories do not alert).",
+    )
+    apply_hours: float = setting(
+        168.0, "Hours of stored articles a reload's `reload.apply_rules` matches again.", min=1
+    )
 
 
 @dataclass(frozen=True)

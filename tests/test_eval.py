@@ -175,3 +175,67 @@ def test_prf() -> None:
         "fp": 1,
         "fn": 0,
     }
+
+
+UNDATED = [
+    {
+        "id": "u1",
+        "url": "https://one.example/news/11",
+        "source": "Example One",
+        "lang": "ar",
+        "published": "2024-01-10T09:00:00+04:00",
+        "title": "لافروف يصل إلى مسقط لإجراء مباحثات",
+        "text": "وصل وزير الخارجية لافروف إلى مسقط اليوم لإجراء مباحثات مع المسؤولين في "
+        "سلطنة عمان حول أمن الملاحة في الخليج والتعاون الاقتصادي بين البلدين.",
+    },
+    {
+        "id": "u2",
+        "url": "https://three.example/p/12",
+        "source": "Third Wire",
+        "lang": "ar",
+        "published": None,
+        "title": "وزير الخارجية لافروف في مسقط لإجراء مباحثات",
+        "text": "وصل وزير الخارجية لافروف إلى مسقط اليوم لإجراء مباحثات مع المسؤولين في "
+        "سلطنة عمان حول أمن الملاحة في الخليج والتعاون الاقتصادي بين البلدين.",
+    },
+    {
+        "id": "u3",
+        "url": "https://two.example/a/13",
+        "source": "مصدر ثان",
+        "lang": "ar",
+        "published": "2024-03-20T12:00:00+04:00",
+        "title": "قطر تفتتح محطة حاويات جديدة",
+        "text": "افتتحت قطر محطة حاويات جديدة في ميناء الدوحة لاستقبال أكبر السفن التجارية "
+        "وتعزيز الملاحة في المنطقة خلال العام الجاري.",
+    },
+]
+
+
+def test_an_undated_article_is_grouped_by_when_it_was_fetched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """u2 has no date; a crawler fetched it after u1 (January), not when u3 appeared two
+    months later: it joins u1's story as it would live."""
+    labels = "stories:\n  muscat: [u1, u2]\n  doha: [u3]\n"
+    folder = write_corpus(tmp_path / "corpus", UNDATED, labels)
+    assert main(["eval", str(folder)]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    assert stories["pairwise_f1"] == 1.0 and stories["predicted"] == 2
+
+
+def test_fetch_times_follow_the_crawler() -> None:
+    from datetime import UTC, datetime
+
+    from bot.app.eval import fetch_times
+    from bot.models import RawItem
+
+    def raw(day: int | None) -> RawItem:
+        published = datetime(2024, 1, day, tzinfo=UTC) if day else None
+        return RawItem("s", "t", published=published)
+
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    given = datetime(2024, 2, 1, tzinfo=UTC)
+    days = [None, 5, None, 9, None]
+    times = fetch_times([raw(d) for d in days], [None, None, None, None, given], now)
+    assert [t.day if t.month == 1 else t for t in times] == [5, 5, 5, 9, given]
+    assert fetch_times([raw(None)], [None], now) == [now]

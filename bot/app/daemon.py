@@ -18,6 +18,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -36,12 +37,14 @@ from bot.app.deliver import run_instant as deliver_instant
 from bot.app.gate import Gate, bounded
 from bot.app.health import HealthServer
 from bot.app.metrics import Metrics
+from bot.app.reapply import apply_rules
 from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
 from bot.app.scheduler import Scheduler
 from bot.chat.adapter import ChatAdapter
 from bot.chat.console import LogStream
 from bot.config import Config, Secrets
 from bot.core.commands import Env
+from bot.core.rules import RuleSet
 from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store.base import utcnow
@@ -297,7 +300,10 @@ class Daemon:
             log.warning("changed settings take effect at the next start: %s", ", ".join(waiting))
         self.config = new.config
         self._files = snapshot(self.config_path, self.config)
+        rules_changed = new.rules != self.pipeline.rules
         self.pipeline.set_rules(new.rules)
+        if rules_changed and self.config.settings.reload.apply_rules:
+            self._apply_rules(new.rules)
         self.vocab = Vocabulary.from_rules(new.rules)
         prepare_store(self.config, self.store)
         logging.getLogger().setLevel(self.config.settings.log.level)
@@ -313,6 +319,24 @@ class Daemon:
             len(self.config.channels),
         )
         return True
+
+    def _apply_rules(self, rules: RuleSet) -> None:
+        """The reloaded rules applied to recent stored articles (reload.apply_rules)."""
+        now = utcnow()
+        since = now - timedelta(hours=self.config.settings.reload.apply_hours)
+        try:
+            report = apply_rules(self.store, rules, since, now)
+        except Exception:
+            log.exception("applying the reloaded rules to stored articles failed")
+            return
+        log.info(
+            "rules applied to %d stored articles: %d changed, %d stories retagged, "
+            "%d newly subscribed stories not alerted",
+            report.articles,
+            report.changed,
+            report.stories,
+            report.held,
+        )
 
     def _rebuild_jobs(self) -> None:
         self.scheduler.rebuild(self.store.channels(), self._sources())

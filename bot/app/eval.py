@@ -13,6 +13,7 @@ import importlib
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ class CorpusArticle:
     html: str | None = None
     published: datetime | None = None
     lang: str | None = None
+    fetched: datetime | None = None  # when the outlet was fetched, if the corpus says
 
 
 @dataclass
@@ -52,15 +54,15 @@ class Corpus:
     topics: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _parse_time(value: Any, where: str) -> datetime | None:
+def _parse_time(value: Any, where: str, key: str = "published") -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise CorpusError(f"{where}: `published` must be an ISO 8601 string or null")
+        raise CorpusError(f"{where}: `{key}` must be an ISO 8601 string or null")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise CorpusError(f"{where}: `published` is not ISO 8601: {value!r}") from None
+        raise CorpusError(f"{where}: `{key}` is not ISO 8601: {value!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -103,6 +105,7 @@ def read_articles(path: Path) -> list[CorpusArticle]:
                 text=text if isinstance(text, str) else None,
                 html=html if isinstance(html, str) and not isinstance(text, str) else None,
                 published=_parse_time(obj.get("published"), where),
+                fetched=_parse_time(obj.get("fetched"), where, "fetched"),
                 lang=obj["lang"] if isinstance(obj.get("lang"), str) else None,
             )
         )
@@ -184,6 +187,26 @@ def source_of(article: CorpusArticle) -> Source:
     return Source(id=slug, url=home, name=article.source)
 
 
+def fetch_times(
+    raws: Sequence[RawItem], given: Sequence[datetime | None], now: datetime
+) -> list[datetime]:
+    """When a crawler polling the outlets would have fetched each article, the time the live
+    path records and groups an undated article by: the corpus's `fetched` when it gives one;
+    a dated article when it was published (sources are polled every few minutes); an undated
+    one when the crawler reached it, the date of the dated article before it in the corpus
+    (the one after it when none is before; `now` when the corpus has no date at all). One
+    time for every article (the newest date, as before) put an undated report of an old
+    event outside its story's window."""
+    known = [g or r.published for g, r in zip(given, raws, strict=True)]
+    out: list[datetime | None] = []
+    last: datetime | None = None
+    for t in known:
+        last = t or last
+        out.append(t or last)
+    following = next((t for t in out if t is not None), now)
+    return [t or following for t in out]
+
+
 def raw_item(article: CorpusArticle, source: Source) -> RawItem:
     """The RawItem a fetcher would have produced (html through the page extractor)."""
     title, text, published, lang = (
@@ -221,16 +244,18 @@ def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
     from bot.app.assembly import assemble  # imported late to keep eval light
 
     config = load_config(None, env={})
-    dates = [a.published for a in corpus.articles if a.published]
-    fetched = max(dates) if dates else datetime.now(UTC)
+    sources = [source_of(a) for a in corpus.articles]
+    raws = [raw_item(a, s) for a, s in zip(corpus.articles, sources, strict=True)]
+    times = fetch_times(raws, [a.fetched for a in corpus.articles], datetime.now(UTC))
     out: dict[str, Predicted] = {}
     with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
         instance = assemble(config, Path(tmp) / "eval.db", corpus.rules)
         pipeline = instance.pipeline
         try:
-            for article in corpus.articles:
-                source = source_of(article)
-                done = pipeline.ingest(raw_item(article, source), source, fetched)
+            for article, source, raw, fetched in zip(
+                corpus.articles, sources, raws, times, strict=True
+            ):
+                done = pipeline.ingest(raw, source, fetched)
                 if done is None:
                     out[article.id] = Predicted(MatchResult(), f"(not stored) {article.id}")
                 else:

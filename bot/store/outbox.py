@@ -21,6 +21,10 @@ from sqlite_utils import Database
 from bot.store.base import from_iso, to_iso
 from bot.store.interface import OutboxMessage, PauseState
 
+_DELIVERED = """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
+   VALUES (?, ?, ?, ?) ON CONFLICT(channel_id, story_id) DO UPDATE SET
+   outlet_count = excluded.outlet_count, delivered_at = excluded.delivered_at"""
+
 
 class OutboxQueries:
     db: Database
@@ -62,10 +66,7 @@ class OutboxQueries:
                 ],
             )
             self.db.conn.executemany(
-                """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
-                   VALUES (?, ?, ?, ?) ON CONFLICT(channel_id, story_id) DO UPDATE SET
-                   outlet_count = excluded.outlet_count, delivered_at = excluded.delivered_at""",
-                [[channel_id, sid, n, to_iso(now)] for sid, n in story_outlets.items()],
+                _DELIVERED, [[channel_id, sid, n, to_iso(now)] for sid, n in story_outlets.items()]
             )
             if digest_at is not None:
                 self.db.execute(
@@ -73,6 +74,16 @@ class OutboxQueries:
                     [to_iso(digest_at), channel_id],
                 )
         return len(payloads)
+
+    def record_delivered(
+        self, channel_id: str, story_outlets: Mapping[int, int], now: datetime
+    ) -> None:
+        """Count stories as delivered to a channel without sending anything (rules applied
+        again: an old story that a new rule brings into a subscription is not news)."""
+        with self.db.conn:
+            self.db.conn.executemany(
+                _DELIVERED, [[channel_id, sid, n, to_iso(now)] for sid, n in story_outlets.items()]
+            )
 
     def delivered_outlets(self, channel_id: str) -> dict[int, int]:
         """Story id → outlets it had when last delivered to this channel."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -84,6 +84,21 @@ class StoryQueries:
                 [title, _lead(lead), story_id],
             )
         return title
+
+    def retag_story(
+        self, story_id: int, entity_ids: Sequence[str], topic_ids: Sequence[str]
+    ) -> None:
+        """Set a story's tags (rules applied again: the union of its articles' matches)."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE stories SET entity_ids = ?, topic_ids = ?, updated_at = ? WHERE id = ?",
+                [
+                    json.dumps(list(entity_ids)),
+                    json.dumps(list(topic_ids)),
+                    to_iso(utcnow()),
+                    story_id,
+                ],
+            )
 
     def close_stories(self, story_ids: Iterable[int]) -> None:
         """Mark stories closed: the window has passed, no article will join them."""

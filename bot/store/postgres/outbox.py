@@ -13,6 +13,9 @@ from bot.store.outbox import _message
 from bot.store.postgres.base import PostgresBase
 
 _DIGEST_AT = "UPDATE channels SET last_digest_at = %s WHERE id = %s"
+_DELIVERED = """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
+   VALUES (%s, %s, %s, %s) ON CONFLICT(channel_id, story_id) DO UPDATE SET
+   outlet_count = excluded.outlet_count, delivered_at = excluded.delivered_at"""
 
 
 class PgOutboxQueries(PostgresBase):
@@ -52,15 +55,20 @@ class PgOutboxQueries(PostgresBase):
                     ],
                 )
                 cur.executemany(
-                    """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
-                       VALUES (%s, %s, %s, %s) ON CONFLICT(channel_id, story_id) DO UPDATE SET
-                       outlet_count = excluded.outlet_count,
-                       delivered_at = excluded.delivered_at""",
-                    [[channel_id, sid, n, now] for sid, n in story_outlets.items()],
+                    _DELIVERED, [[channel_id, sid, n, now] for sid, n in story_outlets.items()]
                 )
             if digest_at is not None:
                 conn.execute(_DIGEST_AT, [digest_at, channel_id])
         return len(payloads)
+
+    def record_delivered(
+        self, channel_id: str, story_outlets: Mapping[int, int], now: datetime
+    ) -> None:
+        """Count stories as delivered to a channel without sending anything."""
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(
+                _DELIVERED, [[channel_id, sid, n, now] for sid, n in story_outlets.items()]
+            )
 
     def delivered_outlets(self, channel_id: str) -> dict[int, int]:
         rows = self._all(

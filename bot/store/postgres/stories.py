@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from psycopg.types.json import Jsonb
@@ -78,6 +78,14 @@ class PgStoryQueries(PostgresBase):
             [title, _lead(lead), story_id],
         )
         return title
+
+    def retag_story(
+        self, story_id: int, entity_ids: Sequence[str], topic_ids: Sequence[str]
+    ) -> None:
+        self._run(
+            "UPDATE stories SET entity_ids = %s, topic_ids = %s, updated_at = %s WHERE id = %s",
+            [Jsonb(list(entity_ids)), Jsonb(list(topic_ids)), utcnow(), story_id],
+        )
 
     def close_stories(self, story_ids: Iterable[int]) -> None:
         self._run("UPDATE stories SET closed = TRUE WHERE id = ANY(%s)", [list(story_ids)])
