@@ -25,8 +25,7 @@ from bot.models import Channel
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store import open_store
 from tests.fakes.base import Recorded
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_commands_api import text_message
+from tests.fakes.telegram_api import FakeTelegram, text_message
 from tests.loopback import serving
 from tests.world import DATA, load_rules
 

@@ -3,7 +3,7 @@ on 127.0.0.1; assertions are on what the fake received."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import pytest
 
 from bot.chat.telegram_commands import TelegramApp, publish, telegram_application
 from bot.core.commands import visible
-from tests.fakes.telegram_commands_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram
 from tests.world import World, build_world
 
 ADMIN, MEMBER, OWNER, LISTED = 1, 2, 3, 99
@@ -23,11 +23,9 @@ def world(tmp_path: Path) -> World:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram(admins={ADMIN: "administrator", OWNER: "creator"})
-    await server.start()
-    yield server
-    await server.stop()
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram(admins={ADMIN: "administrator", OWNER: "creator"}, username="nwbot") as f:
+        yield f
 
 
 @pytest.fixture
@@ -127,7 +125,7 @@ async def test_edited_command_is_not_run_again(app: TelegramApp, fake: FakeTeleg
     await fake.wait_for("sendMessage", 1)
     message = dict(fake.updates[-1]["message"], text="/unsubscribe naval-drills", edit_date=1)
     message["entities"] = [{"type": "bot_command", "offset": 0, "length": 12}]
-    await fake.push({"edited_message": message})
+    fake.push_update({"edited_message": message})
     listed = await _reply(fake, "/list", user_id=ADMIN)  # updates are handled in order
     assert "#naval-drills (Naval drills) — digest" in listed["text"]
     assert len(fake.of("sendMessage")) == 2

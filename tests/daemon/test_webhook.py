@@ -21,7 +21,7 @@ from tests.daemon.harness import (
     sqlite_rows,
     write_config,
 )
-from tests.fakes.telegram_commands_api import text_message
+from tests.fakes.telegram_api import text_message
 
 PUBLIC_URL = "https://newswatch.example.org/hooks/telegram"
 SECRET = "webhook-Secret_for-the-daemon-test"

@@ -6,8 +6,12 @@ Scripted failures: `fail("sendMessage", 429, retry_after=1)`, `fail(..., 500)`,
 `fail(..., 403, description="Forbidden: bot was kicked from the group chat")`,
 `fail(..., 400, description="Bad Request: chat not found", only_to="-100")` (times=N).
 For chat-command tests: `push_update({...})` queues an update for getUpdates (served with
-offset semantics and a short long-poll), `results[method] = value` overrides an answer
-(getChatMember, ...), and getMe/setMyCommands/deleteWebhook work out of the box.
+offset semantics and a short long-poll); `await say(text, ...)` and `await press(data, ...)`
+craft a user's message or button press; `admins` answers getChatMember (user id →
+"administrator"/"creator", everyone else a member); `of(method)` and `await
+wait_for(method, n)` read the record; `results[method] = value` overrides an answer; and
+getMe/setMyCommands/deleteWebhook/editMessageText work out of the box. This is the tests'
+one fake Bot API (delivery, chat commands and the daemon).
 Webhooks as the real API keeps them: setWebhook stores url and secret_token in `webhook`,
 deleteWebhook clears it, and getUpdates answers 409 Conflict while one is set.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from typing import Any
 
@@ -23,6 +28,43 @@ from aiohttp import web
 
 from tests.fakes.base import Failure, FakeAPI
 from tests.fakes.telegram_html import TelegramHTMLError, parse
+
+_ADMIN_RIGHTS = dict.fromkeys(
+    ["can_be_edited", "is_anonymous", "can_post_stories", "can_edit_stories",
+     "can_delete_stories"],
+    False,
+) | dict.fromkeys(
+    ["can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+     "can_promote_members", "can_change_info", "can_invite_users"],
+    True,
+)  # fmt: skip
+
+
+def text_message(
+    text: str, message_id: int, chat: dict[str, Any], user: dict[str, Any]
+) -> dict[str, Any]:
+    """A Message as Telegram sends it; a leading /command gets its bot_command entity."""
+    entities = []
+    if text.startswith("/"):
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": user,
+        "text": text,
+        "entities": entities,
+    }
+
+
+def _json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
 
 BOT_USER = {
     "id": 4242,
@@ -38,9 +80,16 @@ BOT_USER = {
 class FakeTelegram(FakeAPI):
     send_methods = frozenset({"sendMessage"})
 
-    def __init__(self, token: str = "123:TEST") -> None:
+    def __init__(
+        self,
+        token: str = "123:TEST",
+        admins: dict[int, str] | None = None,
+        username: str = "newswatch_test_bot",
+    ) -> None:
         super().__init__()
         self.token = token
+        self.admins = admins or {}  # user id → "administrator" or "creator"
+        self.bot_user = {**BOT_USER, "username": username}
         self.results: dict[str, Any] = {}
         self.updates: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}  # url and secret_token of the registered webhook
@@ -62,6 +111,53 @@ class FakeTelegram(FakeAPI):
         with self._lock:
             self.updates.append(update)
         return int(update["update_id"])
+
+    async def say(
+        self, text: str, chat_id: int = -100, user_id: int = 7, chat_type: str = "group"
+    ) -> None:
+        """A user's message in a chat; a leading /command gets its bot_command entity."""
+        chat = {"id": chat_id, "type": chat_type, "title": "Ops room"}
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        message_id = 500 + len(self.updates)
+        self.push_update({"message": text_message(text, message_id, chat, user)})
+
+    async def press(
+        self, data: str, message_id: int, chat_id: int = -100, user_id: int = 7
+    ) -> None:
+        """A user presses an inline button with callback_data `data` on a bot message."""
+        self.push_update(
+            {
+                "callback_query": {
+                    "id": f"cb{len(self.updates) + 1}",
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+                    "chat_instance": "ci1",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "group", "title": "Ops room"},
+                        "from": self.bot_user,
+                        "text": "(earlier reply)",
+                    },
+                }
+            }
+        )
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every call of `method`, in order, each form value read as JSON
+        where it is JSON (python-telegram-bot sends ids and markup that way)."""
+        return [{k: _json(v) for k, v in r.params.items()} for r in self.calls(method)]
+
+    async def wait_for(
+        self, method: str, count: int, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """The first `count` calls of `method`, once they have arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.of(method)) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(self.of(method))} {method} calls, not {count}")
+            await asyncio.sleep(0.01)
+        return self.of(method)[:count]
 
     def texts(self, chat_id: str | int | None = None) -> list[str]:
         """Text of every delivered message (to one chat), in order."""
@@ -108,7 +204,17 @@ class FakeTelegram(FakeAPI):
         return 200, True
 
     async def do_getMe(self, params: dict[str, Any]) -> tuple[int, Any]:
-        return 200, BOT_USER
+        return 200, self.bot_user
+
+    async def do_editMessageText(self, params: dict[str, Any]) -> tuple[int, Any]:
+        chat_id = params.get("chat_id")
+        return 200, {
+            "message_id": int(params.get("message_id") or 0),
+            "date": int(time.time()),
+            "chat": {"id": int(str(chat_id)), "type": "group"},
+            "from": self.bot_user,
+            "text": params.get("text", ""),
+        }
 
     async def do_sendMessage(self, params: dict[str, Any]) -> tuple[int, Any]:
         text = str(params.get("text", ""))
@@ -130,7 +236,7 @@ class FakeTelegram(FakeAPI):
             "date": int(time.time()),
             "chat": {"id": int(str(chat_id)), "type": chat_type},
             "text": visible,
-            "from": BOT_USER,
+            "from": self.bot_user,
         }
 
     async def do_setWebhook(self, params: dict[str, Any]) -> tuple[int, Any]:
@@ -162,5 +268,11 @@ class FakeTelegram(FakeAPI):
             await asyncio.sleep(0.02)
 
     async def do_getChatMember(self, params: dict[str, Any]) -> tuple[int, Any]:
-        user = {"id": int(params.get("user_id", 0)), "is_bot": False, "first_name": "user"}
+        user_id = int(params.get("user_id", 0))
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        status = self.admins.get(user_id, "member")
+        if status == "administrator":
+            return 200, {"status": status, "user": user, **_ADMIN_RIGHTS}
+        if status == "creator":
+            return 200, {"status": status, "user": user, "is_anonymous": False}
         return 200, {"status": "member", "user": user}
