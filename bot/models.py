@@ -227,3 +227,56 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     ok: bool = True
     lines: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """Which stories a listing shows (web page, API, channel feed); None means any."""
+
+    topic: str | None = None
+    entity: str | None = None
+    lang: str | None = None  # an article of the story is in this language
+    source: str | None = None  # an article of the story comes from this source id
+    since: datetime | None = None  # last seen at or after
+    targets: tuple[str, ...] = ()  # tagged with any of these (topic id or @entity id)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One source as an operator checks it: configuration, fetch state and what it stored."""
+
+    id: str
+    name: str
+    url: str
+    kind: str
+    enabled: bool
+    last_checked: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    error_count: int
+    failing: bool
+    next_check: datetime | None
+    articles_stored: int
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """A channel with its delivery state: paused (and why) and messages waiting."""
+
+    channel: Channel
+    paused: bool
+    paused_reason: str | None
+    paused_at: datetime | None
+    pending: int
+
+
+@dataclass(frozen=True)
+class HourlyCount:
+    """Articles matched to one rule in one UTC hour, and how many stories they belong to."""
+
+    kind: Literal["entity", "topic"]
+    target: str
+    hour: datetime
+    articles: int
+    stories: int

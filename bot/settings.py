@@ -350,6 +350,15 @@ class HealthSection:
 
 
 @dataclass(frozen=True)
+class WebSection:
+    host: str = setting(
+        "127.0.0.1",
+        "Address `newswatch web` listens on; any but loopback needs NEWSWATCH_WEB_TOKEN.",
+    )
+    port: int = setting(8081, "Port `newswatch web` listens on.", min=1, max=65535)
+
+
+@dataclass(frozen=True)
 class LogSection:
     level: str = setting(
         "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", choices=LOG_LEVELS, ignore_case=True
@@ -401,6 +410,7 @@ class Settings:
     telegram: TelegramSection = field(default_factory=TelegramSection)
     slack: SlackSection = field(default_factory=SlackSection)
     health: HealthSection = field(default_factory=HealthSection)
+    web: WebSection = field(default_factory=WebSection)
     log: LogSection = field(default_factory=LogSection)
     delivery: DeliverySection = field(default_factory=DeliverySection)
     reload: ReloadSection = field(default_factory=ReloadSection)
@@ -472,6 +482,7 @@ class Secrets:
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     telegram_webhook_secret: str = field(default="", repr=False)
+    web_token: str = field(default="", repr=False)
 
     def values(self) -> tuple[str, ...]:
         return tuple(v for v in vars(self).values() if v)

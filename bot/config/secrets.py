@@ -21,6 +21,7 @@ SECRET_ENV = (
     "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET",
     "TELEGRAM_WEBHOOK_SECRET",
+    "NEWSWATCH_WEB_TOKEN",
 )
 # A webhook secret: Telegram's alphabet and upper limit, and at least 16 characters, so it is
 # not guessable (and long enough for the log redaction to apply).

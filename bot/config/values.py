@@ -27,7 +27,7 @@ from bot.settings import (
 CONFIG_ENV = "NEWSWATCH_CONFIG"
 # NEWSWATCH_ variables that are not settings: the file to read, and the database password
 # (a secret, read by the PostgreSQL store itself). Any other unknown one is refused.
-OTHER_ENV = frozenset({CONFIG_ENV, "NEWSWATCH_DATABASE_PASSWORD"})
+OTHER_ENV = frozenset({CONFIG_ENV, "NEWSWATCH_DATABASE_PASSWORD", "NEWSWATCH_WEB_TOKEN"})
 TOP_LEVEL = ("sources", "channels")  # the file's keys that are not settings
 
 

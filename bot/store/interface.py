@@ -17,7 +17,18 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.commands.base import CommandStore
-from bot.models import Article, Channel, MatchResult, Source, Story, WaitingItem
+from bot.models import (
+    Article,
+    Channel,
+    ChannelState,
+    HourlyCount,
+    MatchResult,
+    Source,
+    SourceHealth,
+    Story,
+    StoryFilter,
+    WaitingItem,
+)
 
 
 class StoreError(Exception):
@@ -203,3 +214,11 @@ class Store(CommandStore, Protocol):
     def resume_channel(self, channel_id: str) -> None: ...
     def pause_state(self, channel_id: str) -> PauseState: ...
     def paused_channels(self) -> dict[str, str]: ...
+
+    # --- browsing (the web page and API; read only) ----------------------------------------
+
+    def find_stories(self, f: StoryFilter, limit: int, offset: int = 0) -> list[Story]: ...
+    def story_languages(self) -> list[str]: ...
+    def source_health(self) -> list[SourceHealth]: ...
+    def channel_states(self) -> list[ChannelState]: ...
+    def hourly_activity(self, since: datetime) -> list[HourlyCount]: ...

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.store.articles import ArticleQueries
 from bot.store.base import StoreBase
+from bot.store.browse import BrowseQueries
 from bot.store.channels import ChannelQueries
 from bot.store.commands import CommandQueries
 from bot.store.outbox import OutboxQueries
@@ -26,6 +27,7 @@ class SqliteStore(
     CommandQueries,
     OutboxQueries,
     WaitingQueries,
+    BrowseQueries,
     StoreBase,
 ):
     """The SQLite database of one newswatch instance (WAL, one connection)."""

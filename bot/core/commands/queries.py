@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.commands import parse
-from bot.core.commands.base import CommandError
+from bot.core.commands.base import CommandError, Env
 from bot.core.commands.channel import display, target_of
 from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
@@ -125,26 +125,12 @@ def search(call: Call) -> Reply:
         raise CommandError("usage", usage="search <query> [--days N]")
     if len(query) > MAX_QUERY:
         raise CommandError("search.too_long", limit=MAX_QUERY)
-    matcher = call.env.matcher()
-    try:
-        node = parse_query(query)
-        matcher.match_query(query, "", "")  # unknown @entity / #topic, NOT-only queries
-    except QuerySyntaxError as exc:
-        raise _syntax(call, exc) from None
-    expr = fts_expression(node, call.env.rules())
-    # @entity / #topic: also the articles the pipeline matched to them (alias spellings
-    # that only the matcher's letter variants find)
-    tagged = [(r.kind, r.id) for r in refs(node)]
     since = call.request.now - timedelta(days=days)
     wanted = page * PER_PAGE + 1  # one more tells whether a next page exists
-    found: list[Article] = []
-    offset = 0
-    while len(found) < wanted and offset < MAX_SCAN:
-        batch = call.env.store.search_articles(expr, since, BATCH, offset, tagged)
-        found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
-        offset += len(batch)
-        if len(batch) < BATCH:
-            break
+    try:
+        found = find_articles(call.env, query, since, wanted)
+    except QuerySyntaxError as exc:
+        raise _syntax(call, exc) from None
     shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
     if not shown:
         return Reply(call.t("search.none", query=_short(query, 80), days=days))
@@ -157,6 +143,28 @@ def search(call: Call) -> Reply:
     return Reply(
         "\n".join(lines), buttons=page_buttons(call, action, page, len(found) > page * PER_PAGE)
     )
+
+
+def find_articles(env: Env, query: str, since: datetime, wanted: int) -> list[Article]:
+    """Stored articles seen since `since` that the query matches, newest first, at most
+    `wanted` (confirming no more than MAX_SCAN candidates); QuerySyntaxError on a bad query.
+    The chat `search` and the web page's search both come here."""
+    matcher = env.matcher()
+    node = parse_query(query)
+    matcher.match_query(query, "", "")  # unknown @entity / #topic, NOT-only queries
+    expr = fts_expression(node, env.rules())
+    # @entity / #topic: also the articles the pipeline matched to them (alias spellings
+    # that only the matcher's letter variants find)
+    tagged = [(r.kind, r.id) for r in refs(node)]
+    found: list[Article] = []
+    offset = 0
+    while len(found) < wanted and offset < MAX_SCAN:
+        batch = env.store.search_articles(expr, since, BATCH, offset, tagged)
+        found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
+        offset += len(batch)
+        if len(batch) < BATCH:
+            break
+    return found[:wanted]
 
 
 def story_line(story: Story, language: str) -> str:

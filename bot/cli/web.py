@@ -1,0 +1,123 @@
+"""`newswatch web`: the web page, JSON API and channel feeds over an existing database.
+
+Read-only by default (the daemon keeps running elsewhere); `--writable` allows pausing and
+resuming channels, which like everything that changes state also needs NEWSWATCH_WEB_TOKEN.
+Any address but loopback needs the token too, so binding elsewhere without it is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+
+from aiohttp import web
+
+from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.config import Config
+from bot.core.match import Matcher
+from bot.core.rules import RulesError
+from bot.runtime import load_rules
+from bot.sources.collect import HTML_ACCEPT
+from bot.sources.http import Fetcher, FetchError, FetchSettings
+from bot.sources.pages import PageError, extract_article
+from bot.store import Store
+from bot.web.app import create_app
+from bot.web.deps import FetchFailed, FetchPage, WebDeps
+from bot.web.security import is_loopback
+
+TOKEN_ENV = "NEWSWATCH_WEB_TOKEN"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "web",
+        help="serve the web page, JSON API and channel feeds over a database",
+        description=__doc__,
+    )
+    p.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: web.port, 8081)")
+    p.add_argument(
+        "--writable", action="store_true", help="allow pausing and resuming channels (token)"
+    )
+    add_config_arguments(p)
+    p.set_defaults(func=run)
+
+
+def page_fetcher(settings: FetchSettings) -> FetchPage:
+    """The rule test's URL fetch: the daemon's fetcher (private addresses refused unless
+    fetch.allow_private), then the article extractor."""
+
+    async def fetch(url: str) -> tuple[str, str]:
+        try:
+            async with Fetcher(settings) as fetcher:
+                resp = await fetcher.get(url, accept=HTML_ACCEPT)
+            page = await asyncio.to_thread(extract_article, resp.body, resp.url, resp.headers)
+        except (FetchError, PageError) as exc:
+            raise FetchFailed(str(exc)) from None
+        return page.title, page.text
+
+    return fetch
+
+
+def web_deps(config: Config, store: Store, token: str | None, writable: bool) -> WebDeps:
+    """The web adapter's collaborators, from the configuration and an open store."""
+    try:
+        rules = load_rules(config)
+    except RulesError as exc:
+        raise CliError(f"invalid rules:\n{exc}") from None
+    matcher = Matcher(rules)
+    return WebDeps(
+        store=store,
+        rules=lambda: rules,
+        matcher=lambda: matcher,
+        token=token,
+        writable=writable,
+        fetch_page=page_fetcher(FetchSettings.from_settings(config.settings)),
+    )
+
+
+def _local_host(host: str) -> bool:
+    return host == "localhost" or is_loopback(host)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = open_config(args)
+    host = args.host or config.settings.get_str("web.host")
+    port = args.port if args.port is not None else config.settings.get_int("web.port")
+    if not 0 <= port <= 65535:
+        raise CliError(f"--port: {port} is not a port number (0-65535)")
+    token = os.environ.get(TOKEN_ENV) or None
+    if not _local_host(host) and token is None:
+        raise CliError(
+            f"listening on {host} (not loopback) needs {TOKEN_ENV}: set a long random token"
+        )
+    store = open_store(args, config)
+    try:
+        deps = web_deps(config, store, token, args.writable)
+        return asyncio.run(_serve(create_app(deps), host, port, args.writable))
+    finally:
+        store.close()
+
+
+async def _serve(app: web.Application, host: str, port: int, writable: bool) -> int:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound = runner.addresses[0]
+        mode = "writable" if writable else "read-only"
+        print(f"newswatch web: serving http://{host}:{bound[1]}/ ({mode})", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    except OSError as exc:
+        print(f"newswatch: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await runner.cleanup()
+    return 0
