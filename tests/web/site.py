@@ -18,8 +18,8 @@ from bot.cli.web import web_deps
 from bot.config import config_from_text
 from bot.core.normalize import normalize
 from bot.models import Article, Source
-from bot.store.base import utcnow
 from bot.store import Store, open_store
+from bot.store.base import utcnow
 from bot.web.app import create_app
 from bot.web.deps import WebDeps
 
@@ -30,6 +30,9 @@ HOSTILE_TITLE = (
     " Rogue\u202e headline about the Kestrel drone"
 )
 HOSTILE_URL = "javascript:window.__pwned=3"
+HOSTILE_TEXT = (
+    'Body with <script>window.__pwned = 4</script> and <a href="javascript:x">a link</a>.'
+)
 
 
 def build_demo_db(path: Path) -> Path:
@@ -49,7 +52,7 @@ def build_demo_db(path: Path) -> Path:
             source_name="Rogue\u202e Wire",
             url=HOSTILE_URL,
             title=HOSTILE_TITLE,
-            text='Body with <script>window.__pwned = 4</script> and <a href="javascript:x">a link</a>.',
+            text=HOSTILE_TEXT,
             fetched=now - timedelta(minutes=5),
             lang="en",
         )
