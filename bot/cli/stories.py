@@ -9,19 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.models import Story
 from bot.settings import parse_duration
-
-
-def story_json(story: Story) -> dict[str, object]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "first_seen": story.first_seen.isoformat(),
-        "last_seen": story.last_seen.isoformat(),
-        "articles": len(story.article_ids),
-        "outlets": [{"name": o.name, "url": o.url} for o in story.outlets],
-        "entities": list(story.entity_ids),
-        "topics": list(story.topic_ids),
-    }
+from bot.web.present import story_json  # one JSON shape for the CLI and the web API
 
 
 def story_text(story: Story) -> str:

@@ -77,7 +77,7 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any) ->
 
 
 def json_ok(data: Any, status: int = 200) -> web.Response:
-    body = json.dumps(data, ensure_ascii=False, indent=1)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     return web.Response(text=body, status=status, content_type="application/json", charset="utf-8")
 
 

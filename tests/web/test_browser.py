@@ -2,7 +2,7 @@
 download). Each page is opened over the demo database and saved as a PNG under this test's
 output folder; the filters and the rule test form are used; the hostile story runs no script.
 
-Without a Chromium these tests are skipped with the reason, unless NEWSWATCH_BROWSER_TESTS
+Without a Chromium these tests are skipped with the reason, unless BROWSER_TESTS
 is `required` (CI sets it after installing the browser), when they fail instead.
 """
 
@@ -21,8 +21,8 @@ from bot.models import StoryFilter
 from bot.store import Store
 from bot.web.deps import WebDeps
 
-CHROMIUM = os.environ.get("NEWSWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-REQUIRED = os.environ.get("NEWSWATCH_BROWSER_TESTS") == "required"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRED = os.environ.get("BROWSER_TESTS") == "required"
 
 sync_api: Any
 try:
@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - dev machines without the dev extra
 if sync_api is None or not Path(CHROMIUM).exists():
     reason = f"no browser: Chromium at {CHROMIUM} and Playwright are both needed"
     if REQUIRED:
-        raise RuntimeError(reason + " (NEWSWATCH_BROWSER_TESTS=required)")
+        raise RuntimeError(reason + " (BROWSER_TESTS=required)")
     pytest.skip(reason + "; apt-get install chromium", allow_module_level=True)
 
 Site = tuple[str, Store, WebDeps]
