@@ -22,6 +22,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from aiohttp import web
+
 from bot.app.assembly import (
     active_sources,
     assemble,
@@ -40,6 +42,7 @@ from bot.app.metrics import Metrics
 from bot.app.reapply import apply_rules
 from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
 from bot.app.scheduler import Scheduler
+from bot.app.web import web_deps
 from bot.chat.adapter import ChatAdapter
 from bot.chat.console import LogStream
 from bot.config import Config, Secrets
@@ -48,6 +51,7 @@ from bot.core.rules import RuleSet
 from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store.base import utcnow
+from bot.web.app import install
 
 log = logging.getLogger(__name__)
 STOP_BUDGET = 8.0  # seconds from the signal to a closed database (the promise is 10)
@@ -121,7 +125,9 @@ class Daemon:
         s = self.config.settings
         port = s.health.port
         if port:
-            self.health = HealthServer(s.health.host, port, self.metrics, self._checks())
+            self.health = HealthServer(
+                s.health.host, port, self.metrics, self._checks(), self._mount_web
+            )
             bound = await self.health.start()
             log.info("health server on %s:%d", s.health.host, bound)
         if self.adapters:
@@ -368,6 +374,21 @@ class Daemon:
             channel_changed=self.channel_changed,
             timezone=self.config.settings.timezone,
         )
+
+    def _mount_web(self, app: web.Application) -> None:
+        """The web page, API and feeds beside /healthz: changes allowed, with the token."""
+        token = self.secrets.web_token or None
+        deps = web_deps(
+            self.config,
+            self.store,
+            lambda: self.pipeline.rules,
+            lambda: self.pipeline.matcher,
+            token,
+            writable=True,
+        )
+        install(app, deps)
+        if token is None:
+            log.info("web page: loopback only, no changes (NEWSWATCH_WEB_TOKEN not set)")
 
     def _checks(self) -> dict[str, Callable[[], tuple[bool, str]]]:
         checks: dict[str, Callable[[], tuple[bool, str]]] = {

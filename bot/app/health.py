@@ -1,4 +1,5 @@
-"""The daemon's small HTTP server: /healthz (alive), /readyz (able to work), /metrics."""
+"""The daemon's small HTTP server: /healthz (alive), /readyz (able to work), /metrics, and
+whatever `mount` adds (the daemon mounts the web page and API there)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,23 @@ from bot.app.metrics import Metrics
 ReadyCheck = Callable[[], tuple[bool, str]]
 
 
+# Adds more routes to the server's application before it starts (the web page and API).
+Mount = Callable[[web.Application], None]
+
+
 class HealthServer:
     def __init__(
-        self, host: str, port: int, metrics: Metrics, checks: dict[str, ReadyCheck]
+        self,
+        host: str,
+        port: int,
+        metrics: Metrics,
+        checks: dict[str, ReadyCheck],
+        mount: Mount | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.metrics = metrics
         self.checks = checks
+        self.mount = mount
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:
@@ -28,6 +39,8 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
+        if self.mount is not None:
+            self.mount(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)

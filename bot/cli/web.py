@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 
 from aiohttp import web
 
+from bot.app.assembly import load_rules
+from bot.app.web import web_deps
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import Config
+from bot.config import Config, secrets_from_env
 from bot.core.match import Matcher
 from bot.core.rules import RulesError
-from bot.runtime import load_rules
-from bot.sources.collect import HTML_ACCEPT
-from bot.sources.http import Fetcher, FetchError, FetchSettings
-from bot.sources.pages import PageError, extract_article
 from bot.store import Store
 from bot.web.app import create_app
-from bot.web.deps import FetchFailed, FetchPage, WebDeps
+from bot.web.deps import WebDeps
 from bot.web.security import is_loopback
-
-TOKEN_ENV = "NEWSWATCH_WEB_TOKEN"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,37 +41,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def page_fetcher(settings: FetchSettings) -> FetchPage:
-    """The rule test's URL fetch: the daemon's fetcher (private addresses refused unless
-    fetch.allow_private), then the article extractor."""
-
-    async def fetch(url: str) -> tuple[str, str]:
-        try:
-            async with Fetcher(settings) as fetcher:
-                resp = await fetcher.get(url, accept=HTML_ACCEPT)
-            page = await asyncio.to_thread(extract_article, resp.body, resp.url, resp.headers)
-        except (FetchError, PageError) as exc:
-            raise FetchFailed(str(exc)) from None
-        return page.title, page.text
-
-    return fetch
-
-
-def web_deps(config: Config, store: Store, token: str | None, writable: bool) -> WebDeps:
-    """The web adapter's collaborators, from the configuration and an open store."""
+def _deps(config: Config, store: Store, token: str | None, writable: bool) -> WebDeps:
     try:
         rules = load_rules(config)
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
     matcher = Matcher(rules)
-    return WebDeps(
-        store=store,
-        rules=lambda: rules,
-        matcher=lambda: matcher,
-        token=token,
-        writable=writable,
-        fetch_page=page_fetcher(FetchSettings.from_settings(config.settings)),
-    )
+    return web_deps(config, store, lambda: rules, lambda: matcher, token, writable)
 
 
 def _local_host(host: str) -> bool:
@@ -85,18 +56,18 @@ def _local_host(host: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     config = open_config(args)
-    host = args.host or config.settings.get_str("web.host")
-    port = args.port if args.port is not None else config.settings.get_int("web.port")
+    host = args.host or config.settings.web.host
+    port = args.port if args.port is not None else config.settings.web.port
     if not 0 <= port <= 65535:
         raise CliError(f"--port: {port} is not a port number (0-65535)")
-    token = os.environ.get(TOKEN_ENV) or None
+    token = secrets_from_env().web_token or None
     if not _local_host(host) and token is None:
         raise CliError(
-            f"listening on {host} (not loopback) needs {TOKEN_ENV}: set a long random token"
+            f"listening on {host} (not loopback) needs NEWSWATCH_WEB_TOKEN: set a long random token"
         )
     store = open_store(args, config)
     try:
-        deps = web_deps(config, store, token, args.writable)
+        deps = _deps(config, store, token, args.writable)
         return asyncio.run(_serve(create_app(deps), host, port, args.writable))
     finally:
         store.close()

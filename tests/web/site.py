@@ -13,9 +13,11 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.app.rulefiles import load_rule_files
+from bot.app.web import web_deps
 from bot.cli import main
-from bot.cli.web import web_deps
 from bot.config import config_from_text
+from bot.core.match import Matcher
 from bot.core.normalize import normalize
 from bot.models import Article, Source
 from bot.store import Store, open_store
@@ -68,7 +70,9 @@ def build_demo_db(path: Path) -> Path:
 def demo_deps(db: Path, **changes: object) -> tuple[Store, WebDeps]:
     store = open_store(db)
     config = config_from_text("rules: ['rules/*.yaml']\n", "<web test>", ROOT, {})
-    deps = web_deps(config, store, TOKEN, True)
+    rules = load_rule_files(config.rule_paths())
+    matcher = Matcher(rules)
+    deps = web_deps(config, store, lambda: rules, lambda: matcher, TOKEN, True)
     return store, replace(deps, **changes)  # type: ignore[arg-type]
 
 
