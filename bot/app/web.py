@@ -9,8 +9,8 @@ from collections.abc import Callable
 from bot.config import Config
 from bot.core.match import Matcher
 from bot.core.rules import RuleSet
-from bot.sources.collect import HTML_ACCEPT
 from bot.sources.http import Fetcher, FetchError, FetchSettings
+from bot.sources.kinds import HTML_ACCEPT
 from bot.sources.pages import PageError, extract_article
 from bot.store import Store
 from bot.web.deps import FetchFailed, FetchPage, WebDeps

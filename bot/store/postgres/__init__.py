@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.store.postgres.articles import PgArticleQueries
 from bot.store.postgres.base import PASSWORD_ENV, is_postgres_url, redact
+from bot.store.postgres.browse import PgBrowseQueries
 from bot.store.postgres.channels import PgChannelQueries
 from bot.store.postgres.commands import PgCommandQueries
 from bot.store.postgres.outbox import PgOutboxQueries
@@ -23,5 +24,6 @@ class PostgresStore(
     PgCommandQueries,
     PgOutboxQueries,
     PgWaitingQueries,
+    PgBrowseQueries,
 ):
     """One newswatch database on a PostgreSQL server, through a connection pool."""
