@@ -117,7 +117,7 @@ class StoryQueries:
     ) -> list[Story]:
         rows = self.db.query(
             "SELECT * FROM stories WHERE last_seen >= ? AND (closed = 0 OR ?) "
-            "ORDER BY last_seen DESC LIMIT ?",
+            "ORDER BY last_seen DESC, id DESC LIMIT ?",
             [to_iso(since), 0 if open_only else 1, limit],
         )
         return [self._story(r) for r in rows]

@@ -100,7 +100,7 @@ class PgStoryQueries(PostgresBase):
     ) -> list[Story]:
         return self._stories(
             "SELECT * FROM stories WHERE last_seen >= %s AND (NOT closed OR %s) "
-            "ORDER BY last_seen DESC LIMIT %s",
+            "ORDER BY last_seen DESC, id DESC LIMIT %s",
             [since, not open_only, limit],
         )
 
