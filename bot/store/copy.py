@@ -37,8 +37,14 @@ TABLES: dict[str, tuple[str, str]] = {
     "deliveries": ("channel_id, story_id", "channel_id, story_id"),
     "outbox": ("id", "id"),
     "mutes": ("channel_id, story_id", "channel_id, story_id"),
+    "waiting_items": ("id", "id"),
 }
-_IDENTITIES = ("articles", "stories", "outbox")  # PostgreSQL sequences moved past the copy
+_IDENTITIES = (
+    "articles",
+    "stories",
+    "outbox",
+    "waiting_items",
+)  # PostgreSQL sequences moved past the copy
 _CHUNK = 2000
 
 Row = tuple[Any, ...]

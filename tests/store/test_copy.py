@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.models import MatchResult
+from bot.models import MatchResult, RawItem, WaitingItem
 from bot.store import Store, open_store
 from tests.pgcluster import Cluster
 
@@ -37,6 +37,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         "muted": {c.id: store.muted_story_ids(c.id) for c in channels},
         "paused": store.paused_channels(),
         "summary": store.status_summary(),
+        "waiting": store.waiting_items(),
     }
 
 
@@ -54,6 +55,9 @@ def _installation(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, A
     store.mark_sent(first.id, "ref-1", NOW)
     store.record_fetch_error(store.source_states()[0].id, NOW, NOW, "timeout", 1)
     store.save_matches(1, MatchResult((), ()))  # an article whose matches were all removed
+    source = store.source_states()[0].id
+    item = RawItem(source, "Page still to read", "https://quay.example/p/1", published=NOW)
+    store.replace_waiting(source, [WaitingItem(item, "k-wait", 2, "timeout")])
     snap = snapshot(store)
     store.close()
     return snap
