@@ -187,3 +187,27 @@ def test_every_registered_kind_and_platform_resolves_its_functions() -> None:
             module, _, name = fn.__qualname__.rpartition(".")
             if module.startswith("bot."):
                 assert callable(getattr(importlib.import_module(module), name)), (entry, field)
+
+
+def _kind_switches(path: Path, names: tuple[str, ...]) -> Iterator[int]:
+    """Lines comparing something's `.kind` with a source kind's name."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        named = any(isinstance(s, ast.Attribute) and s.attr == "kind" for s in sides)
+        literal = any(isinstance(s, ast.Constant) and s.value in names for s in sides)
+        if named and literal:
+            yield node.lineno
+
+
+def test_no_switch_on_a_source_kind_outside_the_kind_registry() -> None:
+    names = kinds.kind_names()
+    own = {"sources/kinds.py", "sources/feeds.py", "sources/pages.py", "sources/listing.py"}
+    offenders = [
+        f"bot/{path.relative_to(BOT).as_posix()}:{line}"
+        for path in sorted(BOT.rglob("*.py"))
+        if path.relative_to(BOT).as_posix() not in own
+        for line in _kind_switches(path, names)
+    ]
+    assert not offenders, "switches on a source kind:\n" + "\n".join(offenders)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from bot.core.yamlpos import Document, Problem
 from bot.models import Source
 from bot.settings import did_you_mean, parse_duration
-from bot.sources.kinds import kind_names
+from bot.sources.kinds import DEFAULT_KIND, kind_names
 
 SOURCE_KEYS = {"id", "url", "kind", "name", "interval", "full_text", "lang", "enabled", "selector"}
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -45,7 +45,7 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
         url = item.get("url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             bad("url", "required http(s) URL")
-        kind = item.get("kind", "feed")
+        kind = item.get("kind", DEFAULT_KIND)
         if kind not in kind_names():
             kinds = kind_names()
             bad("kind", f"must be {' or '.join(kinds)}, got {kind!r}{did_you_mean(kind, kinds)}")

@@ -142,7 +142,8 @@ async def _read_pages(
         new.append(item)
     kept = {id(i) for i in new}
     asked = {id(w.item): w for w in polled.waiting or () if id(w.item) in kept}
-    pages = await read_pages(fetcher, [*waiting, *asked.values()], source.kind == "html")
+    links_only = kind_of(source.kind).links_only
+    pages = await read_pages(fetcher, [*waiting, *asked.values()], links_only)
     done = {w.key: w.item for w in pages.ready}
     items = [done.pop(w.key) for w in waiting if w.key in done]  # the oldest first
     for item in new:

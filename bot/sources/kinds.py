@@ -54,6 +54,7 @@ class KindEntry:
     keys: frozenset[str] = frozenset()  # configuration keys only this kind reads
     sniff: Sniff | None = None  # `extract` reads content this says yes to as this kind
     read: Read | None = None  # `extract FILE`: the items of saved content
+    links_only: bool = False  # items are bare links: a page without title or text is an error
 
 
 def _lazy(module: str, name: str) -> Any:
@@ -92,6 +93,7 @@ for _entry in (
         _lazy("bot.sources.collect", "poll_listing"),
         OutlineForm("link", "url"),
         frozenset({"selector"}),
+        links_only=True,
     ),
 ):
     register_kind(_entry)
