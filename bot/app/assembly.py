@@ -20,7 +20,14 @@ from bot.app.rulefiles import load_rule_files
 from bot.chat.adapter import ChatAdapter
 from bot.chat.platforms import PLATFORMS
 from bot.chat.sender import Sender
-from bot.config import Config, Secrets, Settings, with_webhook_secret
+from bot.config import (
+    Config,
+    ConfigError,
+    Secrets,
+    Settings,
+    check_subscriptions,
+    with_webhook_secret,
+)
 from bot.core.commands import Env
 from bot.core.rules import RuleSet
 from bot.models import Source
@@ -32,8 +39,16 @@ log = logging.getLogger(__name__)
 
 
 def load_rules(config: Config) -> RuleSet:
-    """The rule files the configuration names (RulesError lists every problem)."""
-    return load_rule_files(config.rule_paths())
+    """The rule files the configuration names, checked against the file's subscriptions.
+
+    RulesError lists every problem of the rule files; ConfigError every subscription of the
+    configuration file that names no topic or entity of these rules.
+    """
+    rules = load_rule_files(config.rule_paths())
+    problems = check_subscriptions(config, rules)
+    if problems:
+        raise ConfigError(problems)
+    return rules
 
 
 def open_store(database: str | Path) -> Store:
@@ -75,7 +90,8 @@ def assemble(
 ) -> Instance:
     """Open the store at `database`, mirror the configuration into it and build the pipeline.
 
-    `rules` defaults to the configuration's rule files (RulesError lists every problem); the
+    `rules` defaults to the configuration's rule files (RulesError, ConfigError: see
+    load_rules); the
     store is closed again if anything after opening it fails.
     """
     rules = load_rules(config) if rules is None else rules

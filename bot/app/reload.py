@@ -48,6 +48,8 @@ def load(config_path: Path | None) -> Loaded:
         rules = load_rules(config)
     except RulesError as exc:
         raise Refused(f"invalid rules:\n{exc}") from None
+    except ConfigError as exc:
+        raise Refused(f"invalid configuration:\n{exc}") from None
     return Loaded(config, rules)
 
 

@@ -78,6 +78,8 @@ async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> No
         instance = assemble(config, db)
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
+    except ConfigError as exc:
+        raise CliError(f"invalid configuration:\n{exc}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
     store, rules = instance.store, instance.rules

@@ -18,7 +18,7 @@ from bot.app.deliver import (
 )
 from bot.chat.platforms import platform_of
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import Config, secrets_from_env
+from bot.config import Config, ConfigError, secrets_from_env
 from bot.core.rules import RulesError
 from bot.store import Store
 from bot.store.base import utcnow
@@ -29,6 +29,8 @@ def load_vocabulary(config: Config) -> Vocabulary:
         return Vocabulary.from_rules(load_rules(config))
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
+    except ConfigError as exc:
+        raise CliError(f"invalid configuration:\n{exc}") from None
 
 
 def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:

@@ -9,6 +9,7 @@ import json
 from bot.app.assembly import assemble, fetch_once
 from bot.app.ingest import SourceReport
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config
+from bot.config import ConfigError
 from bot.core.rules import RulesError
 from bot.store import StoreError
 from bot.store.base import to_iso, utcnow
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         instance = assemble(config, database_path(args, config))
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
+    except ConfigError as exc:
+        raise CliError(f"invalid configuration:\n{exc}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
     try:

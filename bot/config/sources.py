@@ -8,9 +8,18 @@ from urllib.parse import urlsplit
 from bot.core.yamlpos import Document, Problem
 from bot.models import Source
 from bot.settings import did_you_mean, parse_duration
-from bot.sources.kinds import DEFAULT_KIND, kind_names
+from bot.sources.kinds import DEFAULT_KIND, KINDS, kind_names
 
-SOURCE_KEYS = {"id", "url", "kind", "name", "interval", "full_text", "lang", "enabled", "selector"}
+# Keys every source may have; a kind adds its own (KindEntry.keys: full_text, selector).
+COMMON_KEYS = frozenset({"id", "url", "kind", "name", "interval", "lang", "enabled"})
+
+
+def source_keys() -> frozenset[str]:
+    """Every key a source of some registered kind may have."""
+    return COMMON_KEYS.union(*(entry.keys for entry in KINDS.values()))
+
+
+SOURCE_KEYS = source_keys()
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MIN_INTERVAL = 60
 
@@ -33,9 +42,14 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
         def bad(key: str, message: str, _path: tuple[str | int, ...] = path) -> None:
             problems.append(doc.problem((*_path, key), f"{where}.{key}: {message}"))  # noqa: B023
 
+        kind = item.get("kind", DEFAULT_KIND)
+        known = source_keys()
         for key in item:
-            if key not in SOURCE_KEYS:
-                bad(key, f"unknown key{did_you_mean(str(key), sorted(SOURCE_KEYS))}")
+            if key not in known:
+                bad(key, f"unknown key{did_you_mean(str(key), sorted(known))}")
+            elif key not in COMMON_KEYS and kind in kind_names() and key not in KINDS[kind].keys:
+                owners = " or ".join(k for k, e in KINDS.items() if key in e.keys)
+                bad(key, f"only for kind {owners}; a {kind} source does not use it")
         sid = str(item.get("id", ""))
         if not ID_RE.match(sid):
             bad("id", "required, letters/digits/_.-")
@@ -45,10 +59,10 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
         url = item.get("url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             bad("url", "required http(s) URL")
-        kind = item.get("kind", DEFAULT_KIND)
         if kind not in kind_names():
             kinds = kind_names()
-            bad("kind", f"must be {' or '.join(kinds)}, got {kind!r}{did_you_mean(kind, kinds)}")
+            hint = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
+            bad("kind", f"must be {' or '.join(kinds)}, got {kind!r}{hint}")
         interval = parse_duration(item.get("interval", 900))
         if interval is None or interval < MIN_INTERVAL:
             bad("interval", f"a duration of at least {MIN_INTERVAL}s")

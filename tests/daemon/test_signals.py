@@ -110,8 +110,10 @@ def test_sighup_refuses_broken_rules_keeps_the_old_and_takes_fixed_ones(
     live = home / "live.yaml"
     shutil.copy(home / "rules_v1.yaml", live)
     first = outlets.add_wave(0)
+    # no subscriptions yet: `drills` is not a topic of the v1 rules, and a subscription must
+    # name one; it comes with the configuration that goes with the v2 rules
     config = write_config(
-        home, outlets, first, rules="live.yaml", port=port, poll=0, subscriptions=("drills",)
+        home, outlets, first, rules="live.yaml", port=port, poll=0, subscriptions=()
     )
     daemon = Daemon(config, telegram, port)
     db = home / "newswatch.db"
@@ -164,7 +166,9 @@ def test_a_saved_rule_file_is_reloaded_and_a_broken_one_refused(
     port = free_port()
     live = home / "live.yaml"
     shutil.copy(home / "rules_v1.yaml", live)
-    config = write_config(home, outlets, outlets.add_wave(0), rules="live.yaml", port=port)
+    config = write_config(
+        home, outlets, outlets.add_wave(0), rules="live.yaml", port=port, subscriptions=("harbour",)
+    )
     daemon = Daemon(config, None, port)
     try:
         daemon.wait("start", lambda: daemon.logged("newswatch running"))
