@@ -18,6 +18,7 @@ import pytest
 from bot.cli import main
 from bot.config import ConfigError, config_from_text, load_config
 from bot.config.values import OTHER_ENV
+from bot.core.i18n import LANGUAGES
 from bot.settings import SETTINGS
 
 BOT = Path(__file__).parent.parent / "bot"
@@ -103,7 +104,7 @@ MORE_FILE = [
     ("fetch", HTML + "    selector: 'ul > > a'\n", 7, "sources[0].selector: not a CSS selector"),
     ("fetch", HTML + "    full_text: true\n", 7, "sources[0].full_text: only for kind feed"),
     ("fetch", "sources:\n  - {id: a, url: 'https://a.example/', intervall: 15m}\n", 4, 'sources[0].intervall: unknown key (did you mean "interval"?)'),
-    ("fetch", "channels:\n  - {id: c, language: xx}\n", 4, "channels[0].language: must be en or ar, got 'xx'"),
+    ("fetch", "channels:\n  - {id: c, language: xx}\n", 4, f"channels[0].language: must be {', '.join(LANGUAGES[:-1])} or {LANGUAGES[-1]}, got 'xx'"),
     ("fetch", "channels:\n  - {id: c, platform: telegarm, destination: 1}\n", 4, 'channels[0].platform: must be telegram, slack or console, got \'telegarm\' (did you mean "telegram"?)'),
     ("run", SUBSCRIBING + "[shipping, '@karvn']\n", 7, "channels[0].subscriptions[1]: no entity '@karvn' in the rules (did you mean \"@karvan\"?)"),
     ("digest", SUBSCRIBING + "[cargo]\n", 7, "channels[0].subscriptions[0]: no topic 'cargo' in the rules"),
