@@ -25,7 +25,10 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from bot.core.events import BITS, STRONG
+from bot.core.eventwords import FAMILIES
 from bot.core.normalize import normalize
 from bot.core.stem import stems
 from bot.core.stories import Features, GroupingParams, StoryDoc, StoryIndex
@@ -39,6 +42,7 @@ ALPHABETS = {
 VOCAB = 40_000
 ENTITIES = 3_000
 PLACES = 300  # the first entity ids are places
+FIGURES = 20_000  # distinct figures in the window (half of them strong)
 START = datetime(2024, 1, 1, tzinfo=UTC)
 WINDOW_H = 72.0
 
@@ -79,6 +83,7 @@ def fill(
     langs = list(ALPHABETS)
     ent_ids = [index._entities.setdefault(f"e{i}", i + 1) for i in range(ENTITIES)]
     index._places.update(ent_ids[:PLACES])
+    kinds = list(BITS.values())
     shape = [1 / math.sqrt(i + 1) for i in range(k)]
     norm = math.sqrt(sum(w * w for w in shape))
     weights = tuple(w / norm for w in shape)
@@ -97,6 +102,11 @@ def fill(
                 }
             )
         )
+        lead_kind = rng.choice(kinds)
+        figures = tuple(
+            (x + 1) | (STRONG if x % 2 else 0)
+            for x in rng.sample(range(FIGURES), rng.randint(0, 4))
+        )
         f = Features(
             terms=terms,
             weights=weights[: len(terms)],
@@ -105,21 +115,32 @@ def fill(
             lang=index._langs.setdefault(lang, len(index._langs)),
             source=n % 500,
             seen_at=(START + timedelta(hours=WINDOW_H * rng.random())).timestamp(),
+            lead=rng.getrandbits(len(ents)),
+            kinds=lead_kind | rng.choice(kinds),
+            lead_kinds=lead_kind,
+            numbers=figures,
         )
         index.add_features(n + 1, n // 3 + 1, f)
 
 
 def new_docs(world: World, count: int, first_id: int) -> list[StoryDoc]:
+    """Generated articles, each with an action word in its title and figures in its text."""
     docs = []
+    rng = world.rng
     for i in range(count):
         lang = list(ALPHABETS)[i % 4]
+        family = FAMILIES[rng.choice(list(FAMILIES))]
+        action = rng.choice(family[lang].split()).rstrip("*")
+        figures = f" {rng.randint(2, 900)} {rng.randint(10, 99)}.{rng.randint(1, 9)} "
         docs.append(
             StoryDoc(
                 article_id=first_id + i,
                 source_id=f"s{i % 50}",
                 lang=lang,
-                title=world.text(lang, 10),
-                text=world.text(lang, world.rng.randint(250, 700)),
+                title=f"{action} {world.text(lang, 9)}",
+                text=world.text(lang, rng.randint(120, 350))
+                + figures
+                + world.text(lang, rng.randint(120, 350)),
                 seen_at=START + timedelta(hours=WINDOW_H - 1 + world.rng.random()),
                 entity_ids=world.entities(),
                 url=f"https://outlet.example/{i}",
@@ -133,8 +154,9 @@ def brute_force(index: StoryIndex, doc: StoryDoc) -> None:
     f = index.features(doc)
     query = dict(zip(f.terms, f.weights, strict=True))
     mine = index._entity_side(f)
+    verdicts: dict[int, Any] = {}
     for seq in index.table.live_seqs():
-        index._compare(f, query, mine, seq, index.table.slot(seq))
+        index._compare(f, query, mine, index.table.slot(seq), verdicts)
 
 
 def main() -> int:

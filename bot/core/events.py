@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 from zlib import crc32
 
@@ -32,17 +32,17 @@ assert len(FAMILIES) <= 32, "kinds are stored as 32-bit masks"
 BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
+CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the action was
 STRONG = 1 << 31  # flag bit of a strong number's hash
 MAX_NUMBERS = 8
 LEAD_MIN, LEAD_MAX = 100, 320  # the first sentence ends after this many characters, at most
 
 _AR_CLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
-_DIGITS = str.maketrans(
-    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
-)
-_NUMBER = re.compile(
-    r"(?<![\d:/.-])(?:\d{1,3}(?:[,٬\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,٫]\d+|\d+)(?![\d:/]|-\d)"
-)
+# a run of digits and separators (found fast), then the figures written in it
+_RUN = re.compile(r"\d+(?:[.,٫٬\u00a0\u202f ]\d+)*")
+_THOUSANDS = re.compile(r"[,٬\u00a0\u202f ](?=\d{3})")
+_DECIMAL = re.compile(r"[.,٫]")
+_NUMBER = re.compile(r"\d{1,3}(?:[,٬\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,٫]\d+|\d+")
 _SENTENCE_END = re.compile(r"[.!?؟。\n]")
 _MONTHS = frozenset(normalize(MONTHS).split())
 
@@ -65,7 +65,8 @@ class ActionWords:
                     table = self.prefixes.setdefault(len(key), {}) if prefix else self.exact
                     table[key] = table.get(key, 0) | bit
         self._lengths = sorted(self.prefixes)
-        self._cache: dict[str, int] = {}
+        self._seen: set[str] = set()  # words already looked up
+        self._named: dict[str, int] = {}  # ... those that name a family, with their bits
 
     def bits(self, word: str) -> int:
         """The families a normalised word names (0 for none)."""
@@ -79,17 +80,20 @@ class ActionWords:
         return out
 
     def kinds(self, words: Iterable[str]) -> int:
-        """The families named by any of `words` (normalised tokens); cached per word."""
-        cache = self._cache
-        distinct = set(words)
-        found = list(map(cache.get, distinct))
-        if None in found:
-            if len(cache) > 500_000:
-                cache.clear()
-            for i, w in enumerate(distinct):
-                if found[i] is None:
-                    found[i] = cache[w] = self.bits(w)
-        return reduce(or_, found, 0)
+        """The families named by any of `words` (normalised tokens). Each distinct word is
+        looked up once; later, only set operations in C touch the article's words."""
+        distinct = words if isinstance(words, (set, frozenset)) else set(words)
+        new = distinct.difference(self._seen)
+        if new:
+            if len(self._seen) > 500_000:
+                self._seen.clear()
+            self._seen.update(new)
+            for w in new:
+                bits = self.bits(w)
+                if bits:
+                    self._named[w] = bits
+        named = self._named
+        return reduce(or_, map(named.__getitem__, distinct.intersection(named)), 0)
 
 
 def _forms(word: str) -> list[str]:
@@ -128,15 +132,15 @@ def _scale(word: str) -> int:
 def _figure(raw: str, after: str) -> tuple[str, bool] | None:
     """A figure as written (and the word after it) → its canonical form and strength; None
     for years and for 0 and 1."""
-    digits = re.sub(r"[,٬\u00a0\u202f ](?=\d{3})", "", raw) if len(raw) > 4 else raw
+    digits = _THOUSANDS.sub("", raw) if len(raw) > 4 else raw  # int() reads any script's digits
     scale = _scale(after)
-    if re.fullmatch(r"\d+", digits):
+    if digits.isdigit():
         value = int(digits)
         if scale == 1 and (value < 2 or 1300 <= value <= 1499 or 1900 <= value <= 2100):
             return None  # nothing, or a year (Gregorian or solar hijri)
         value *= scale
         return str(value), value >= 32
-    whole, frac = re.split(r"[.,٫]", digits, maxsplit=1)
+    whole, frac = _DECIMAL.split(digits, maxsplit=1)
     exact = (int(whole) * 10 ** len(frac) + int(frac)) * scale
     unit = 10 ** len(frac)
     if exact % unit == 0:
@@ -145,29 +149,53 @@ def _figure(raw: str, after: str) -> tuple[str, bool] | None:
     return text, True
 
 
+_WORD_AFTER = re.compile(r"[\W_]{0,3}([^\W\d_]+)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[\W_]{0,3}$")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    folded = normalize(word).split()
+    return folded[0] if folded else ""
+
+
+def _figures_in(text: str) -> Iterable[re.Match[str]]:
+    """The figures of `text`, leaving out runs that are part of a time (14:30), a date
+    (19/05/2025, 2025-05-19) or a version (1.2.3)."""
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        before = text[start - 1] if start else ""
+        after = text[end : end + 2]
+        in_time_or_date = bool(before) and before in ":/.-"
+        in_time_or_date |= after[:1] in (":", "/")
+        in_time_or_date |= after[:1] in (".", "-") and after[1:2].isdigit()
+        if in_time_or_date:
+            continue
+        yield from _NUMBER.finditer(text, start, end)
+
+
 def numbers(text: str, words: Iterable[str] = ()) -> tuple[int, ...]:
     """The figures of `text` (and number words among its normalised `words`), hashed, the
     strong ones flagged with STRONG; strong first, at most MAX_NUMBERS. A figure beside a
     month name is a date and is left out."""
-    text = text.translate(_DIGITS)
     strong: dict[int, None] = {}
     weak: dict[int, None] = {}
-    for m in _NUMBER.finditer(text):
-        after = normalize(text[m.end() : m.end() + 16]).split()[:1]
-        before = normalize(text[max(0, m.start() - 16) : m.start()]).split()[-1:]
-        if (after and after[0] in _MONTHS) or (before and before[0] in _MONTHS):
+    for m in _figures_in(text):
+        a = _WORD_AFTER.match(text, m.end())
+        b = _WORD_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        after = _fold_word(a.group(1)) if a else ""
+        if after in _MONTHS or (b and _fold_word(b.group(1)) in _MONTHS):
             continue
-        got = _figure(m.group(), after[0] if after else "")
+        got = _figure(m.group(), after)
         if got is None:
             continue
         value, is_strong = got
         h = crc32(value.encode()) & (STRONG - 1) or 1
         (strong if is_strong else weak)[h | (STRONG if is_strong else 0)] = None
-    for w in words:
-        n = _NUMBER_WORDS.get(w)
-        if n is not None:
-            h = crc32(str(n).encode()) & (STRONG - 1) or 1
-            (strong if n >= 32 else weak)[h | (STRONG if n >= 32 else 0)] = None
+    for w in sorted(_NUMBER_WORDS.keys() & (words if isinstance(words, set) else set(words))):
+        n = _NUMBER_WORDS[w]
+        h = crc32(str(n).encode()) & (STRONG - 1) or 1
+        (strong if n >= 32 else weak)[h | (STRONG if n >= 32 else 0)] = None
     return tuple([*strong, *weak][:MAX_NUMBERS])
 
 
@@ -184,10 +212,11 @@ def signature(title: str, text: str, title_words: list[str], words: list[str]) -
     """The signature of an article, given its normalised title and text words."""
     lead_words = normalize(text[: lead_end(text)]).split()
     lead = ACTIONS.kinds([*title_words, *lead_words])
+    distinct = set(words).union(title_words)
     return Signature(
-        kinds=lead | ACTIONS.kinds(words),
+        kinds=lead | ACTIONS.kinds(distinct),
         lead=lead,
-        numbers=numbers(f"{title}\n{text}", [*title_words, *words]),
+        numbers=numbers(f"{title}\n{text}", distinct),
     )
 
 
@@ -207,23 +236,24 @@ def kind_points(a_lead: int, a_all: int, b_lead: int, b_all: int) -> float:
 def kinds_disagree(a_lead: int, b_lead: int) -> bool:
     """The leads name different kinds of action (a visit and a statement), or prices moving
     in opposite directions. Weak families (casualties) never disagree."""
-    core = ~(WEAK_MASK | DIRECTION_MASK)
-    a, b = a_lead & core, b_lead & core
+    a, b = a_lead & CORE_KINDS, b_lead & CORE_KINDS
     if a and b and not a & b:
         return True
     da, db = a_lead & DIRECTION_MASK, b_lead & DIRECTION_MASK
     return bool(da and db and not da & db)
 
 
-def number_points(a: Iterable[int], b: Iterable[int]) -> tuple[float, bool]:
+def number_points(
+    mine: frozenset[int], mine_strong: bool, other: Iterable[int]
+) -> tuple[float, bool]:
     """(shared figures: 1 per strong, 0.5 per weak, at most 2; True when both have strong
-    figures and share none of them)."""
-    shared = set(a).intersection(b)
-    points = sum(1.0 if x & STRONG else 0.5 for x in shared)
-    a_strong = any(x & STRONG for x in a)
-    b_strong = any(x & STRONG for x in b)
-    differ = a_strong and b_strong and not any(x & STRONG for x in shared)
-    return min(points, 2.0), differ
+    figures and share none of them). `other` may carry 0 as padding."""
+    shared = mine.intersection(other)
+    if shared:
+        strong = sum(1 for x in shared if x & STRONG)
+        differ = mine_strong and not strong and any(x & STRONG for x in other)
+        return min(strong + 0.5 * (len(shared) - strong), 2.0), differ
+    return 0.0, mine_strong and any(x & STRONG for x in other)
 
 
 def lead_entities(result: MatchResult, text: str) -> frozenset[str]:

@@ -165,6 +165,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "fa": "بس",
         "ru": "перемири*",
     },
+    "opening": {
+        "en": "inaugurat* opened opens unveil*",
+        "ar": "افتتح* افتتاح يفتتح دشن* تدشين",
+        "fa": "افتتاح* گشایش",
+        "ru": "открыл* открыти* торжественн*",
+    },
     "casualties": {
         "en": "kill* dead death* died injur* wound* casualt* victim* toll",
         "ar": "قتيل* قتلى قتل* مقتل* مصرع جرحى جريح اصابه اصابات وفاه ضحايا",

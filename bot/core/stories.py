@@ -43,13 +43,20 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import repeat
+from itertools import filterfalse, repeat
 from operator import mul
 from typing import Any, Protocol
 
 from bot.core import shingles
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
-from bot.core.events import STRONG, kind_points, kinds_disagree, number_points, signature
+from bot.core.events import (
+    CORE_KINDS,
+    STRONG,
+    kind_points,
+    kinds_disagree,
+    number_points,
+    signature,
+)
 from bot.core.normalize import normalize
 from bot.core.stem import stems
 
@@ -236,14 +243,16 @@ class StoryIndex:
         if None in out:
             if len(cache) > _WORD_CACHE_MAX:
                 cache.clear()
+            # only the words never met, in text order (term ids do not depend on set order)
+            new = list(dict.fromkeys(filterfalse(cache.__contains__, words)))
             vocab = self._vocab
-            for i, (w, s) in enumerate(zip(words, stems(words), strict=True)):
-                if out[i] is None:
-                    tid = vocab.get(s, 0) if s else 0
-                    if s and not tid:
-                        self._next_term += 1
-                        tid = vocab[s] = self._next_term
-                    out[i] = cache[w] = tid
+            for w, s in zip(new, stems(new), strict=True):
+                tid = vocab.get(s, 0) if s else 0
+                if s and not tid:
+                    self._next_term += 1
+                    tid = vocab[s] = self._next_term
+                cache[w] = tid
+            out = list(map(cache.__getitem__, words))
         return out  # type: ignore[return-value]  # every None replaced above
 
     # ---- assignment -----------------------------------------------------------------
@@ -266,13 +275,13 @@ class StoryIndex:
             if budget <= 0:
                 break
         # across languages only names and figures are shared: the rarest actors, places and
-        # strong figures each bring their own candidates
-        by_df = sorted(f.entities, key=lambda e: ent_df.get(e, 0))
+        # strong figures each bring their own candidates (a name or figure no article in the
+        # window has brings none, so the rarest that some article has are asked)
+        by_df = sorted((e for e in f.entities if e in ent_df), key=ent_df.__getitem__)
         actors = [e for e in by_df if e not in self._places][:2]
         places = [e for e in by_df if e in self._places][:2]
-        figures = sorted(
-            (x for x in f.numbers if x & STRONG), key=lambda x: table.number_df.get(x, 0)
-        )[:2]
+        num_df = table.number_df
+        figures = sorted((x for x in f.numbers if x in num_df), key=num_df.__getitem__)[:2]
         other_hits: Counter[int] = Counter()
         for e in (*actors, *places):
             other_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
@@ -291,24 +300,32 @@ class StoryIndex:
             slot = seq - base
             if not 0 <= slot < n or story[slot] == DEAD or not lo <= time[slot] <= hi:
                 continue
-            sid = story[slot]
-            verdict = verdicts.get(sid)
-            if verdict is None:
-                verdict = verdicts[sid] = self._stories[sid].verdict(f, self._places)
-            level, score = self._compare(f, query, mine, slot, verdict)
+            level, score = self._compare(f, query, mine, slot, verdicts)
             if level is None:
                 continue
             key = (2 if level == "same-text" else 1, score)
             if key > best_key:
                 best_key = key
-                best = Assignment(sid, level, round(score, 4), table.article[slot])
+                best = Assignment(story[slot], level, round(score, 4), table.article[slot])
         return best
 
+    def _verdict(self, slot: int, mine: _EntitySide, verdicts: dict[int, _Verdict]) -> _Verdict:
+        sid = self.table.story[slot]
+        verdict = verdicts.get(sid)
+        if verdict is None:
+            verdict = verdicts[sid] = self._stories[sid].verdict(mine)
+        return verdict
+
     def _compare(
-        self, f: Features, query: dict[int, float], mine: _EntitySide, slot: int, story: _Verdict
+        self,
+        f: Features,
+        query: dict[int, float],
+        mine: _EntitySide,
+        slot: int,
+        verdicts: dict[int, _Verdict],
     ) -> tuple[str | None, float]:
-        """How the new article fits the candidate in `slot` (and, through `story`, that
-        candidate's story): a level and its score, or (None, 0)."""
+        """How the new article fits the candidate in `slot` (and that candidate's story as a
+        whole: its verdict, made once per story in `verdicts`): a level and a score, or None."""
         p, table = self.params, self.table
         k = table.k
         start = slot * k
@@ -316,16 +333,21 @@ class StoryIndex:
         cos = sum(map(mul, map(query.get, terms, repeat(0.0)), table.weights[start : start + k]))
         cos /= WEIGHT_SCALE
         same_source = f.source == table.source[slot]
-        figures, figures_differ = number_points(f.numbers, table.figures(slot))
-        if cos >= _DUP_GATE and not story.any and not (same_source and figures_differ):
+        figures, figures_differ = 0.0, False
+        if mine.figures:
+            figures, figures_differ = number_points(mine.figures, mine.strong, table.figures(slot))
+        if cos >= _DUP_GATE and not (same_source and figures_differ):
             jac = shingles.jaccard(f.sig, table.sig(table.base + slot))
-            if jac >= (
-                max(p.near_duplicate, SAME_SOURCE_COPY) if same_source else p.near_duplicate
-            ):
+            copy = max(p.near_duplicate, SAME_SOURCE_COPY) if same_source else p.near_duplicate
+            if jac >= copy and not self._verdict(slot, mine, verdicts).any:
                 return "same-text", jac
         overlap, shared, shared_actors, conflict = mine.agreement(table.entities[slot])
         if conflict:
             return None, 0.0
+        text = cos + p.entity_weight * overlap
+        if text < p.similarity and not shared and figures < 1.5:
+            return None, 0.0  # neither alike words nor an anchor for the event
+        story = self._verdict(slot, mine, verdicts)
         kinds = kind_points(f.lead_kinds, f.kinds, table.lead_kinds[slot], table.kinds[slot])
         penalty = story.penalty(shared_actors)
         if abs(f.seen_at - table.time[slot]) > DAY:
@@ -334,7 +356,6 @@ class StoryIndex:
             kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures - penalty
         )
         same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
-        text = cos + p.entity_weight * overlap
         if same_lang:
             if same_source:
                 ok = text >= p.similarity * SAME_SOURCE_TEXT and points >= p.event_score
@@ -345,15 +366,17 @@ class StoryIndex:
         # the event itself: the same kind of action, anchored by a shared actor, place or
         # figures, agreeing enough once every disagreement is counted
         anchored = shared > 0 or figures >= 1.5
+        # an action outside the lexicon is unknown, not different: it neither helps nor bars
+        typed = kinds > 0 or not (f.lead_kinds & CORE_KINDS and table.lead_kinds[slot] & CORE_KINDS)
         need = p.event_score + (1.0 if same_source else 0.0)
-        if kinds > 0 and anchored and points >= need:
+        if typed and anchored and points >= need:
             return ("same-language" if same_lang else "cross-language"), points / 4
         return None, 0.0
 
     def _entity_side(self, f: Features) -> _EntitySide:
         # IDF is fixed for the duration of one assignment
         weights = _EntityWeights(len(self.table) + PRIOR_DOCS, self.table.entity_df, self._places)
-        return _EntitySide(f.entities, self._places, weights.__getitem__)
+        return _EntitySide(f, self._places, weights.__getitem__)
 
     # ---- maintenance ----------------------------------------------------------------
 
@@ -444,11 +467,12 @@ class _Story:
     A joining article must agree with this, not only with the one member it resembles most,
     so a shared name cannot chain an unrelated event into the story."""
 
-    __slots__ = ("ents", "kinds", "lead_actors", "lead_kinds", "size")
+    __slots__ = ("ents", "kinds", "lead_actors", "lead_kinds", "places", "size")
 
     def __init__(self) -> None:
         self.size = 0
         self.ents: tuple[int, ...] = ()
+        self.places: tuple[int, ...] = ()
         self.lead_actors: tuple[int, ...] = ()
         self.lead_kinds = 0
         self.kinds = 0
@@ -460,22 +484,22 @@ class _Story:
         if not set(f.entities).issubset(self.ents):
             ents = tuple(sorted(set(self.ents).union(f.entities)))
             self.ents = tuples.setdefault(ents, ents)
+            mine = tuple(e for e in ents if e in places)
+            self.places = tuples.setdefault(mine, mine)
         lead = _lead_actors(f, places)
         if not set(lead).issubset(self.lead_actors):
             actors = tuple(sorted(set(self.lead_actors).union(lead)))
             self.lead_actors = tuples.setdefault(actors, actors)
 
-    def verdict(self, f: Features, places: set[int]) -> _Verdict:
-        mine = set(f.entities)
-        theirs = self.ents
-        my_places = {e for e in mine if e in places}
-        their_places = {e for e in theirs if e in places}
-        newcomer = bool(set(_lead_actors(f, places)).difference(theirs))
+    def verdict(self, side: _EntitySide) -> _Verdict:
+        """How the new article (its side, prepared once) fits this story as a whole."""
+        mine, lead = side.ents, side.lead_actors
+        newcomer = not lead.issubset(self.ents)
         return _Verdict(
-            kinds=kinds_disagree(f.lead_kinds, self.lead_kinds),
+            kinds=kinds_disagree(side.lead_kinds, self.lead_kinds),
             newcomer=newcomer,
-            counterpart=newcomer and bool(set(self.lead_actors).difference(mine)),
-            places=bool(my_places and their_places and my_places.isdisjoint(their_places)),
+            counterpart=newcomer and not mine.issuperset(self.lead_actors),
+            places=bool(side.my_places and self.places and side.my_places.isdisjoint(self.places)),
             partial=len(self.lead_actors) >= 2 and len(mine.intersection(self.lead_actors)) == 1,
         )
 
@@ -503,16 +527,31 @@ class _EntityWeights(dict[int, float]):
 class _EntitySide:
     """The new article's entities, prepared once and compared with each candidate's."""
 
-    __slots__ = ("ents", "has_actor", "places", "total", "weight")
+    __slots__ = (
+        "ents",
+        "figures",
+        "has_actor",
+        "lead_actors",
+        "lead_kinds",
+        "my_places",
+        "places",
+        "strong",
+        "total",
+        "weight",
+    )
 
-    def __init__(
-        self, ents: tuple[int, ...], places: set[int], weight: Callable[[int], float]
-    ) -> None:
+    def __init__(self, f: Features, places: set[int], weight: Callable[[int], float]) -> None:
+        ents = f.entities
         self.ents = frozenset(ents)
         self.places = places
         self.weight = weight
         self.has_actor = any(e not in places for e in ents)
         self.total = sum(map(weight, ents)) if self.has_actor else 0.0
+        self.my_places = self.ents.intersection(places)
+        self.lead_actors = frozenset(_lead_actors(f, places))
+        self.lead_kinds = f.lead_kinds
+        self.figures = frozenset(f.numbers)
+        self.strong = any(x & STRONG for x in f.numbers)
 
     def agreement(self, other: tuple[int, ...]) -> tuple[float, int, int, bool]:
         """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
