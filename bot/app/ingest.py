@@ -113,8 +113,16 @@ class Pipeline:
     """Holds the store, compiled rules and the story index for one running instance."""
 
     def __init__(
-        self, store: Store, rules: RuleSet, settings: Settings, metrics: Metrics = NO_METRICS
+        self,
+        store: Store,
+        rules: RuleSet,
+        settings: Settings,
+        metrics: Metrics = NO_METRICS,
+        *,
+        rebuild: bool = True,
     ) -> None:
+        """`rebuild` off: no story index (a fetch or chat process, whose articles another
+        process analyses)."""
         self.store = store
         self.metrics = metrics
         self.settings = settings
@@ -126,7 +134,8 @@ class Pipeline:
             max_backoff=settings.fetch.max_backoff,
             failing_after=settings.fetch.failing_after,
         )
-        self._rebuild_index()
+        if rebuild:
+            self._rebuild_index()
 
     def set_rules(self, rules: RuleSet) -> None:
         """Swap in new rules (reload); articles already matched keep their matches."""
@@ -135,6 +144,7 @@ class Pipeline:
 
     def _rebuild_index(self) -> None:
         """Refill the story index from stored articles and finish what a crash left."""
+        self.store.drop_empty_stories()
         latest = self.store.latest_article_time()
         if latest is None:
             return

@@ -14,6 +14,9 @@ from bot.config import ConfigError, find_config_file, secrets_from_env, with_web
 from bot.logs import setup_logging
 from bot.settings import Secrets
 from bot.store import StoreError
+from bot.store.postgres import is_postgres_url
+
+ROLES = ("all", "fetch", "analyse", "deliver", "chat")  # bot.app.roles runs all but `all`
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +31,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     add_config_arguments(p)
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        default="all",
+        help="all (default): everything in this process; fetch, analyse, deliver or chat: one "
+        "part, for several processes on one PostgreSQL database (see docs/deployment.md)",
+    )
     p.set_defaults(func=run)
 
 
@@ -37,6 +47,13 @@ def run(args: argparse.Namespace) -> int:
         loaded = load(config_path)
     except Refused as exc:
         raise CliError(str(exc)) from None
+    database = database_path(args, loaded.config)
+    if args.role != "all" and not is_postgres_url(str(database)):
+        raise CliError(
+            f"--role {args.role} needs a PostgreSQL database (several processes share it); "
+            f"{database} is a SQLite file, which one process uses: run with --role all "
+            "(the default), or set database/--db to postgresql://user@host:port/db"
+        )
     settings = loaded.config.settings
     try:
         secrets = with_webhook_secret(secrets_from_env(), settings)
@@ -52,7 +69,24 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("apscheduler.scheduler").setLevel(
         max(logging.WARNING, logging.getLogger().level)
     )
-    return asyncio.run(_main(config_path, loaded, database_path(args, loaded.config), secrets))
+    if args.role != "all":
+        return asyncio.run(_role(args.role, loaded, database, secrets))
+    return asyncio.run(_main(config_path, loaded, database, secrets))
+
+
+async def _role(role: str, loaded: Loaded, database: Path | str, secrets: Secrets) -> int:
+    from bot.app.assembly import open_store, prepare_store
+    from bot.app.roles import run_role
+
+    try:
+        store = open_store(database)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        prepare_store(loaded.config, store)
+        return await run_role(role, loaded.config, loaded, store, secrets)
+    finally:
+        store.close()
 
 
 async def _main(

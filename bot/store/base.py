@@ -89,6 +89,10 @@ class StoreBase:
             return str(exc)
         return None
 
+    def hold_lead(self, name: str) -> bool:
+        """One process uses a SQLite file: it always leads."""
+        return True
+
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file (clean stop: one file left)."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

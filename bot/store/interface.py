@@ -124,6 +124,24 @@ class Store(CommandStore, Protocol):
         failing_after: int,
     ) -> int: ...
 
+    def lease_sources(
+        self,
+        worker: str,
+        source_ids: Sequence[str],
+        now: datetime,
+        until: datetime,
+        limit: int = 1_000_000,
+    ) -> list[str]:
+        """Of `source_ids`, at most `limit` due ones this fetch worker now holds until `until`
+        (never one another worker holds; an expired lease is taken over)."""
+        ...
+
+    def release_sources(self, worker: str, source_ids: Sequence[str]) -> None: ...
+    def hold_lead(self, name: str) -> bool:
+        """Whether this process holds (now takes, or still holds) the one lead for `name`
+        among all processes on the database; kept until close or the process's death."""
+        ...
+
     # --- articles and matches --------------------------------------------------------------
 
     def has_article(self, key: str) -> bool: ...
@@ -165,6 +183,11 @@ class Store(CommandStore, Protocol):
         entity_ids: Iterable[str],
         topic_ids: Iterable[str],
     ) -> None: ...
+    def drop_empty_stories(self) -> int:
+        """Remove stories left with no article (a process died between creating a story and
+        attaching its first article; that article is grouped again); how many went."""
+        ...
+
     def retitle_story(self, story_id: int) -> str: ...
     def retag_story(
         self, story_id: int, entity_ids: Sequence[str], topic_ids: Sequence[str]

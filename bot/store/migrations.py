@@ -204,3 +204,15 @@ def m005_source_health(db: Database) -> None:
         CREATE INDEX articles_source_url ON articles(source_id, url);
         """
     )
+
+
+@migrations()
+def m006_fetch_leases(db: Database) -> None:
+    # Fetch workers in several processes (PostgreSQL) lease the due sources they take, with
+    # an expiry, so two never fetch one source in a cycle and a dead worker's come back.
+    db.executescript(
+        """
+        ALTER TABLE sources ADD COLUMN lease_owner TEXT;
+        ALTER TABLE sources ADD COLUMN lease_until TEXT;
+        """
+    )

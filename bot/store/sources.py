@@ -185,3 +185,36 @@ class SourceQueries:
                 [to_iso(now), error, to_iso(now), failing_after, to_iso(next_check_at), source_id],
             )
         return self.source_state(source_id).error_count
+
+    def lease_sources(
+        self,
+        worker: str,
+        source_ids: Sequence[str],
+        now: datetime,
+        until: datetime,
+        limit: int = 1_000_000,
+    ) -> list[str]:
+        """Of `source_ids`, at most `limit` now due that this worker takes until `until` (a
+        live lease of another worker respected, an expired one taken over). One SQLite
+        process has one worker, so this only keeps the interface PostgreSQL workers need."""
+        marks = ",".join("?" * len(source_ids))
+        with self.db.conn:
+            rows = self.db.execute(
+                f"""UPDATE sources SET lease_owner = ?, lease_until = ?
+                    WHERE id IN (SELECT id FROM sources WHERE id IN ({marks})
+                    AND (next_check_at IS NULL OR next_check_at <= ?)
+                    AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)
+                    ORDER BY id LIMIT ?)
+                    RETURNING id""",
+                [worker, to_iso(until), *source_ids, to_iso(now), to_iso(now), worker, limit],
+            ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    def release_sources(self, worker: str, source_ids: Sequence[str]) -> None:
+        marks = ",".join("?" * len(source_ids))
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE sources SET lease_owner = NULL, lease_until = NULL "
+                f"WHERE lease_owner = ? AND id IN ({marks})",
+                [worker, *source_ids],
+            )

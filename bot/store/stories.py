@@ -100,6 +100,14 @@ class StoryQueries:
                 ],
             )
 
+    def drop_empty_stories(self) -> int:
+        with self.db.conn:
+            cursor = self.db.execute(
+                "DELETE FROM stories WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles a WHERE a.story_id = stories.id)"
+            )
+        return cursor.rowcount
+
     def close_stories(self, story_ids: Iterable[int]) -> None:
         """Mark stories closed: the window has passed, no article will join them."""
         ids = list(story_ids)

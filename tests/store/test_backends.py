@@ -248,3 +248,28 @@ def test_waiting_items_warnings_page_errors_and_known_links(store: Store) -> Non
         "https://reed.example/x1"
     }
     assert store.known_links("other", ["https://reed.example/x1"]) == set()
+
+
+def test_fetch_leases_and_the_lead(store: Store) -> None:
+    store.sync_sources([Source(id=f"s{n}", url=f"https://s{n}.example/rss") for n in range(4)])
+    ids = [f"s{n}" for n in range(4)]
+    later = T0 + timedelta(minutes=5)
+    assert store.lease_sources("w1", ids[:3], T0, later) == ["s0", "s1", "s2"]
+    assert store.lease_sources("w2", ids, T0, later) == ["s3"]  # a live lease is respected
+    assert store.lease_sources("w1", ["s0"], T0, later) == ["s0"]  # its own: renewed
+    store.release_sources("w1", ["s0"])
+    assert store.lease_sources("w2", ["s0", "s1"], T0, later) == ["s0"]
+    assert store.lease_sources("w2", ["s1", "s2"], later, later + timedelta(minutes=5)) == [
+        "s1",
+        "s2",
+    ]  # w1's lease expired (a dead worker): taken over
+    store.record_fetch_success("s3", T0, T0 + timedelta(hours=1), None, None)
+    store.release_sources("w2", ["s3"])
+    assert store.lease_sources("w1", ["s3"], T0, later) == []  # not due
+    assert store.hold_lead("analyse") and store.hold_lead("analyse")
+    a1 = _add(store, _article("a1"))
+    empty = store.create_story("left empty by a crash", "", T0)
+    kept = store.create_story("kept", "", T0)
+    store.attach_article(kept, a1, T0, [], [])
+    assert store.drop_empty_stories() == 1
+    assert store.story(empty) is None and store.story(kept) is not None

@@ -112,3 +112,13 @@ def test_two_processes_claim_a_message_once(pg_cluster: Cluster, pg_url: str) ->
     assert not set(won[0]) & set(won[1])
     first.close()
     second.close()
+
+
+def test_one_process_leads_until_it_closes(pg_cluster: Cluster, pg_url: str) -> None:
+    first = PostgresStore(pg_url, password=pg_cluster.password)
+    second = PostgresStore(pg_url, password=pg_cluster.password)
+    assert first.hold_lead("analyse") and not second.hold_lead("analyse")
+    assert second.hold_lead("deliver") and not first.hold_lead("deliver")
+    first.close()  # as a process's death does, the server frees the lock
+    assert second.hold_lead("analyse")
+    second.close()

@@ -9,6 +9,7 @@ only one applies them.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,12 @@ from bot.store.postgres.schema import POSTGRES_MIGRATIONS
 PASSWORD_ENV = "NEWSWATCH_DATABASE_PASSWORD"
 URL_SCHEMES = ("postgresql://", "postgres://")
 _MIGRATION_LOCK = 0x6E657773  # advisory lock key held while migrating ("news")
+# A lead's connection: UTC, and server-side keepalives so a vanished machine frees its lock.
+_LEAD_OPTIONS = (
+    "-c timezone=UTC -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 "
+    "-c tcp_keepalives_count=3"
+)
+log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
@@ -61,6 +68,7 @@ class PostgresBase:
         extra: dict[str, Any] = {"options": "-c timezone=UTC", "connect_timeout": 10}
         if secret:
             extra["password"] = secret
+        self._leads: dict[str, psycopg.Connection[Any]] = {}
         try:
             conninfo = make_conninfo(url, **extra)
         except psycopg.ProgrammingError as exc:
@@ -69,6 +77,7 @@ class PostgresBase:
             psycopg.connect(conninfo).close()
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot connect: {_reason(exc, secret)}") from None
+        self._conninfo = conninfo
         self.pool: ConnectionPool[Conn] = ConnectionPool(
             conninfo,
             min_size=1,
@@ -161,10 +170,36 @@ class PostgresBase:
             return _reason(exc, None)
         return None
 
+    def hold_lead(self, name: str) -> bool:
+        """A session advisory lock on a connection of its own: the server frees it when this
+        process dies or its connection drops (keepalives find a dead machine in ~25 s)."""
+        held = self._leads.get(name)
+        if held is not None:
+            try:
+                held.execute("SELECT 1")
+                return True
+            except psycopg.Error:
+                held.close()
+                del self._leads[name]
+        try:
+            conn = psycopg.connect(self._conninfo, autocommit=True, options=_LEAD_OPTIONS)
+        except psycopg.Error as exc:
+            log.warning("cannot try for the %s lead: %s", name, _reason(exc, None))
+            return False
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [name]).fetchone()
+        if row is not None and row[0]:
+            self._leads[name] = conn
+            return True
+        conn.close()
+        return False
+
     def checkpoint(self) -> None:
         """Nothing to fold: the server owns its write-ahead log."""
 
     def close(self) -> None:
+        for conn in self._leads.values():
+            conn.close()
+        self._leads.clear()
         self.pool.close()
 
 

@@ -169,4 +169,8 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
         ALTER TABLE sources ADD COLUMN last_page_error_at TIMESTAMPTZ;
         CREATE INDEX articles_source_url ON articles(source_id, url);
     """,
+    "m006_fetch_leases": """
+        ALTER TABLE sources ADD COLUMN lease_owner TEXT;
+        ALTER TABLE sources ADD COLUMN lease_until TIMESTAMPTZ;
+    """,
 }

@@ -128,3 +128,33 @@ class PgSourceQueries(PostgresBase):
             [now, error, now, failing_after, next_check_at, source_id],
         )
         return int(row["error_count"]) if row else 0
+
+    def lease_sources(
+        self,
+        worker: str,
+        source_ids: Sequence[str],
+        now: datetime,
+        until: datetime,
+        limit: int = 1_000_000,
+    ) -> list[str]:
+        """Of `source_ids`, at most `limit` now due that this worker takes until `until`: rows
+        another worker is leasing this instant are skipped (SKIP LOCKED), a live lease of
+        another worker is respected, an expired one (its worker died) is taken over."""
+        rows = self._all(
+            """UPDATE sources SET lease_owner = %s, lease_until = %s
+               WHERE id IN (SELECT id FROM sources WHERE id = ANY(%s)
+                 AND (next_check_at IS NULL OR next_check_at <= %s)
+                 AND (lease_until IS NULL OR lease_until <= %s OR lease_owner = %s)
+                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+               RETURNING id""",
+            [worker, until, list(source_ids), now, now, worker, limit],
+        )
+        return sorted(r["id"] for r in rows)
+
+    def release_sources(self, worker: str, source_ids: Sequence[str]) -> None:
+        """Give back leases (the sources were recorded, or the worker is stopping)."""
+        self._run(
+            "UPDATE sources SET lease_owner = NULL, lease_until = NULL "
+            "WHERE lease_owner = %s AND id = ANY(%s)",
+            [worker, list(source_ids)],
+        )

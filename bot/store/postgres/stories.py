@@ -87,6 +87,12 @@ class PgStoryQueries(PostgresBase):
             [Jsonb(list(entity_ids)), Jsonb(list(topic_ids)), utcnow(), story_id],
         )
 
+    def drop_empty_stories(self) -> int:
+        return self._run(
+            "DELETE FROM stories s "
+            "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)"
+        )
+
     def close_stories(self, story_ids: Iterable[int]) -> None:
         self._run("UPDATE stories SET closed = TRUE WHERE id = ANY(%s)", [list(story_ids)])
 

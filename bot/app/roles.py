@@ -1,0 +1,215 @@
+"""`newswatch run --role fetch|analyse|deliver|chat`: one part of newswatch per process, all
+on one PostgreSQL database (role `all`, the default, is the single-process daemon).
+
+- fetch: any number, on any machine. Each cycle leases the due sources it takes (an UPDATE
+  over `SELECT … FOR UPDATE SKIP LOCKED`, with an expiry: a dead worker's sources are taken
+  over once it passes), fetches them and stores new articles without analysing them.
+- analyse: matching and story grouping; one active at a time, holding a PostgreSQL advisory
+  lock on a connection of its own. A standby tries the lock every STANDBY_POLL seconds; the
+  server frees it when the active process dies, so the standby takes over within seconds,
+  rebuilding the story index from the database and finishing every article still without
+  a story (an article is attached to its story in one transaction: never grouped twice,
+  never skipped). The active one also records instant alerts in the outbox.
+- deliver: flushes the outbox and runs the digest schedule; several may run, one is active
+  (advisory lock, as for analyse), so each channel's messages go out in order from one
+  process, with the outbox's once-only claims.
+- chat: the chat command adapters; a digest asked for in chat is recorded for deliver.
+
+Instant alerts cross processes by short polling (analyse records them within a second of
+storing the article, deliver flushes every second): no extra connection per process and
+nothing lost while a process restarts, which LISTEN/NOTIFY would need a fallback poll for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.app.assembly import active_sources, chat_adapters, make_fetcher, make_senders
+from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox, run_digest, run_instant
+from bot.app.ingest import Pipeline
+from bot.app.reload import Loaded
+from bot.app.scheduler import Scheduler
+from bot.config import Config, Secrets
+from bot.core.commands import Env
+from bot.models import Channel
+from bot.sources.http import FetchSettings
+from bot.store import Store
+from bot.store.base import utcnow
+
+log = logging.getLogger(__name__)
+
+STANDBY_POLL = 2.0  # seconds between a standby's tries for the lead
+ACTIVE_POLL = 1.0  # seconds between an active analyser's or deliverer's rounds
+
+
+def worker_name(role: str) -> str:
+    """This process as lease owner: host, pid and role (shown in the sources table)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{role}"
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
+    """Lease due sources, fetch them, store their new articles (analysis is another role's)."""
+    settings = config.settings
+    pipeline = Pipeline(store, loaded.rules, settings, rebuild=False)
+    fetcher = make_fetcher(FetchSettings.from_settings(settings.fetch))
+    worker = worker_name("fetch")
+    lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))
+    batch = 2 * settings.fetch.concurrency  # leased at a time: other workers take the rest
+    try:
+        while not stop.is_set():
+            now = utcnow()
+            due = pipeline.sources_to_fetch(active_sources(config, store), now)
+            ids = [s.id for s in due]
+            held = set(store.lease_sources(worker, ids, now, now + lease, limit=batch))
+            chosen = [s for s in due if s.id in held]
+            if chosen:
+                try:
+                    reports = await pipeline.fetch_cycle(fetcher, chosen, now, analyse=False)
+                finally:
+                    store.release_sources(worker, sorted(held))
+                new = sum(r.new for r in reports)
+                log.info("fetched %d source(s) of %d due: %d new", len(chosen), len(due), new)
+            if len(chosen) < batch:  # nothing more to take now: wait for the next tick
+                await _pause(stop, settings.fetch.tick)
+    finally:
+        await fetcher.aclose()
+
+
+async def _while_leading(
+    name: str,
+    store: Store,
+    stop: asyncio.Event,
+    became_active: Callable[[], None],
+    round_: Callable[[], Awaitable[None]],
+) -> None:
+    """Run `round_` every ACTIVE_POLL seconds while holding the lead for `name`; stand by
+    (trying every STANDBY_POLL seconds) while another process holds it."""
+    active = False
+    while not stop.is_set():
+        if store.hold_lead(name):
+            if not active:
+                log.info("%s: active (took the lead)", name)
+                became_active()
+                active = True
+            await round_()
+            await _pause(stop, ACTIVE_POLL)
+        else:
+            if active:
+                log.warning("%s: lost the lead; standing by", name)
+                active = False
+            await _pause(stop, STANDBY_POLL)
+
+
+async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
+    """Match and group stored articles (one active process); record instant alerts."""
+    vocab = Vocabulary.from_rules(loaded.rules)
+    state: dict[str, Pipeline] = {}
+
+    def became_active() -> None:
+        # the story index is rebuilt from the database, story-less articles finished
+        state["pipeline"] = Pipeline(store, loaded.rules, config.settings)
+
+    async def round_() -> None:
+        pipeline = state["pipeline"]
+        done = pipeline.analyse_pending()
+        store.close_stories(pipeline.index.expire(utcnow()))
+        if done:
+            log.info("analysed %d article(s)", len(done))
+            await run_instant(store, {}, vocab, send=False)
+
+    await _while_leading("analyse", store, stop, became_active, round_)
+
+
+async def deliver_role(
+    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
+) -> None:
+    """Flush the outbox and run the digest schedule (one active process)."""
+    senders = make_senders(config.settings, secrets)
+    vocab = Vocabulary.from_rules(loaded.rules)
+    leading = {"now": False}
+
+    async def digest(channel_id: str) -> None:
+        if leading["now"]:
+            await run_digest(store, channel_id, senders, vocab)
+
+    async def nothing() -> None:
+        return None
+
+    scheduler = Scheduler(nothing, digest, tick=3600.0)
+
+    def became_active() -> None:
+        recover_outbox(store)
+        leading["now"] = True
+
+    async def round_() -> None:
+        await flush_outbox(store, senders)
+
+    scheduler.start(store.channels(), [], store.last_digest_times(), utcnow())
+    try:
+        await _while_leading("deliver", store, stop, became_active, round_)
+    finally:
+        scheduler.shutdown()
+        store.release_claims()
+
+
+async def chat_role(
+    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
+) -> None:
+    """The chat command adapters; digests asked for in chat are recorded for deliver."""
+    pipeline = Pipeline(store, loaded.rules, config.settings, rebuild=False)
+    vocab = Vocabulary.from_rules(loaded.rules)
+
+    async def digest_now(channel: Channel) -> int:
+        return (await run_digest(store, channel.id, {}, vocab, send=False)).stories
+
+    env = Env(
+        store=store,
+        rules=lambda: pipeline.rules,
+        matcher=lambda: pipeline.matcher,
+        digest_now=digest_now,
+        timezone=config.settings.timezone,
+    )
+    adapters = chat_adapters(config.settings, secrets, env)
+    if not adapters:
+        log.warning("chat role without chat tokens: nothing to serve")
+    for adapter in adapters:
+        adapter.start()
+    try:
+        await stop.wait()
+    finally:
+        await asyncio.gather(*(a.stop() for a in adapters))
+
+
+async def run_role(
+    role: str, config: Config, loaded: Loaded, store: Store, secrets: Secrets
+) -> int:
+    """Run one role until SIGTERM/SIGINT; the store is closed by the caller."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("newswatch running as role %s (%s)", role, worker_name(role))
+    if role == "fetch":
+        await fetch_role(config, loaded, store, stop)
+    elif role == "analyse":
+        await analyse_role(config, loaded, store, stop)
+    elif role == "deliver":
+        await deliver_role(config, loaded, store, stop, secrets)
+    elif role == "chat":
+        await chat_role(config, loaded, store, stop, secrets)
+    else:
+        raise ValueError(role)
+    log.info("role %s stopped", role)
+    return 0
