@@ -258,6 +258,10 @@ class SourceHealth:
     failing: bool
     next_check: datetime | None
     articles_stored: int
+    warning: str | None = None  # the last poll answered but gave nothing to read
+    page_errors: int = 0  # article pages that failed, over the source's life
+    last_page_error: str | None = None
+    last_page_error_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,10 @@ class BrowseQueries:
                 failing=bool(r["failing"]),
                 next_check=from_iso(r["next_check_at"]),
                 articles_stored=r["stored"],
+                warning=r["warning"],
+                page_errors=r["page_error_count"],
+                last_page_error=r["last_page_error"],
+                last_page_error_at=from_iso(r["last_page_error_at"]),
             )
             for r in rows
         ]

@@ -105,12 +105,13 @@ def result_json(result: MatchResult) -> dict[str, Any]:
 
 
 def source_status(s: SourceHealth) -> SourceStatus:
-    """failing (past the error threshold), warning (recent errors), never fetched, ok."""
+    """failing (past the error threshold), warning (recent errors, or the last poll gave
+    nothing to read), never fetched, ok."""
     if not s.enabled:
         return "disabled"
     if s.failing:
         return "failing"
-    if s.error_count > 0:
+    if s.error_count > 0 or s.warning:
         return "warning"
     return "ok" if s.last_success else "never"
 
@@ -135,6 +136,10 @@ def source_json(s: SourceHealth) -> dict[str, Any]:
         "error_count": s.error_count,
         "next_check": when(s.next_check),
         "articles_stored": s.articles_stored,
+        "warning": s.warning,
+        "page_errors": s.page_errors,
+        "last_page_error": s.last_page_error,
+        "last_page_error_at": when(s.last_page_error_at),
     }
 
 

@@ -66,11 +66,16 @@ def test_browse_queries(store: Store) -> None:
     assert store.story_languages() == ["ar", "en"]
 
     store.record_fetch_error("quay", T0, T0, "HTTP 503", failing_after=1)
+    store.record_fetch_success("reed", T0, T0, None, None, 0, "the feed was empty",
+                               ["https://reed.example/x: HTTP 404"])  # fmt: skip
     health = {h.id: h for h in store.source_health()}
     assert (health["reed"].articles_stored, health["quay"].articles_stored) == (2, 1)
     assert health["quay"].failing and health["quay"].last_error == "HTTP 503"
     assert health["quay"].name == "Quay Post" and health["reed"].name == "reed"
     assert health["quay"].last_error_at == T0
+    assert (health["reed"].warning, health["reed"].page_errors) == ("the feed was empty", 1)
+    assert health["reed"].last_page_error == "https://reed.example/x: HTTP 404"
+    assert health["reed"].last_page_error_at == T0 and health["quay"].page_errors == 0
 
     store.sync_channels([Channel("desk", "telegram", "-100", (Subscription("desk", "drones"),))])
     store.enqueue_batch("desk", "b1", "telegram", "-100", [{"text": "x"}, {"text": "y"}], {}, T0)

@@ -104,15 +104,18 @@ def test_sources_failing_first() -> None:
         source("c-new"),
         source("d-warn", error_count=1, last_success=now),
         source("e-bad", error_count=7, failing=True),
+        source("f-empty", last_success=now, warning="no items"),
+        source("g-pages", last_success=now, page_errors=3),
     ]
     ordered = present.sources_in_order(found)
-    assert [s.id for s in ordered] == ["e-bad", "d-warn", "c-new", "a-ok", "b-off"]
-    assert [present.source_status(s) for s in ordered] == [
-        "failing",
-        "warning",
-        "never",
-        "ok",
-        "disabled",
+    assert [(s.id, present.source_status(s)) for s in ordered] == [
+        ("e-bad", "failing"),
+        ("d-warn", "warning"),
+        ("f-empty", "warning"),
+        ("c-new", "never"),
+        ("a-ok", "ok"),
+        ("g-pages", "ok"),
+        ("b-off", "disabled"),
     ]
 
 

@@ -82,6 +82,10 @@ class PgBrowseQueries(PostgresBase):
                 failing=bool(r["failing"]),
                 next_check=r["next_check_at"],
                 articles_stored=r["stored"],
+                warning=r["warning"],
+                page_errors=r["page_error_count"],
+                last_page_error=r["last_page_error"],
+                last_page_error_at=r["last_page_error_at"],
             )
             for r in rows
         ]
