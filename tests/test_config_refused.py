@@ -217,3 +217,26 @@ def test_every_newswatch_variable_named_in_bot_is_known() -> None:
         named |= set(re.findall(r"\bNEWSWATCH_[A-Z][A-Z0-9_]*[A-Z0-9]\b", path.read_text()))
     assert named, "the scan found nothing"
     assert named <= known, named - known
+
+
+@pytest.mark.parametrize("command", ["fetch", "run"])
+def test_a_refused_configuration_imports_none_of_the_heavy_parts(
+    tmp_path: Path, command: str
+) -> None:
+    """Refusing is quick because only the configuration is read before the store, the fetcher
+    and the chat libraries are imported (what makes `fetch` and `run` start slowly)."""
+    config = home(tmp_path, "fetch:\n  concurrency: 0\n")
+    heavy = ("bot.app.assembly", "bot.store", "bot.sources.http", "telegram", "aiohttp")
+    code = (
+        "import sys\nfrom bot.cli import main\nstatus = main(sys.argv[1:])\n"
+        f"print(status, [m for m in {heavy!r} if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, command, "--config", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["2", "[]"], done.stdout + done.stderr
+    assert "fetch.concurrency" in done.stderr

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app.assembly import load_rules
 from bot.chat.platforms import settings_sections
 from bot.config import Config, ConfigError, load_config
-from bot.core.rules import RulesError, RuleSet
+
+if TYPE_CHECKING:
+    from bot.core.rules import RuleSet
 
 # Settings only read at start: a reload that changes one says it waits for a restart.
 RESTART_ONLY = (
@@ -44,6 +46,9 @@ def load(config_path: Path | None) -> Loaded:
         config = load_config(config_path)
     except ConfigError as exc:
         raise Refused(f"invalid configuration:\n{exc}") from None
+    from bot.app.assembly import load_rules  # heavy: after the configuration is known good
+    from bot.core.rules import RulesError
+
     try:
         rules = load_rules(config)
     except RulesError as exc:

@@ -18,7 +18,8 @@ from bot.cli.common import CliError
 # Each module in this package with a `register(subparsers)` adds its commands.
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `only`, just that command module's (imports one module)."""
     parser = argparse.ArgumentParser(
         prog="newswatch",
         description="Self-hosted news alerting: fetch, match, group and deliver news.",
@@ -27,13 +28,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "common":
+        if info.name == "common" or (only is not None and info.name != only):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
     return parser
+
+
+def _command_module(argv: Sequence[str] | None) -> str | None:
+    """The module of the command named on the line, when one is named exactly like it.
+
+    Only that module is imported then: a command checks its configuration before the heavy
+    imports (store, fetcher, chat libraries), so a bad value is refused within a second.
+    Anything else (no command, --help, a typo) builds the whole parser, listing every command.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first is None or first == "common":
+        return None
+    names = {info.name for info in pkgutil.iter_modules(__path__)}
+    return first if first in names else None
 
 
 # The exit status of a command whose reader went away (`newswatch stories | head`), as a shell
@@ -43,7 +59,7 @@ BROKEN_PIPE_STATUS = 128 + 13
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
+        parser = build_parser(_command_module(argv))
         args = parser.parse_args(argv)
         result: int = args.func(args)
         return result

@@ -1,14 +1,19 @@
-"""What every command shares: finding the configuration and opening the store."""
+"""What every command shares: finding the configuration and opening the store.
+
+Only the configuration is imported here: a command checks it before importing the store,
+the fetcher or the chat libraries, so a bad value is refused within a second.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app.assembly import open_store as open_database
 from bot.config import Config, ConfigError, find_config_file, load_config
-from bot.store import Store, StoreError
-from bot.store.postgres import is_postgres_url
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 class CliError(Exception):
@@ -42,6 +47,8 @@ def open_config(args: argparse.Namespace) -> Config:
 
 def database_path(args: argparse.Namespace, config: Config) -> Path | str:
     """The --db value (a file, or a URL kept as text), else the configuration's."""
+    from bot.store.postgres import is_postgres_url
+
     db = getattr(args, "db", None)
     if not db:
         return config.database
@@ -49,6 +56,9 @@ def database_path(args: argparse.Namespace, config: Config) -> Path | str:
 
 
 def open_store(args: argparse.Namespace, config: Config) -> Store:
+    from bot.app.assembly import open_store as open_database
+    from bot.store import StoreError
+
     try:
         return open_database(database_path(args, config))
     except StoreError as exc:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
-from bot.app.assembly import assemble, fetch_once
-from bot.app.ingest import SourceReport
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config
 from bot.config import ConfigError
-from bot.core.rules import RulesError
-from bot.store import StoreError
-from bot.store.base import to_iso, utcnow
+
+if TYPE_CHECKING:
+    from bot.app.ingest import SourceReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +25,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = open_config(args)
+    # imported once the configuration is known good (a bad one is refused quickly)
+    from bot.app.assembly import assemble, fetch_once
+    from bot.core.rules import RulesError
+    from bot.store import StoreError
+    from bot.store.base import utcnow
+
     try:
         instance = assemble(config, database_path(args, config))
     except RulesError as exc:
@@ -44,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _as_json(report: SourceReport) -> dict[str, object]:
+    from bot.store.base import to_iso
+
     return {
         "source": report.source_id,
         "status": report.status,

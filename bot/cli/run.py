@@ -13,8 +13,6 @@ from bot.cli.common import CliError, add_config_arguments, database_path
 from bot.config import ConfigError, find_config_file, secrets_from_env, with_webhook_secret
 from bot.logs import setup_logging
 from bot.settings import Secrets
-from bot.store import StoreError
-from bot.store.postgres import is_postgres_url
 
 ROLES = ("all", "fetch", "analyse", "deliver", "chat")  # bot.app.roles runs all but `all`
 
@@ -47,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         loaded = load(config_path)
     except Refused as exc:
         raise CliError(str(exc)) from None
+    from bot.store.postgres import is_postgres_url  # after the configuration is known good
+
     database = database_path(args, loaded.config)
     if args.role != "all" and not is_postgres_url(str(database)):
         raise CliError(
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
 async def _role(role: str, loaded: Loaded, database: Path | str, secrets: Secrets) -> int:
     from bot.app.assembly import open_store, prepare_store
     from bot.app.roles import run_role
+    from bot.store import StoreError
 
     try:
         store = open_store(database)
@@ -93,6 +94,7 @@ async def _main(
     config_path: Path | None, loaded: Loaded, database: Path | str, secrets: Secrets
 ) -> int:
     from bot.app.daemon import Daemon  # the daemon's imports are heavy; --help stays quick
+    from bot.store import StoreError
 
     try:
         daemon = Daemon(config_path, loaded, database, secrets)

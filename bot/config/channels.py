@@ -18,13 +18,13 @@ from bot.config.sources import ID_RE
 from bot.config.values import valid_timezone
 from bot.core.cron import crontab_for_apscheduler
 from bot.core.i18n import LANGUAGES
-from bot.core.rules import RuleSet
 from bot.core.yamlpos import Document, Problem
 from bot.models import Channel, DeliveryMode, Subscription
 from bot.settings import Settings, did_you_mean
 
 if TYPE_CHECKING:
     from bot.config.loader import Config
+    from bot.core.rules import RuleSet
 
 CHANNEL_KEYS = {
     "id",
