@@ -23,6 +23,7 @@ from bot.core.commands import Env, Request, execute
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
 from bot.core.rules import parse_rules
+from bot.models import Article
 from bot.store import Store, open_store
 
 AR = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -53,20 +54,26 @@ def build(path: Path, n: int, seed: int, now: datetime) -> Store:
     vocab = [word(rng) for _ in range(30_000)]
     weights = [1 / (rank + 1) for rank in range(len(vocab))]
     store = open_store(path)
-    with store.db.conn:
-        for i in range(n):
-            words = rng.choices(vocab, weights, k=120)
-            for plant, rate in PLANTS.items():
-                if rng.random() < rate:
-                    words.insert(rng.randrange(len(words)), plant)
-            title, text = " ".join(words[:8]), " ".join(words[8:])
-            seen = now - timedelta(minutes=i)
-            store.db.execute(
-                """INSERT INTO articles (key, source_id, source_name, url, title, text,
-                   published, fetched, norm_title, norm_text) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-                [f"k{i}", "s", "S", f"https://s.example/{i}", title, text, seen.isoformat(),
-                 seen.isoformat(), normalize(title), normalize(text)],
-            )  # fmt: skip
+    rows: list[tuple[Article, str, str]] = []
+    for i in range(n):
+        words = rng.choices(vocab, weights, k=120)
+        for plant, rate in PLANTS.items():
+            if rng.random() < rate:
+                words.insert(rng.randrange(len(words)), plant)
+        title, text = " ".join(words[:8]), " ".join(words[8:])
+        seen = now - timedelta(minutes=i)
+        article = Article(
+            key=f"k{i}",
+            source_id="s",
+            source_name="S",
+            url=f"https://s.example/{i}",
+            title=title,
+            text=text,
+            published=seen,
+            fetched=seen,
+        )
+        rows.append((article, normalize(title), normalize(text)))
+    store.add_articles(rows)
     return store
 
 

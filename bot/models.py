@@ -175,6 +175,32 @@ class Story:
 
 
 @dataclass(frozen=True)
+class TextTerm:
+    """One normalised token looked up in the article text index; `prefix` also finds the
+    words it begins. Core builds text queries from these; each store writes its own syntax."""
+
+    token: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class TextAll:
+    """Every part must be found."""
+
+    parts: tuple[TextQuery, ...]
+
+
+@dataclass(frozen=True)
+class TextAny:
+    """At least one part must be found."""
+
+    parts: tuple[TextQuery, ...]
+
+
+TextQuery = TextTerm | TextAll | TextAny
+
+
+@dataclass(frozen=True)
 class Subscription:
     channel_id: str
     target: str  # a topic id, or "@entity-id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,22 +25,17 @@ def test_demo_prints_multi_outlet_digests(
     assert "===== digest for channel 'sanctions-desk'" in out
     store = open_store(db)
     story_of: dict[str, set[int]] = {}
+    stored = store.search_articles(None, datetime(2000, 1, 1, tzinfo=UTC), 10_000, 0)
     for item in MANIFEST["items"]:
-        row = store.db.execute(
-            "SELECT story_id FROM articles WHERE url LIKE ?", ["%" + item["link"]]
-        ).fetchone()
-        assert row is not None, f"{item['link']} was not stored"
-        story_of.setdefault(item["story"], set()).add(row[0])
+        found = [a.id for a in stored if a.url.endswith(item["link"]) and a.id is not None]
+        assert len(found) == 1, f"{item['link']} was not stored"
+        story_of.setdefault(item["story"], set()).add(store.story_of(found[0]) or 0)
     # Grouping: each manifest story is exactly one stored story, and no two share one.
     assert all(len(ids) == 1 for ids in story_of.values()), story_of
     ids = [next(iter(v)) for v in story_of.values()]
     assert len(set(ids)) == len(ids)
     for channel, expected in MANIFEST["expected_digests"].items():
-        delivered = dict(
-            store.db.execute(
-                "SELECT story_id, outlet_count FROM deliveries WHERE channel_id = ?", [channel]
-            ).fetchall()
-        )
+        delivered = store.delivered_outlets(channel)
         for want in expected:
             story_id = next(iter(story_of[want["story"]]))
             assert delivered.get(story_id) == want["outlets"], (channel, want)

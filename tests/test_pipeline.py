@@ -82,8 +82,7 @@ def test_restart_finishes_an_article_a_crash_left_without_story(tmp_path: Path) 
     Pipeline(store, rules, settings())
     restored = store.article(article_id)
     assert restored is not None
-    row = store.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
-    assert row[0] is not None
+    assert store.story_of(article_id) is not None
     assert {m.id for m in store.matches_for(article_id).entities} == {"iran", "russia"}
 
 

@@ -7,42 +7,70 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
-from bot.models import Article, Channel, Evidence, Match, MatchResult, Source, Subscription
+from bot.models import (
+    Article,
+    Channel,
+    Evidence,
+    Match,
+    MatchResult,
+    Source,
+    Subscription,
+    TextAll,
+    TextTerm,
+)
 from bot.store import StoreError, open_store
+from bot.store.sqlite import SqliteStore
 
 
 def test_fresh_database_has_schema_and_wal(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nw.db")
-    assert {"sources", "articles", "articles_fts", "stories", "outbox"} <= set(
-        store.db.table_names()
-    )
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store = SqliteStore(tmp_path / "nw.db")
+    assert {"sources", "articles", "articles_fts", "stories", "outbox"} <= set(store.table_names())
+    assert store.journal_mode() == "wal"
     assert store.pending_migrations() == []
+    assert store.check_integrity() == []
     store.close()
 
 
 def test_rerunning_migrations_is_a_no_op(tmp_path: Path) -> None:
     open_store(tmp_path / "nw.db").close()
     store = open_store(tmp_path / "nw.db")
-    rows = store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    applied = store.applied_migrations()
+    assert applied
     store.close()
     store = open_store(tmp_path / "nw.db")
-    assert store.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == rows
+    assert store.applied_migrations() == applied
     store.close()
 
 
 def test_database_from_newer_version_is_refused(tmp_path: Path) -> None:
     open_store(tmp_path / "nw.db").close()
-    conn = sqlite3.connect(tmp_path / "nw.db")
-    with conn:
-        conn.execute(
-            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-            "VALUES ('newswatch', 'm999_from_the_future', '2030-01-01')"
-        )
-    conn.close()
+    # what a newer newswatch leaves behind: a migration this one does not know
+    newer = Database(tmp_path / "nw.db")
+    newer["_sqlite_migrations"].insert(
+        {"migration_set": "newswatch", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
+    )
+    newer.close()
     with pytest.raises(StoreError, match=r"newer newswatch.*m999_from_the_future"):
         open_store(tmp_path / "nw.db")
+    with pytest.raises(StoreError, match=r"newer newswatch.*m999_from_the_future"):
+        open_store(tmp_path / "nw.db", read_only=True)
+
+
+def test_read_only_opening_changes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"nw\.db: no such database"):
+        open_store(tmp_path / "nw.db", read_only=True)
+    assert not (tmp_path / "nw.db").exists()
+    writer = open_store(tmp_path / "nw.db")
+    aid = writer.add_article(make_article("k1"), "", "")
+    reader = open_store(tmp_path / "nw.db", read_only=True)
+    assert reader.article_count() == 1 and reader.story_of(aid or 0) is None
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.add_article(make_article("k2"), "", "")
+    reader.close()
+    assert writer.article_count() == 1
+    writer.close()
 
 
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
@@ -70,10 +98,12 @@ def test_article_stored_once_and_searchable(db_target: str) -> None:
     assert store.add_article(make_article("k1"), "x", "y") is None
     assert store.article_count() == 1
     since = datetime(2024, 1, 1, tzinfo=UTC)
-    hits = store.search_articles('"وزير"', since, limit=10, offset=0)
+    hits = store.search_articles(TextTerm("وزير"), since, limit=10, offset=0)
     assert [h.id for h in hits] == [first]
-    assert store.search_articles('"الدفاع" AND "غائب"', since, limit=10, offset=0) == []
-    assert [h.id for h in store.search_articles('"وز"*', since, 10, 0)] == [first]
+    both = TextAll((TextTerm("الدفاع"), TextTerm("غائب")))
+    assert store.search_articles(both, since, limit=10, offset=0) == []
+    assert store.search_articles(TextTerm("وز", prefix=True), since, 10, 0) == hits
+    assert store.search_articles(TextTerm("وز"), since, 10, 0) == []
     store.close()
 
 

@@ -23,6 +23,7 @@ from bot.app.metrics import NO_METRICS, Metrics
 from bot.core.backoff import BackoffPolicy
 from bot.core.cleanup import clean_text
 from bot.core.events import lead_entities
+from bot.core.headline import headline, lead_of
 from bot.core.identity import item_key
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
@@ -94,19 +95,6 @@ def prepare_articles(raws: Sequence[RawItem], source: Source, fetched: datetime)
         except Exception as exc:
             failed.append(f"{raw.url or raw.title[:80]}: {type(exc).__name__}: {exc}"[:300])
     return rows, failed
-
-
-def lead_of(text: str, limit: int = 280) -> str:
-    """The first sentence or two, for digests."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    for stop in (". ", "。", "؟ ", "! ", "? "):
-        pos = cut.rfind(stop)
-        if pos > limit // 3:
-            return cut[: pos + 1].strip()
-    return cut.rsplit(" ", 1)[0] + "…"
 
 
 class Pipeline:
@@ -216,8 +204,8 @@ class Pipeline:
         self.store.attach_article(
             story_id, article.id, doc.seen_at, result.entity_ids, result.topic_ids
         )
-        if not new_story:
-            self.store.retitle_story(story_id)
+        if not new_story:  # a new article may carry a better headline
+            self.store.set_story_headline(story_id, *headline(self.store.story_headlines(story_id)))
         self.index.add(doc, story_id)
         return Ingested(article.id, story_id, result, new_story)
 

@@ -11,6 +11,7 @@ them when several did); a story with no such outlet keeps its representative tit
 An article's language is its source's or page's code ("en-GB" counts as "en"), or, when
 none was given, the one its headline's script shows (Cyrillic: ru; Arabic script with
 Persian letters: fa, else ar; Latin: en).
+The lead is cut from the text of the article whose headline won, one way for every story.
 """
 
 from __future__ import annotations
@@ -88,3 +89,25 @@ def in_language(story: Story, language: str) -> Story:
     title = representative([h.title for h in own]) if len(own) > 1 else own[0].title
     chosen = next(h for h in own if h.title == title)
     return replace(story, title=chosen.title, lead=chosen.text)
+
+
+def lead_of(text: str, limit: int = 280) -> str:
+    """The first sentence or two, for digests."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for stop in (". ", "。", "؟ ", "! ", "? "):
+        pos = cut.rfind(stop)
+        if pos > limit // 3:
+            return cut[: pos + 1].strip()
+    return cut.rsplit(" ", 1)[0] + "…"
+
+
+def headline(articles: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """(title, lead) of a story from its articles' (title, text), oldest first."""
+    if not articles:
+        raise ValueError("a story without articles has no headline")
+    title = representative([t for t, _ in articles])
+    text = next((x for t, x in articles if t == title), articles[0][1])
+    return title, lead_of(text)

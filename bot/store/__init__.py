@@ -22,10 +22,11 @@ __all__ = [
 ]
 
 
-def open_store(path_or_url: str | Path) -> Store:
+def open_store(path_or_url: str | Path, read_only: bool = False) -> Store:
     """Open (creating and migrating as needed) the database at a file path or a
     `postgresql://user@host:port/db` URL (password from NEWSWATCH_DATABASE_PASSWORD or
-    libpq's environment)."""
+    libpq's environment); with `read_only`, look at an existing one (another process's)
+    without changing it."""
     if is_postgres_url(str(path_or_url)):
-        return PostgresStore(str(path_or_url))
-    return SqliteStore(path_or_url)
+        return PostgresStore(str(path_or_url), read_only=read_only)
+    return SqliteStore(path_or_url, read_only=read_only)

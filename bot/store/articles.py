@@ -121,6 +121,10 @@ class ArticleQueries:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def story_of(self, article_id: int) -> int | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def save_matches(self, article_id: int, result: MatchResult) -> None:
         rows = match_rows(article_id, result)
         with self.db.conn:

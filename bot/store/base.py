@@ -38,8 +38,12 @@ def utcnow() -> datetime:
 class StoreBase:
     """Holds the connection; the query mixins use `self.db`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            self._open_read_only()
+            return
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +62,23 @@ class StoreBase:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: migration failed: {exc}") from None
 
+    def _open_read_only(self) -> None:
+        """Another process's database, looked at without changing it (no file created, no
+        migration applied: one still pending is refused, its tables may not exist yet)."""
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: no such database")
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+            self.db = Database(conn)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open database: {exc}") from None
+        self._refuse_newer()
+        pending = self.pending_migrations()
+        if pending:
+            raise StoreError(f"{self.path}: not migrated yet ({', '.join(pending)} pending)")
+
     def _refuse_newer(self) -> None:
         try:
             applied = {m.name for m in migrations.applied(self.db)}
@@ -73,6 +94,22 @@ class StoreBase:
 
     def pending_migrations(self) -> list[str]:
         return [m.name for m in migrations.pending(self.db)]
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def check_integrity(self) -> list[str]:
+        """Problems SQLite's integrity check finds; empty when the file is sound."""
+        rows = [str(r[0]) for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    def journal_mode(self) -> str:
+        """SQLite only: 'wal' for every database newswatch writes."""
+        return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def table_names(self) -> list[str]:
+        """SQLite only: the schema's tables, for tests of the migrations."""
+        return list(self.db.table_names())
 
     def check_writable(self) -> str | None:
         """None when a write could start now (BEGIN IMMEDIATE takes the write lock), else
@@ -99,6 +136,7 @@ class StoreBase:
 
     def close(self) -> None:
         try:
-            self.db.execute("PRAGMA optimize")
+            if not self.read_only:
+                self.db.execute("PRAGMA optimize")
         finally:
             self.db.conn.close()

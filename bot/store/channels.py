@@ -85,6 +85,12 @@ class ChannelQueries:
         rows = list(self.db.query("SELECT * FROM channels WHERE id = ?", [channel_id]))
         return self._channel(rows[0]) if rows else None
 
+    def subscription_origins(self, channel_id: str) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT target, origin FROM subscriptions WHERE channel_id = ?", [channel_id]
+        )
+        return {r[0]: r[1] for r in rows.fetchall()}
+
     def _channel(self, row: dict[str, Any]) -> Channel:
         subs = tuple(
             Subscription(row["id"], s["target"], s["mode"])

@@ -2,8 +2,8 @@
 mutes, article search over FTS5, latest stories, a status summary.
 
 Chat changes carry origin 'chat' so that syncing the configuration keeps them. A search
-expression arrives already built by bot.core.commands.fts from quoted, normalised tokens;
-it is still bound as a parameter, never formatted into SQL.
+arrives as a `TextQuery` of normalised tokens (bot.core.commands.textquery); bot.store.fts
+writes it as an FTS5 expression, bound as a parameter, never formatted into SQL.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from bot.core.commands.base import SourceStatus, StatusSummary
-from bot.models import Article, Channel, DeliveryMode, Platform, Story
+from bot.models import Article, Channel, DeliveryMode, Platform, Story, TextQuery
 from bot.store.articles import _article
 from bot.store.base import from_iso, to_iso
+from bot.store.fts import match_expression
 
 
 def chat_channel_id(platform: str, destination: str) -> str:
@@ -120,20 +121,20 @@ class CommandQueries:
 
     def search_articles(
         self,
-        fts: str | None,
+        text: TextQuery | None,
         since: datetime,
         limit: int,
         offset: int,
         tagged: Sequence[tuple[str, str]] = (),
     ) -> list[Article]:
-        """Articles seen since `since`, newest first, that match the FTS5 expression or
-        carry one of the `tagged` (kind, id) matches; every article when `fts` is None."""
+        """Articles seen since `since`, newest first, that the text query finds or that
+        carry one of the `tagged` (kind, id) matches; every article when `text` is None."""
         seen = "coalesce(a.published, a.fetched)"
         params: list[Any] = [to_iso(since)]
         sql = f"SELECT a.* FROM articles a WHERE {seen} >= ?"
-        if fts is not None:
+        if text is not None:
             found = ["a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"]
-            params.append(fts)
+            params.append(match_expression(text))
             for kind, target in tagged:
                 found.append(
                     "a.id IN (SELECT article_id FROM matches WHERE kind = ? AND target_id = ?)"

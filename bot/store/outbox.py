@@ -219,4 +219,6 @@ def _message(row: dict[str, Any]) -> OutboxMessage:
         destination=row["destination"],
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
+        status=row["status"],
+        ref=row["message_ref"],
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.headline import headlines_of, representative
+from bot.core.headline import headlines_of
 from bot.core.outlets import outlets_of
 from bot.models import Story
 from bot.store.base import from_iso, to_iso, utcnow
@@ -67,23 +67,21 @@ class StoryQueries:
                 ],
             )
 
-    def retitle_story(self, story_id: int) -> str:
-        """Set the story's title to its representative headline (see core.headline)."""
+    def story_headlines(self, story_id: int) -> list[tuple[str, str]]:
+        """(title, text) of the story's articles, oldest first: what its title and lead are
+        chosen from (by core, bot.core.headline)."""
         rows = self.db.execute(
             "SELECT title, text FROM articles WHERE story_id = ? "
             "ORDER BY coalesce(published, fetched), id",
             [story_id],
         ).fetchall()
-        if not rows:
-            return ""
-        title = representative([r[0] for r in rows])
-        lead = next((r[1] for r in rows if r[0] == title), rows[0][1])
+        return [(r[0], r[1]) for r in rows]
+
+    def set_story_headline(self, story_id: int, title: str, lead: str) -> None:
         with self.db.conn:
             self.db.execute(
-                "UPDATE stories SET title = ?, lead = ? WHERE id = ?",
-                [title, _lead(lead), story_id],
+                "UPDATE stories SET title = ?, lead = ? WHERE id = ?", [title, lead, story_id]
             )
-        return title
 
     def retag_story(
         self, story_id: int, entity_ids: Sequence[str], topic_ids: Sequence[str]
@@ -155,12 +153,3 @@ class StoryQueries:
             topic_ids=tuple(json.loads(row["topic_ids"])),
             headlines=headlines,
         )
-
-
-def _lead(text: str, limit: int = 280) -> str:
-    """The first sentences of the text, cut at a word boundary near `limit` characters."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit] + "…"

@@ -154,9 +154,10 @@ async def test_subscription_in_chat_changes_the_next_digest(
             second = "\n".join(digests()[count:])
             assert "Ostmark envoy arrives" in second
             # the new article went out too: as its own story, or inside the envoy story
-            later_story = store.db.execute(
-                "SELECT story_id FROM articles WHERE title = ?", [LATER[0]]
-            ).fetchone()[0]
+            everything = store.search_articles(None, datetime(2000, 1, 1, tzinfo=UTC), 1000, 0)
+            later = [a.id for a in everything if a.title == LATER[0]]
+            assert len(later) == 1 and later[0] is not None
+            later_story = store.story_of(later[0])
             assert later_story in store.delivered_outlets(f"telegram-{CHAT}")
             assert "naval drills" not in second  # already delivered, not repeated
             assert "bakery" not in second  # nobody subscribed to it

@@ -65,8 +65,7 @@ async def test_subscription_from_chat_is_stored_with_origin_chat(world: World) -
     channel = world.store.channel_for("telegram", "-42")
     assert channel is not None and channel.id == "telegram--42"
     assert [(s.target, s.mode) for s in channel.subscriptions] == [("@ostmark", "instant")]
-    origin = world.store.db.execute("SELECT origin FROM subscriptions").fetchone()[0]
-    assert origin == "chat"
+    assert world.store.subscription_origins(channel.id) == {"@ostmark": "chat"}
     assert world.store.channel_for("telegram", "-43") is None  # another chat is untouched
 
 

@@ -68,10 +68,10 @@ def test_any_query_is_safe(world: World, query: str) -> None:
 
 
 def test_store_search_rejects_nothing_it_built(tmp_path: Path) -> None:
-    from bot.core.commands.fts import fts_expression
+    from bot.core.commands.textquery import text_query
     from bot.core.query import parse_query
 
     w = build_world(tmp_path / "nw.db")
     for query in ['"naval manoeuvres"', "مناورات OR envoy", "vell NEAR/2 bridge", "@ostmark"]:
-        expr = fts_expression(parse_query(query), w.rules)
-        assert w.store.search_articles(expr, w.now.replace(year=2000), 50, 0)
+        text = text_query(parse_query(query), w.rules)
+        assert w.store.search_articles(text, w.now.replace(year=2000), 50, 0)

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.cli import main
+from bot.core.headline import headline
 from bot.core.stories import GroupingParams, StoryDoc, StoryIndex
 from bot.models import Article
 from bot.store import Store, open_store
@@ -47,7 +48,7 @@ def _ingest(store: Store, index: StoryIndex, item: dict[str, object], when: date
     story = got.story_id or store.create_story(article.title, article.text[:200], when)
     index.add(doc, story)
     store.attach_article(story, article_id, when, entities, ())
-    store.retitle_story(story)
+    store.set_story_headline(story, *headline(store.story_headlines(story)))
     return story
 
 

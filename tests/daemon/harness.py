@@ -21,13 +21,17 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape
 
 import httpx
 
+from bot.models import Article
+from bot.store import Store, open_store
 from tests.fakes.telegram_api import FakeTelegram
 from tests.loopback import LoopbackServer
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).parent.parent.parent
 DATA = ROOT / "tests" / "data" / "daemon"
@@ -286,11 +290,15 @@ class Daemon:
             self.proc.wait(10)
 
 
-def sqlite_rows(db: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+def read_db(db: Path, look: Callable[[Store], T]) -> T:
+    """`look` at the daemon's database as another process sees it (opened read-only)."""
+    store = open_store(db, read_only=True)
     try:
-        return list(conn.execute(sql, args).fetchall())
+        return look(store)
     finally:
-        conn.close()
+        store.close()
+
+
+def all_articles(store: Store) -> list[Article]:
+    """Every stored article, newest first."""
+    return store.search_articles(None, datetime(2000, 1, 1, tzinfo=UTC), 1_000_000, 0)

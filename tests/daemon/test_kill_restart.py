@@ -14,7 +14,6 @@ repeat a row's text, and there can be at most one per kill (one channel, sent in
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -22,23 +21,42 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bot.store import Store, StoreError
 from tests.daemon.harness import (
     CHAT,
     TOKEN,
     Daemon,
     Outlets,
     RecordingTelegram,
+    all_articles,
     free_port,
-    sqlite_rows,
+    read_db,
     write_config,
 )
 
 ROUNDS = 6
 PER_WAVE = 18  # 3 outlets x 6 reports
-UNDELIVERED = (
-    "SELECT (SELECT count(DISTINCT story_id) FROM articles WHERE story_id NOT IN "
-    "(SELECT story_id FROM deliveries)), (SELECT count(*) FROM outbox WHERE status != 'sent')"
-)
+
+
+def stories_of(store: Store) -> set[int]:
+    return {s for a in all_articles(store) if (s := store.story_of(a.id or 0)) is not None}
+
+
+def delivered_stories(store: Store) -> set[int]:
+    return {sid for c in store.channels() for sid in store.delivered_outlets(c.id)}
+
+
+def undelivered(store: Store) -> tuple[int, int]:
+    """Stories not delivered to any channel yet, and outbox messages not sent yet."""
+    unsent = sum(n for status, n in store.outbox_counts().items() if status != "sent")
+    return len(stories_of(store) - delivered_stories(store)), unsent
+
+
+def stored_count(db: Path) -> int:
+    try:
+        return read_db(db, lambda s: s.article_count())
+    except StoreError:  # killed before the schema was written
+        return 0
 
 
 def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Path) -> None:
@@ -65,7 +83,7 @@ def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Pat
                 time.sleep(rng.uniform(0.0, 2.5))
             daemon.kill()
             logs += [daemon.out, daemon.err]
-            stored = sqlite_rows(db, "SELECT count(*) FROM articles")[0][0] if db.exists() else 0
+            stored = stored_count(db)
             notes.append(
                 f"round {n}: killed after {time.monotonic() - daemon.started:.1f}s, "
                 f"{stored} articles, {len(telegram.sent_by_id())} messages at the fake"
@@ -77,14 +95,16 @@ def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Pat
             final.wait(
                 "every source fetched",
                 lambda: (
-                    sqlite_rows(db, "SELECT count(*) FROM sources WHERE last_success_at IS NULL")
-                    == [(0,)]
+                    read_db(
+                        db, lambda s: [st for st in s.source_states() if st.last_success_at is None]
+                    )
+                    == []
                 ),
                 timeout=40,
             )
             final.wait(
                 "every story delivered and the outbox empty",
-                lambda: sqlite_rows(db, UNDELIVERED) == [(0, 0)],
+                lambda: read_db(db, undelivered) == (0, 0),
                 timeout=40,
             )
             code, seconds = final.signal(signal.SIGTERM)
@@ -99,25 +119,24 @@ def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Pat
 
     # every report the outlets serve is stored exactly once, and grouped into a story
     expected = Counter(f"{outlets.base}/{it.guid}.html" for s in sources for it in outlets.items[s])
-    stored = Counter(r[0] for r in sqlite_rows(db, "SELECT url FROM articles"))
+    stored = Counter(a.url for a in read_db(db, all_articles))
     assert len(expected) == ROUNDS * PER_WAVE
     assert stored == expected, report
-    no_story = sqlite_rows(db, "SELECT count(*) FROM articles WHERE story_id IS NULL")
-    assert no_story == [(0,)], report
+    assert read_db(db, lambda s: s.unanalysed_articles()) == [], report
 
     # every story reached the channel: every one matches its subscriptions
-    stories = {r[0] for r in sqlite_rows(db, "SELECT DISTINCT story_id FROM articles")}
-    sent_stories = {r[0] for r in sqlite_rows(db, "SELECT story_id FROM deliveries")}
+    stories = read_db(db, stories_of)
+    sent_stories = read_db(db, delivered_stories)
     assert stories <= sent_stories, report
 
     # each outbox row arrived exactly once: its ref names a message the fake recorded
-    rows = sqlite_rows(db, "SELECT status, message_ref, payload FROM outbox ORDER BY id")
+    rows = [(m.status, m.ref, m.payload) for m in read_db(db, lambda s: s.outbox_messages())]
     assert rows and {r[0] for r in rows} == {"sent"}, report
     by_ref: dict[int, str] = {}
     for _, ref, payload in rows:
         chat, message_id = str(ref).split(":")
         assert chat == CHAT
-        by_ref[int(message_id)] = json.loads(payload)["text"]
+        by_ref[int(message_id)] = payload["text"]
     assert len(by_ref) == len(rows), "two rows point at one message"
     for message_id, text in by_ref.items():
         assert delivered.get(message_id) == text, report

@@ -8,13 +8,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bot.models import Article
+from bot.store import Store
 from tests.daemon.harness import (
     CHAT,
     Daemon,
     Outlets,
     RecordingTelegram,
+    all_articles,
     free_port,
-    sqlite_rows,
+    read_db,
     write_config,
 )
 
@@ -32,13 +35,20 @@ class ArrivalTelegram(RecordingTelegram):
 
 
 def outbox(db: Path) -> list[tuple[str, str | None]]:
-    return [
-        (r[0], r[1]) for r in sqlite_rows(db, "SELECT status, message_ref FROM outbox ORDER BY id")
-    ]
+    return read_db(db, lambda s: [(m.status, m.ref) for m in s.outbox_messages()])
+
+
+def wave_two(store: Store) -> list[Article]:
+    return [a for a in all_articles(store) if a.source_id.startswith("w1")]
+
+
+def tags(store: Store, article: Article) -> set[str]:
+    result = store.matches_for(article.id or 0)
+    return {m.id for m in (*result.entities, *result.topics)}
 
 
 def assert_closed_cleanly(db: Path) -> None:
-    assert sqlite_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert read_db(db, lambda s: s.check_integrity()) == []
     wal = db.with_name(db.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0  # everything checkpointed
 
@@ -133,7 +143,7 @@ def test_sighup_refuses_broken_rules_keeps_the_old_and_takes_fixed_ones(
         assert "unclosed parenthesis" in refusal["message"]
         assert "live.yaml:5:" in refusal["message"]
         # the old configuration and rules stay: the second wave's sources are not known
-        known = {r[0] for r in sqlite_rows(db, "SELECT id FROM sources")}
+        known = read_db(db, lambda s: {state.id for state in s.source_states()})
         assert known == set(first)
 
         shutil.copy(home / "rules_v2.yaml", live)
@@ -141,21 +151,14 @@ def test_sighup_refuses_broken_rules_keeps_the_old_and_takes_fixed_ones(
         daemon.wait("the reload", lambda: daemon.logged("reloaded (SIGHUP)"))
         daemon.wait(
             "the second wave fetched",
-            lambda: len(sqlite_rows(db, "SELECT 1 FROM articles WHERE source_id LIKE 'w1%'")) == 18,
+            lambda: len(read_db(db, wave_two)) == 18,
         )
         daemon.wait("an instant drills alert", lambda: telegram.sent_by_id())
         code, _ = daemon.signal(signal.SIGTERM)
     finally:
         daemon.kill()
     assert code == 0, daemon.logs()
-    drills = {
-        r[0]
-        for r in sqlite_rows(
-            db,
-            "SELECT a.source_id FROM matches m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.target_id = 'drills'",
-        )
-    }
+    drills = read_db(db, lambda s: {a.source_id for a in all_articles(s) if "drills" in tags(s, a)})
     assert drills == set(second)  # the first wave was matched under the old rules
     assert any("drills" in text for text in telegram.sent_by_id().values())
 

@@ -18,7 +18,7 @@ from tests.daemon.harness import (
     Outlets,
     RecordingTelegram,
     free_port,
-    sqlite_rows,
+    read_db,
     write_config,
 )
 from tests.fakes.telegram_api import text_message
@@ -100,8 +100,8 @@ def test_webhook_registers_answers_commands_and_refuses_strangers(
     assert len(replies) == 2, replies
     assert replies[0].startswith("Subscribed to #drills"), replies
     assert "#drills" in replies[1] and "harbour" not in " ".join(replies)
-    subs = sqlite_rows(home / "newswatch.db", "SELECT channel_id, target FROM subscriptions")
-    assert (f"telegram-{chat}", "drills") in subs
+    channel = read_db(home / "newswatch.db", lambda s: s.channel(f"telegram-{chat}"))
+    assert channel is not None and "drills" in {s.target for s in channel.subscriptions}
     assert ready == {"ok": True, "detail": "webhook"}  # bad requests did not break it
 
     assert telegram.calls("getUpdates") == []  # no long polling beside the webhook

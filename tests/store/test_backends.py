@@ -19,8 +19,12 @@ from bot.models import (
     RawItem,
     Source,
     Subscription,
+    TextAll,
+    TextAny,
+    TextQuery,
     WaitingItem,
 )
+from bot.models import TextTerm as W
 from bot.store import Store, open_store
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -127,10 +131,15 @@ def test_stories_grow_close_and_list(store: Store) -> None:
     sid = store.create_story("A harbour reopens", "lead", T0)
     store.attach_article(sid, a1, T0, ["harbourmaster"], ["ports"])
     store.attach_article(sid, a2, T0 + timedelta(minutes=30), ["ferry-co"], [])
-    assert store.retitle_story(sid) in {"A harbour reopens", "Harbour reopens after storm"}
+    headlines = store.story_headlines(sid)
+    assert [title for title, _ in headlines] == ["A harbour reopens", "Harbour reopens after storm"]
+    assert headlines[1][1] == "Harbour reopens after storm. Notes from the quay."
+    store.set_story_headline(sid, "Harbour reopens after storm", "The quay is open.")
     story = store.story(sid)
     assert story is not None
+    assert (story.title, story.lead) == ("Harbour reopens after storm", "The quay is open.")
     assert story.article_ids == (a1, a2)
+    assert store.story_of(a1) == sid and store.story_of(99999) is None
     assert [o.url for o in story.outlets] == ["https://reed.example/a1", "https://quay.example/a2"]
     assert story.entity_ids == ("ferry-co", "harbourmaster") and story.topic_ids == ("ports",)
     assert (story.first_seen, story.last_seen) == (T0, T0 + timedelta(minutes=30))
@@ -153,16 +162,23 @@ def test_search_by_words_prefix_and_tags(store: Store) -> None:
     a3 = _add(store, _article("a3", title="Quiet day", minutes=20))
     store.save_matches(a3, MatchResult((Match("entity", "keeper"),), ()))
     since = T0 - timedelta(days=1)
-    assert [a.id for a in store.search_articles('"quay"', since, 10, 0)] == [a3, a2, a1]
-    assert [a.id for a in store.search_articles('"lighthouse"', since, 10, 0)] == [a1]
-    assert [a.id for a in store.search_articles('"keeper" AND "retires"', since, 10, 0)] == [a1]
-    assert [a.id for a in store.search_articles('("nothing" OR "الميناء")', since, 10, 0)] == [a2]
-    assert [a.id for a in store.search_articles('"lightho"*', since, 10, 0)] == [a1]
-    assert [a.id for a in store.search_articles('"وزير"', since, 10, 0)] == [a2]
-    tagged = store.search_articles('"retires"', since, 10, 0, tagged=[("entity", "keeper")])
+
+    def found(query: TextQuery | None, limit: int = 10, offset: int = 0) -> list[int | None]:
+        return [a.id for a in store.search_articles(query, since, limit, offset)]
+
+    assert found(W("quay")) == [a3, a2, a1]
+    assert found(W("lighthouse")) == [a1]
+    assert found(TextAll((W("keeper"), W("retires")))) == [a1]
+    assert found(TextAny((W("nothing"), W("الميناء")))) == [a2]
+    assert found(W("lightho", prefix=True)) == [a1]
+    assert found(W("وزير")) == [a2]
+    tagged = store.search_articles(W("retires"), since, 10, 0, tagged=[("entity", "keeper")])
     assert [a.id for a in tagged] == [a3, a1]
-    assert [a.id for a in store.search_articles(None, since, 2, 1)] == [a2, a1]
-    assert store.search_articles('"it\'s" AND "a\\\\b"', since, 10, 0) == []
+    assert found(None, 2, 1) == [a2, a1]
+    hostile = ["it's", "a\\b", 'x"y', "NEAR(", "a:b", "-x", "x*", "x&y", "x|y", "!x", "x<->y"]
+    for token in hostile:  # literal characters in either dialect, never syntax
+        assert found(W(token)) == []
+        assert found(TextAll((W(token), W("quay")))) == []
 
 
 def test_channels_chat_changes_and_moves(store: Store) -> None:

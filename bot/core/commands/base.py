@@ -13,7 +13,17 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.rules import RuleSet
-from bot.models import Article, Channel, DeliveryMode, Language, Match, MatchResult, Platform, Story
+from bot.models import (
+    Article,
+    Channel,
+    DeliveryMode,
+    Language,
+    Match,
+    MatchResult,
+    Platform,
+    Story,
+    TextQuery,
+)
 
 
 class CommandError(Exception):
@@ -61,7 +71,7 @@ class CommandStore(Protocol):
     def muted_story_ids(self, channel_id: str) -> set[int]: ...
     def search_articles(
         self,
-        fts: str | None,
+        text: TextQuery | None,
         since: datetime,
         limit: int,
         offset: int,

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from bot.core.commands import parse
 from bot.core.commands.base import CommandError, Env
 from bot.core.commands.channel import display, target_of
-from bot.core.commands.fts import fts_expression
 from bot.core.commands.registry import COMMANDS, Call, command, page_buttons, paged, visible
+from bot.core.commands.textquery import text_query
 from bot.core.commands.texts import HELP
 from bot.core.headline import in_language
 from bot.core.i18n import t
@@ -152,14 +152,14 @@ def find_articles(env: Env, query: str, since: datetime, wanted: int) -> list[Ar
     matcher = env.matcher()
     node = parse_query(query)
     matcher.match_query(query, "", "")  # unknown @entity / #topic, NOT-only queries
-    expr = fts_expression(node, env.rules())
+    text = text_query(node, env.rules())
     # @entity / #topic: also the articles the pipeline matched to them (alias spellings
     # that only the matcher's letter variants find)
     tagged = [(r.kind, r.id) for r in refs(node)]
     found: list[Article] = []
     offset = 0
     while len(found) < wanted and offset < MAX_SCAN:
-        batch = env.store.search_articles(expr, since, BATCH, offset, tagged)
+        batch = env.store.search_articles(text, since, BATCH, offset, tagged)
         found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
         offset += len(batch)
         if len(batch) < BATCH:

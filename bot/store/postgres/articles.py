@@ -82,6 +82,10 @@ class PgArticleQueries(PostgresBase):
         row = self._one("SELECT count(*) AS n FROM articles")
         return int(row["n"]) if row else 0
 
+    def story_of(self, article_id: int) -> int | None:
+        row = self._one("SELECT story_id FROM articles WHERE id = %s", [article_id])
+        return None if row is None or row["story_id"] is None else int(row["story_id"])
+
     def save_matches(self, article_id: int, result: MatchResult) -> None:
         rows = match_rows(article_id, result)
         with self._tx() as conn:

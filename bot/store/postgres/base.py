@@ -61,11 +61,17 @@ def migration_names() -> list[str]:
 class PostgresBase:
     """Holds the pool; the query mixins take connections from it with `_tx`/`_all`/`_one`."""
 
-    def __init__(self, url: str, password: str | None = None, max_size: int = 8) -> None:
+    def __init__(
+        self, url: str, password: str | None = None, max_size: int = 8, read_only: bool = False
+    ) -> None:
         self.url = url
         self.path = redact(url)  # what messages name (the SQLite store names its file)
+        self.read_only = read_only
         secret = password if password is not None else os.environ.get(PASSWORD_ENV)
-        extra: dict[str, Any] = {"options": "-c timezone=UTC", "connect_timeout": 10}
+        options = "-c timezone=UTC"
+        if read_only:  # every transaction of these connections refuses writes
+            options += " -c default_transaction_read_only=on"
+        extra: dict[str, Any] = {"options": options, "connect_timeout": 10}
         if secret:
             extra["password"] = secret
         self._leads: dict[str, psycopg.Connection[Any]] = {}
@@ -92,10 +98,21 @@ class PostgresBase:
             self.pool.close()
             raise StoreError(f"{self.path}: cannot connect: {_reason(exc, secret)}") from None
         try:
-            self._migrate()
+            self._check_read_only() if read_only else self._migrate()
         except Exception:
             self.pool.close()
             raise
+
+    def _check_read_only(self) -> None:
+        """Looking without changing: a schema not (fully) migrated yet is refused."""
+        try:
+            pending = self.pending_migrations()
+        except psycopg.errors.UndefinedTable:
+            raise StoreError(f"{self.path}: not a newswatch database (no migrations)") from None
+        with self._tx() as conn:
+            self._refuse_newer(self._applied(conn))
+        if pending:
+            raise StoreError(f"{self.path}: not migrated yet ({', '.join(pending)} pending)")
 
     def _migrate(self) -> None:
         names = migration_names()
@@ -111,13 +128,7 @@ class PostgresBase:
                    PRIMARY KEY (migration_set, name))"""
             )
             applied = self._applied(conn)
-            unknown = sorted(applied - set(names))
-            if unknown:
-                raise StoreError(
-                    f"{self.path}: written by a newer newswatch (unknown migrations in set "
-                    f"{MIGRATION_SET!r}: {', '.join(unknown)}); upgrade newswatch or use "
-                    "another --db"
-                )
+            self._refuse_newer(applied)
             for name in names:
                 if name in applied:
                     continue
@@ -130,6 +141,14 @@ class PostgresBase:
                     [MIGRATION_SET, name],
                 )
 
+    def _refuse_newer(self, applied: set[str]) -> None:
+        unknown = sorted(applied - set(migration_names()))
+        if unknown:
+            raise StoreError(
+                f"{self.path}: written by a newer newswatch (unknown migrations in set "
+                f"{MIGRATION_SET!r}: {', '.join(unknown)}); upgrade newswatch or use another --db"
+            )
+
     def _applied(self, conn: Conn) -> set[str]:
         rows = conn.execute(
             "SELECT name FROM _newswatch_migrations WHERE migration_set = %s", [MIGRATION_SET]
@@ -140,6 +159,17 @@ class PostgresBase:
         with self._tx() as conn:
             applied = self._applied(conn)
         return [n for n in migration_names() if n not in applied]
+
+    def applied_migrations(self) -> list[str]:
+        with self._tx() as conn:
+            applied = self._applied(conn)
+        return [n for n in migration_names() if n in applied]
+
+    def check_integrity(self) -> list[str]:
+        """The server keeps its own files consistent; what can be checked from here is that
+        every migration this newswatch knows has been applied."""
+        pending = self.pending_migrations()
+        return [f"migration {name} not applied" for name in pending]
 
     @contextmanager
     def _tx(self) -> Iterator[Conn]:

@@ -81,6 +81,12 @@ class PgChannelQueries(PostgresBase):
             rows = conn.execute("SELECT * FROM channels ORDER BY id").fetchall()
             return [_channel(conn, r) for r in rows]
 
+    def subscription_origins(self, channel_id: str) -> dict[str, str]:
+        rows = self._all(
+            "SELECT target, origin FROM subscriptions WHERE channel_id = %s", [channel_id]
+        )
+        return {r["target"]: r["origin"] for r in rows}
+
     def channel(self, channel_id: str) -> Channel | None:
         with self._tx() as conn:
             row = conn.execute("SELECT * FROM channels WHERE id = %s", [channel_id]).fetchone()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.commands.base import SourceStatus, StatusSummary
-from bot.models import Article, Channel, DeliveryMode, Platform, Story
+from bot.models import Article, Channel, DeliveryMode, Platform, Story, TextQuery
 from bot.store.articles import _article
 from bot.store.commands import chat_channel_id
 from bot.store.postgres.articles import A_COLUMNS
@@ -98,21 +98,21 @@ class PgCommandQueries(PostgresBase):
 
     def search_articles(
         self,
-        fts: str | None,
+        text: TextQuery | None,
         since: datetime,
         limit: int,
         offset: int,
         tagged: Sequence[tuple[str, str]] = (),
     ) -> list[Article]:
-        """Articles seen since `since`, newest first, that match the search expression or
-        carry one of the `tagged` (kind, id) matches; every article when `fts` is None. The
-        expression becomes a tsquery bound as one parameter, never formatted into SQL."""
+        """Articles seen since `since`, newest first, that the text query finds or that
+        carry one of the `tagged` (kind, id) matches; every article when `text` is None. The
+        query becomes a tsquery bound as one parameter, never formatted into SQL."""
         seen = "coalesce(a.published, a.fetched)"
         params: list[Any] = [since]
         sql = f"SELECT {A_COLUMNS} FROM articles a WHERE {seen} >= %s"
-        if fts is not None:
+        if text is not None:
             found = ["a.fts @@ to_tsquery('simple', %s)"]
-            params.append(tsquery_text(fts))
+            params.append(tsquery_text(text))
             for kind, target in tagged:
                 found.append(
                     "a.id IN (SELECT article_id FROM matches WHERE kind = %s AND target_id = %s)"

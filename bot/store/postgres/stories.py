@@ -7,12 +7,12 @@ from datetime import datetime
 
 from psycopg.types.json import Jsonb
 
-from bot.core.headline import headlines_of, representative
+from bot.core.headline import headlines_of
 from bot.core.outlets import outlets_of
 from bot.models import Story
 from bot.store.base import utcnow
 from bot.store.postgres.base import Conn, PostgresBase, Row
-from bot.store.stories import HEADLINE_TEXT, _lead
+from bot.store.stories import HEADLINE_TEXT
 
 
 class PgStoryQueries(PostgresBase):
@@ -62,22 +62,16 @@ class PgStoryQueries(PostgresBase):
                 ],
             )
 
-    def retitle_story(self, story_id: int) -> str:
-        """Set the story's title to its representative headline (see core.headline)."""
+    def story_headlines(self, story_id: int) -> list[tuple[str, str]]:
         rows = self._all(
             "SELECT title, text FROM articles WHERE story_id = %s "
             "ORDER BY coalesce(published, fetched), id",
             [story_id],
         )
-        if not rows:
-            return ""
-        title = representative([r["title"] for r in rows])
-        lead = next((r["text"] for r in rows if r["title"] == title), rows[0]["text"])
-        self._run(
-            "UPDATE stories SET title = %s, lead = %s WHERE id = %s",
-            [title, _lead(lead), story_id],
-        )
-        return title
+        return [(r["title"], r["text"]) for r in rows]
+
+    def set_story_headline(self, story_id: int, title: str, lead: str) -> None:
+        self._run("UPDATE stories SET title = %s, lead = %s WHERE id = %s", [title, lead, story_id])
 
     def retag_story(
         self, story_id: int, entity_ids: Sequence[str], topic_ids: Sequence[str]

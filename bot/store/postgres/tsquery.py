@@ -1,5 +1,4 @@
-"""The search expression (double-quoted normalised tokens, `*` prefixes, AND/OR, brackets,
-as bot.core.commands.fts writes it) in PostgreSQL's tsquery syntax.
+"""The PostgreSQL dialect of a text query: `bot.models.TextQuery` → tsquery text.
 
 Every token becomes a single-quoted lexeme with quotes and backslashes escaped, so nothing
 a user typed can act as tsquery syntax; the result is bound as one parameter of
@@ -8,9 +7,7 @@ to_tsquery('simple', ...).
 
 from __future__ import annotations
 
-import re
-
-_TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"(\*)?|(AND|OR)\b|(\()|(\)))')
+from bot.models import TextAll, TextQuery, TextTerm
 
 
 def lexeme(token: str, prefix: bool = False) -> str:
@@ -18,21 +15,16 @@ def lexeme(token: str, prefix: bool = False) -> str:
     return f"'{escaped}'" + (":*" if prefix else "")
 
 
-def tsquery_text(expression: str) -> str:
-    """Translate; ValueError names the position of anything the writer never produces."""
-    out: list[str] = []
-    pos = 0
-    text = expression.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise ValueError(f"search expression: unexpected {text[pos : pos + 20]!r} at {pos}")
-        word, star, op, left, right = m.groups()
-        if word is not None:
-            out.append(lexeme(word.replace('""', '"'), bool(star)))
-        elif op is not None:
-            out.append("&" if op == "AND" else "|")
-        else:
-            out.append(left or right)
-        pos = m.end()
-    return " ".join(out)
+def tsquery_text(query: TextQuery) -> str:
+    """The tsquery for `query` (a prefix term gets tsquery's `:*`)."""
+    if isinstance(query, TextTerm):
+        if not query.token:
+            raise ValueError("empty token in a text query")
+        return lexeme(query.token, query.prefix)
+    if not query.parts:
+        raise ValueError(f"{type(query).__name__} without parts in a text query")
+    parts = [tsquery_text(p) for p in query.parts]
+    if len(parts) == 1:
+        return parts[0]
+    op = " & " if isinstance(query, TextAll) else " | "
+    return "(" + op.join(parts) + ")"
