@@ -289,3 +289,19 @@ def test_fetch_leases_and_the_lead(store: Store) -> None:
     store.attach_article(kept, a1, T0, [], [])
     assert store.drop_empty_stories() == 1
     assert store.story(empty) is None and store.story(kept) is not None
+
+
+def test_read_only_opening_reads_and_refuses_writes(db_target: str) -> None:
+    writer = open_store(db_target)
+    first = _add(writer, _article("a1"))
+    reader = open_store(db_target, read_only=True)
+    try:
+        assert reader.article_count() == 1 and reader.story_of(first) is None
+        assert reader.pending_migrations() == [] and reader.check_integrity() == []
+        assert reader.applied_migrations() == writer.applied_migrations()
+        with pytest.raises(Exception, match=r"read-?only"):
+            reader.add_article(_article("a2"), "", "")
+    finally:
+        reader.close()
+    assert writer.article_count() == 1
+    writer.close()
