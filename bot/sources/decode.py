@@ -72,6 +72,10 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     return body.decode(codec, "replace"), codec
 
 
+# lxml keeps these in the tree it builds, then refuses them the moment a text is set: they
+# go before parsing.
+NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
     | {"tr", "table", "section", "article", "header", "footer", "figcaption", "pre", "dd", "dt"}
@@ -82,6 +86,7 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: one line per block, whitespace collapsed."""
     if "<" not in fragment:
         return "\n".join(" ".join(line.split()) for line in fragment.splitlines() if line.strip())
+    fragment = NOT_XML_CHARS.sub(" ", fragment)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 from bot.core.cleanup import clean_text
 from bot.core.dates import is_suspect
 from bot.core.urls import resolve_canonical
-from bot.sources.decode import decode_body
+from bot.sources.decode import NOT_XML_CHARS, decode_body
 from bot.sources.pagemeta import (
     best_date,
     canonical_href,
@@ -56,9 +56,6 @@ class ExtractedPage:
         return len(self.text) < MIN_TEXT_CHARS
 
 
-_NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 class PageError(Exception):
     """The bytes are not an HTML document lxml can read."""
 
@@ -68,7 +65,7 @@ def parse_html(body: bytes, headers: Mapping[str, str] | None) -> HtmlElement:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an encoding decl
     # lxml keeps control characters in the tree it builds, then refuses them the moment a
     # text is set (drop_tree, make_links_absolute): they go before parsing.
-    text = _NOT_XML_CHARS.sub(" ", text)
+    text = NOT_XML_CHARS.sub(" ", text)
     if not text.strip():
         raise PageError("empty document")
     try:
