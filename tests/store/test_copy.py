@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.models import MatchResult, RawItem, WaitingItem
+from bot.models import MatchResult, RawItem, TextTerm, WaitingItem
 from bot.store import Store, open_store
 from tests.pgcluster import Cluster
 
@@ -85,7 +85,7 @@ def test_sqlite_to_postgresql_and_back(
     assert snapshot(pg) == original
     since = LONG_AGO
     word = original["articles"][0].title.split()[0]
-    assert pg.search_articles(f'"{word}"', since, 50, 0)  # the tsvector is built from the copy
+    assert pg.search_articles(TextTerm(word), since, 50, 0)  # the tsvector is built from the copy
     new_story = pg.create_story("after the move", "", NOW)  # ids continue after the copied ones
     assert new_story > max(s.id for s in original["stories"])
     pg.close()
@@ -105,7 +105,7 @@ def test_sqlite_to_postgresql_and_back(
     snap["stories"] = [s for s in snap["stories"] if s.id != new_story]
     snap["summary"] = original["summary"]
     assert snap == original
-    assert returned.search_articles(f'"{word}"', since, 50, 0)  # FTS5 filled by the copy
+    assert returned.search_articles(TextTerm(word), since, 50, 0)  # FTS5 filled by the copy
     returned.close()
 
 
