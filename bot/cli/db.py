@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.app.assembly import open_store
 from bot.cli.common import CliError
-from bot.store import Store, StoreError, open_store
+from bot.store import Store, StoreError
 from bot.store.copy import TableCount, copy_store, same_place
 from bot.store.postgres import is_postgres_url, redact
 

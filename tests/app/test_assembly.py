@@ -3,6 +3,7 @@ and the daemon."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,25 @@ async def test_senders_and_adapters_follow_the_tokens(tmp_path: Path) -> None:
     assert chat_adapters(settings, Secrets(), env) == []
     # Slack without an app token or signing secret sends but answers no commands
     assert chat_adapters(settings, Secrets(slack_bot_token="xb"), env) == []
+
+
+def test_store_and_pipeline_are_built_only_in_the_assembly() -> None:
+    """Outside bot/store (the store's own opener) and bot/app/assembly.py, nothing in bot/
+    imports the store's opener or the SQLite class, nor calls Pipeline(...)."""
+    bot = Path(__file__).parent.parent.parent / "bot"
+    offenders = []
+    for path in sorted(bot.rglob("*.py")):
+        rel = path.relative_to(bot).as_posix()
+        if rel.startswith("store/") or rel == "app/assembly.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.store"):
+                names = {a.name for a in node.names} & {"open_store", "SqliteStore"}
+                offenders += [f"bot/{rel}:{node.lineno}: imports {n}" for n in sorted(names)]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Pipeline"
+            ):
+                offenders.append(f"bot/{rel}:{node.lineno}: Pipeline(...)")
+    assert not offenders, "\n".join(offenders)
