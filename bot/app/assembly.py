@@ -63,10 +63,16 @@ def prepare_store(config: Config, store: Store) -> None:
 
 
 def build_pipeline(
-    store: Store, rules: RuleSet, settings: Settings, metrics: Metrics = NO_METRICS
+    store: Store,
+    rules: RuleSet,
+    settings: Settings,
+    metrics: Metrics = NO_METRICS,
+    *,
+    rebuild: bool = True,
 ) -> Pipeline:
-    """The fetch job's orchestrator over `store` (finishes what a crash left, see ingest)."""
-    return Pipeline(store, rules, settings, metrics)
+    """The fetch job's orchestrator over `store` (with `rebuild`, the story index is filled
+    and what a crash left finished, see ingest; off for processes that do not analyse)."""
+    return Pipeline(store, rules, settings, metrics, rebuild=rebuild)
 
 
 @dataclass

@@ -31,7 +31,13 @@ import socket
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.app.assembly import active_sources, chat_adapters, make_fetcher, make_senders
+from bot.app.assembly import (
+    active_sources,
+    build_pipeline,
+    chat_adapters,
+    make_fetcher,
+    make_senders,
+)
 from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
 from bot.app.reload import Loaded
@@ -62,7 +68,7 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
 async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
     """Lease due sources, fetch them, store their new articles (analysis is another role's)."""
     settings = config.settings
-    pipeline = Pipeline(store, loaded.rules, settings, rebuild=False)
+    pipeline = build_pipeline(store, loaded.rules, settings, rebuild=False)
     fetcher = make_fetcher(FetchSettings.from_settings(settings.fetch))
     worker = worker_name("fetch")
     lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))
@@ -119,7 +125,7 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
 
     def became_active() -> None:
         # the story index is rebuilt from the database, story-less articles finished
-        state["pipeline"] = Pipeline(store, loaded.rules, config.settings)
+        state["pipeline"] = build_pipeline(store, loaded.rules, config.settings)
 
     async def round_() -> None:
         pipeline = state["pipeline"]
@@ -168,7 +174,7 @@ async def chat_role(
     config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
 ) -> None:
     """The chat command adapters; digests asked for in chat are recorded for deliver."""
-    pipeline = Pipeline(store, loaded.rules, config.settings, rebuild=False)
+    pipeline = build_pipeline(store, loaded.rules, config.settings, rebuild=False)
     vocab = Vocabulary.from_rules(loaded.rules)
 
     async def digest_now(channel: Channel) -> int:
