@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shlex
+from collections.abc import Callable
 
 from bot.app.assembly import load_rules
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
@@ -82,26 +83,26 @@ def _latest(args: argparse.Namespace) -> int:
     return run_line(args, shlex.join(["latest", *args.target]) if args.target else "latest")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _command(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    run: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(name, help=summary)
     p.add_argument("--channel", metavar="ID", help="run as this channel (its language, its mutes)")
     add_config_arguments(p)
+    p.set_defaults(func=run)
+    return p
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("chat", help="run a chat command against the database")
-    p.add_argument("line", metavar="COMMAND", help='a command line, e.g. "latest @shoigu"')
-    _common(p)
-    p.set_defaults(func=_chat)
-    s = subparsers.add_parser("search", help="search stored articles (the chat's search)")
-    s.add_argument("query", nargs="+", metavar="QUERY", help="a topic query")
-    s.add_argument("--days", type=int, help="how far back (default 30)")
-    _common(s)
-    s.set_defaults(func=_search)
-    w = subparsers.add_parser("why", help="which rules matched a story, with the evidence")
-    w.add_argument("story", metavar="STORY", help="a story number")
-    _common(w)
-    w.set_defaults(func=_why)
-    lt = subparsers.add_parser("latest", help="the latest stories, with every outlet")
-    lt.add_argument("target", nargs="*", metavar="TARGET", help="a topic, or @entity")
-    _common(lt)
-    lt.set_defaults(func=_latest)
+    chat = _command(subparsers, "chat", "run a chat command against the database", _chat)
+    chat.add_argument("line", metavar="COMMAND", help='a command line, e.g. "latest @shoigu"')
+    search = _command(subparsers, "search", "search stored articles (the chat's search)", _search)
+    search.add_argument("query", nargs="+", metavar="QUERY", help="a topic query")
+    search.add_argument("--days", type=int, help="how far back (default 30)")
+    why = _command(subparsers, "why", "which rules matched a story, with the evidence", _why)
+    why.add_argument("story", metavar="STORY", help="a story number")
+    latest = _command(subparsers, "latest", "the latest stories, with every outlet", _latest)
+    latest.add_argument("target", nargs="*", metavar="TARGET", help="a topic, or @entity")

@@ -185,6 +185,7 @@ def write_config(
     mode: str = "instant",
     subscriptions: tuple[str, ...] = ("harbour", "drills"),
     max_stories: int = 20,
+    apply_rules: bool = False,
 ) -> Path:
     """The daemon's newswatch.yaml in `folder`, with short ticks for tests."""
     lines = [
@@ -193,7 +194,7 @@ def write_config(
         "fetch: {allow_private: true, tick: 0.5, connect_timeout: 2.0, read_timeout: 5.0,",
         "        total_timeout: 10.0}",
         "delivery: {flush_interval: 1.0}",
-        f"reload: {{poll_interval: {poll}}}",
+        f"reload: {{poll_interval: {poll}, apply_rules: {str(apply_rules).lower()}}}",
         f"health: {{host: 127.0.0.1, port: {port}}}",
         "log: {format: json, level: INFO}",
         "sources:",
