@@ -308,10 +308,10 @@ class Daemon:
         self._files = snapshot(self.config_path, self.config)
         rules_changed = new.rules != self.pipeline.rules
         self.pipeline.set_rules(new.rules)
-        if rules_changed and self.config.settings.reload.apply_rules:
-            self._apply_rules(new.rules)
         self.vocab = Vocabulary.from_rules(new.rules)
         prepare_store(self.config, self.store)
+        if rules_changed and self.config.settings.reload.apply_rules:
+            self._apply_rules(new.rules)  # after the channels' new subscriptions are stored
         logging.getLogger().setLevel(self.config.settings.log.level)
         self.scheduler.tick = self.config.settings.fetch.tick
         self.scheduler.flush_every = self.config.settings.delivery.flush_interval

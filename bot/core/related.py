@@ -82,13 +82,15 @@ def is_lede_of(headline: str, paragraph: str) -> bool:
 
 
 def _shaped_block(heading: str, heads: list[str]) -> bool:
-    """An unknown heading ends the article with a block: it ends in a colon or is very
-    short, and two or more headlines (none as long as a paragraph) come after it."""
-    if not heading.rstrip().endswith(":") and len(heading.split()) > 3:
+    """An unknown heading ends the article with a block: it ends in a colon and two or more
+    headlines follow, or it is very short and three or more follow (a subheading over two
+    unpunctuated short paragraphs stays); none of them as long as a paragraph."""
+    colon = heading.rstrip().endswith(":")
+    if not colon and len(heading.split()) > 3:
         return False
     if any(len(h.split()) > SHAPE_HEADLINE_WORDS for h in heads):
         return False
-    return sum(len(h.split()) >= HEADLINE_MIN_WORDS for h in heads) >= 2
+    return sum(len(h.split()) >= HEADLINE_MIN_WORDS for h in heads) >= (2 if colon else 3)
 
 
 def cut_related(lines: list[str], norm_of: Callable[[str], str]) -> list[str]:

@@ -25,7 +25,7 @@ def test_a_reload_with_apply_rules_tags_stored_stories_without_alerting(
     shutil.copy(home / "rules_v1.yaml", live)
     first = outlets.add_wave(0)
     config = write_config(
-        home, outlets, first, rules="live.yaml", port=port, poll=0, subscriptions=("drills",),
+        home, outlets, first, rules="live.yaml", port=port, poll=0, subscriptions=(),
         apply_rules=True,
     )  # fmt: skip
     daemon = Daemon(config, telegram, port)
@@ -34,7 +34,11 @@ def test_a_reload_with_apply_rules_tags_stored_stories_without_alerting(
         daemon.wait("a first fetch cycle", lambda: (r := daemon.get("/readyz")) and r.is_success)
         tagged = "SELECT count(*) FROM stories WHERE topic_ids LIKE '%drills%'"
         assert sqlite_rows(db, tagged) == [(0,)]
-        shutil.copy(home / "rules_v2.yaml", live)
+        shutil.copy(home / "rules_v2.yaml", live)  # drills become a topic, and subscribed
+        write_config(
+            home, outlets, first, rules="live.yaml", port=port, poll=0,
+            subscriptions=("drills",), apply_rules=True,
+        )  # fmt: skip
         daemon.proc.send_signal(signal.SIGHUP)
         daemon.wait("the rules applied", lambda: daemon.logged("rules applied to"))
         applied = next(r for r in daemon.records() if "rules applied to" in r["message"])
