@@ -146,10 +146,12 @@ def story_query(request: web.Request, default_limit: int) -> StoryQuery:
     return StoryQuery(f, since_text, number(request, "page", 1, 1, 10_000), limit)
 
 
-def names(rules: RuleSet) -> dict[str, str]:
-    """Display names: topic id → name, "@" + entity id → name."""
-    out = {tid: t.name for tid, t in rules.topics.items()}
-    out.update({"@" + eid: e.name for eid, e in rules.entities.items()})
+def names(rules: RuleSet, language: str | None = None) -> dict[str, str]:
+    """Display names: topic id → name, "@" + entity id → name; in `language` where the rules
+    give one (else the first given)."""
+    lang = language or ""
+    out = {tid: t.name_in(lang) for tid, t in rules.topics.items()}
+    out.update({"@" + eid: e.name_in(lang) for eid, e in rules.entities.items()})
     return out
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.core.headline import in_language
 from bot.models import Story, StoryFilter
 from bot.web import present
 from bot.web.context import deps, json_error, json_ok
@@ -91,6 +92,7 @@ async def channel_feed(request: web.Request) -> web.Response:
         return json_error(404, f"no channel {channel_id!r}")
     targets = tuple(s.target for s in state.channel.subscriptions)
     stories = d.store.find_stories(StoryFilter(targets=targets), ITEMS) if targets else []
+    stories = [in_language(s, state.channel.language) for s in stories]  # the channel's own
     base = str(request.url.origin())
     if fmt == "json":
         response = json_ok(json_feed(channel_id, stories, base))

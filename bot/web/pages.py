@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.core.headline import in_language
 from bot.core.query import QuerySyntaxError
 from bot.models import StoryFilter
 from bot.web import present, reads
@@ -43,12 +44,14 @@ async def stories(request: web.Request) -> web.Response:
     params = q.params()
     more = urlencode({**params, "page": q.page + 1}) if len(found) > q.limit else None
     rules = d.rules()
+    lang = q.filter.lang  # stories in a language: their headlines and names in it too
+    shown = [in_language(s, lang) for s in found[: q.limit]] if lang else found[: q.limit]
     return render(
         request,
         "stories.html",
-        stories=found[: q.limit],
+        stories=shown,
         q=params,
-        names=names(rules),
+        names=names(rules, lang),
         topics=sorted(rules.topics.values(), key=lambda t: t.name.lower()),
         entities=sorted(rules.entities.values(), key=lambda e: e.name.lower()),
         sources=present.sources_in_order(d.store.source_health()),

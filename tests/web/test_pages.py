@@ -137,3 +137,16 @@ def test_hostile_story_page(site: Site) -> None:
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page.text
     assert 'href="javascript:' not in page.text and "<script>" not in page.text
     assert "\u202e" not in page.text
+
+
+def test_stories_in_a_language_and_a_channels_feed_read_in_that_language(site: Site) -> None:
+    """The Moscow visit story was first reported in Arabic and also by an English outlet: the
+    stories page filtered to English and the English channel's feed show the English
+    headline; the Arabic channel's feed shows its stories' Arabic headlines."""
+    english = "Iran's defence chief lands in Moscow"
+    page = html.unescape(get(site, "/", params={"lang": "en"}).text)
+    assert english in page
+    titles = [i["title"] for i in get(site, "/feeds/analysts.json").json()["items"]]
+    assert any(t.startswith(english) for t in titles), titles
+    arabic = [i["title"] for i in get(site, "/feeds/sanctions-desk.json").json()["items"]]
+    assert any(t.startswith("الاتحاد الأوروبي يفرض") for t in arabic), arabic
