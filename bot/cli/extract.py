@@ -74,7 +74,10 @@ async def _from_url(url: str, settings: FetchSettings) -> dict[str, Any]:
             "kind": kind.name,
             "bozo": outcome.bozo,
             "page_errors": list(outcome.page_errors),
-            "items": [_item_dict(i) for i in outcome.items],
+            # items whose page failed for a passing reason are shown on their feed text
+            "items": [
+                _item_dict(i) for i in (*outcome.items, *(w.item for w in outcome.waiting or ()))
+            ],
         }
 
 

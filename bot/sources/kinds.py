@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from bot.sources.http import Fetcher, Response
 
 # (fetcher, source, its response, the outcome so far, known-keys check) → the outcome with
-# the new items; errors raised as FeedError/PageError become the source's error.
+# the new items, and in `waiting` those of them whose article page collect is to read (under
+# the source's page budget, retried across polls); errors raised as FeedError/PageError
+# become the source's error.
 Poll = Callable[
     ["Fetcher", Source, "Response", "SourceOutcome", "KnownKeys"], Awaitable["SourceOutcome"]
 ]
