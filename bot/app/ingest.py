@@ -276,7 +276,10 @@ class Pipeline:
             source, outcome, prepared = await next_done
             try:
                 state = states.get(source.id) or SourceState(id=source.id)
-                reports.append(await self._record(source, state, outcome, prepared, now, analyse))
+                had_waiting = source.id in waiting
+                reports.append(
+                    await self._record(source, state, had_waiting, outcome, prepared, now, analyse)
+                )
             except Exception as exc:  # containment: one source's failure never fails the cycle
                 log.exception("recording failed", extra={"source": source.id})
                 error = f"internal error: {type(exc).__name__}: {exc}"[:200]
@@ -292,6 +295,7 @@ class Pipeline:
         self,
         source: Source,
         state: SourceState,
+        had_waiting: bool,
         outcome: SourceOutcome,
         prepared: _Prepared,
         now: datetime,
@@ -321,7 +325,8 @@ class Pipeline:
                 log.exception("ingest failed", extra={"source": source.id, "url": article.url})
             await asyncio.sleep(0)  # analysis is CPU work: let other sources' I/O move on
         if outcome.waiting is not None:
-            self.store.replace_waiting(source.id, outcome.waiting)
+            if outcome.waiting or had_waiting:  # most polls have none, before or after
+                self.store.replace_waiting(source.id, outcome.waiting)
             self.metrics.items_waiting.labels(source=source.id).set(len(outcome.waiting))
         # A 304 says nothing new about the listing: its last warning stands.
         warning = state.warning if outcome.not_modified else outcome.warning
