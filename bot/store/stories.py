@@ -50,8 +50,19 @@ class StoryQueries:
             topics = sorted(set(json.loads(row["topic_ids"])) | set(topic_ids))
             first = min(from_iso(row["first_seen"]) or seen_at, seen_at)
             last = max(from_iso(row["last_seen"]) or seen_at, seen_at)
-            reports = self.db.execute(_REPORTS_SQL, [story_id]).fetchall()
-            counts = (len(reports), len(outlets_of(reports)))
+            others, has_source, has_link, same = self.db.execute(
+                """SELECT count(*), max(source_id = a.s), max(url = a.u),
+                          max(source_id = a.s AND url = a.u)
+                   FROM articles, (SELECT source_id AS s, url AS u FROM articles WHERE id = ?) a
+                   WHERE story_id = ? AND id != ?""",
+                [article_id, story_id, article_id],
+            ).fetchone()
+            outlets = row["outlet_count"]
+            if not has_source and not has_link:
+                outlets += 1  # a new outlet
+            elif has_source and has_link and not same:  # perhaps joins two outlets: recount
+                outlets = len(outlets_of(self.db.execute(_REPORTS_SQL, [story_id]).fetchall()))
+            counts = (others + 1, outlets)
             self.db.execute(
                 """UPDATE stories SET entity_ids=?, topic_ids=?, first_seen=?, last_seen=?,
                    article_count=?, outlet_count=?, updated_at=? WHERE id=?""",

@@ -173,4 +173,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
         ALTER TABLE sources ADD COLUMN lease_owner TEXT;
         ALTER TABLE sources ADD COLUMN lease_until TIMESTAMPTZ;
     """,
+    "m007_drop_source_index": """
+        DROP INDEX IF EXISTS articles_source;
+    """,
 }

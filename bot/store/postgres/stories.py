@@ -41,12 +41,26 @@ class PgStoryQueries(PostgresBase):
                 "SELECT * FROM stories WHERE id = %s FOR UPDATE", [story_id]
             ).fetchone()
             assert row is not None, f"story {story_id} missing"
-            reports = conn.execute(
-                "SELECT source_id, source_name, url FROM articles WHERE story_id = %s "
-                "ORDER BY coalesce(published, fetched), id",
-                [story_id],
-            ).fetchall()
-            outlets = outlets_of([(r["source_id"], r["source_name"], r["url"]) for r in reports])
+            seen = conn.execute(
+                """SELECT count(*) AS n, bool_or(source_id = a.s) AS source,
+                          bool_or(url = a.u) AS link, bool_or(source_id = a.s AND url = a.u) AS same
+                   FROM articles, (SELECT source_id AS s, url AS u FROM articles WHERE id = %s) a
+                   WHERE story_id = %s AND id != %s""",
+                [article_id, story_id, article_id],
+            ).fetchone()
+            assert seen is not None
+            outlets = int(row["outlet_count"])
+            if not seen["source"] and not seen["link"]:
+                outlets += 1  # a new outlet
+            elif seen["source"] and seen["link"] and not seen["same"]:  # may join two: recount
+                reports = conn.execute(
+                    "SELECT source_id, source_name, url FROM articles WHERE story_id = %s "
+                    "ORDER BY coalesce(published, fetched), id",
+                    [story_id],
+                ).fetchall()
+                outlets = len(
+                    outlets_of([(r["source_id"], r["source_name"], r["url"]) for r in reports])
+                )
             conn.execute(
                 """UPDATE stories SET entity_ids=%s, topic_ids=%s, first_seen=%s, last_seen=%s,
                    article_count=%s, outlet_count=%s, updated_at=%s WHERE id=%s""",
@@ -55,8 +69,8 @@ class PgStoryQueries(PostgresBase):
                     Jsonb(sorted(set(row["topic_ids"]) | set(topic_ids))),
                     min(row["first_seen"], seen_at),
                     max(row["last_seen"], seen_at),
-                    len(reports),
-                    len(outlets),
+                    int(seen["n"]) + 1,
+                    outlets,
                     utcnow(),
                     story_id,
                 ],
