@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             f"listening on {host} (not loopback) needs NEWSWATCH_WEB_TOKEN: set a long random token"
         )
+    if args.writable and token is None:
+        print(
+            "newswatch web: --writable without NEWSWATCH_WEB_TOKEN: every change is refused "
+            "until the token is set",
+            file=sys.stderr,
+        )
     store = open_store(args, config)
     try:
         deps = _deps(config, store, token, args.writable)

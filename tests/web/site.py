@@ -67,9 +67,12 @@ def build_demo_db(path: Path) -> Path:
     return path
 
 
-def demo_deps(db: Path, **changes: object) -> tuple[Store, WebDeps]:
+def demo_deps(db: Path, allow_private: bool = False, **changes: object) -> tuple[Store, WebDeps]:
+    """The web adapter over `db` as the assembly wires it (the project's rules, the token
+    set, changes allowed), with `changes` to WebDeps applied."""
     store = open_store(db)
-    config = config_from_text("rules: ['rules/*.yaml']\n", "<web test>", ROOT, {})
+    text = f"rules: ['rules/*.yaml']\nfetch: {{allow_private: {str(allow_private).lower()}}}\n"
+    config = config_from_text(text, "<web test>", ROOT, {})
     rules = load_rule_files(config.rule_paths())
     matcher = Matcher(rules)
     deps = web_deps(config, store, lambda: rules, lambda: matcher, TOKEN, True)

@@ -14,6 +14,7 @@ import pytest
 from bot.store import Store
 from bot.web.deps import WebDeps
 from bot.web.security import Guard, is_loopback, safe_next
+from tests.servers.misbehaving import MisbehavingServer
 from tests.web.site import TOKEN, demo_deps, serve
 
 
@@ -149,3 +150,20 @@ def test_read_only_server_refuses_changes(demo_db: Path) -> None:
         )
     store.close()
     assert sent.status_code == 403 and "read-only" in sent.json()["error"]
+
+
+def test_url_fetched_when_allow_private_is_on(demo_db: Path) -> None:
+    """The same request against a server whose configuration allows private addresses: the
+    page is fetched from the loopback fixture server, extracted and matched."""
+    store, deps = demo_deps(demo_db, allow_private=True)
+    with MisbehavingServer() as pages, serve(deps) as base:
+        sent = httpx.post(
+            base + "/api/rules/test",
+            json={"url": pages.url("/f/page_en.html")},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=30,
+        )
+    store.close()
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["title"].startswith("Coastal guard receives first patrol drones")
+    assert "drones" in {m["id"] for m in sent.json()["topics"]}
