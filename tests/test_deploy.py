@@ -65,3 +65,19 @@ def test_deployment_guide_names_every_variable() -> None:
     guide = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
     for name in (*SECRET_ENV, *ENV_SETTINGS, "NEWSWATCH_CONFIG", "NEWSWATCH_DATABASE"):
         assert f"`{name}`" in guide, name
+
+
+def test_postgres_compose_runs_each_role_on_the_database() -> None:
+    compose = yaml.safe_load((ROOT / "deploy/compose.postgres.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    roles = {name: s["command"][-1] for name, s in services.items() if "command" in s}
+    assert roles == {"fetch": "fetch", "analyse": "analyse", "deliver": "deliver", "chat": "chat"}
+    assert services["fetch"]["deploy"]["replicas"] == 2
+    for name in roles:
+        env = services[name]["environment"]
+        assert env["NEWSWATCH_DATABASE"].startswith("postgresql://newswatch@postgres:5432/")
+        assert "NEWSWATCH_DATABASE_PASSWORD" in env  # from .env, never written in the file
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert (
+        "${NEWSWATCH_DATABASE_PASSWORD" in services["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    )

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         loaded = load(config_path)
     except Refused as exc:
         raise CliError(str(exc)) from None
-    from bot.store.postgres import is_postgres_url  # after the configuration is known good
+    from bot.store.postgres import database_password, is_postgres_url  # config known good
 
     database = database_path(args, loaded.config)
     if args.role != "all" and not is_postgres_url(str(database)):
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(
         settings.log.level,
         settings.log.format,
-        secrets.values(),
+        (*secrets.values(), *database_password()),
         stream=sys.stdout,
     )
     # APScheduler announces every job added and removed at INFO; our own lines say more.

@@ -108,6 +108,7 @@ def test_two_fetch_workers_never_fetch_one_source_twice(
         assert set(feeds.values()) == {1}, feeds  # each feed once: never by both workers
         assert store.article_count() == sum(len(outlets.items[s]) for s in sources)
         assert store.unanalysed_articles()  # fetch workers store; analysing is another role's
+        assert all(pg_cluster.password not in w.text() for w in workers)
     finally:
         statuses = [w.stop() for w in workers]
         store.close()

@@ -4,7 +4,7 @@ several processes or machines against one database (see docs/deployment.md)."""
 from __future__ import annotations
 
 from bot.store.postgres.articles import PgArticleQueries
-from bot.store.postgres.base import PASSWORD_ENV, is_postgres_url, redact
+from bot.store.postgres.base import PASSWORD_ENV, database_password, is_postgres_url, redact
 from bot.store.postgres.browse import PgBrowseQueries
 from bot.store.postgres.channels import PgChannelQueries
 from bot.store.postgres.commands import PgCommandQueries
@@ -13,7 +13,7 @@ from bot.store.postgres.sources import PgSourceQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.postgres.waiting import PgWaitingQueries
 
-__all__ = ["PASSWORD_ENV", "PostgresStore", "is_postgres_url", "redact"]
+__all__ = ["PASSWORD_ENV", "PostgresStore", "database_password", "is_postgres_url", "redact"]
 
 
 class PostgresStore(

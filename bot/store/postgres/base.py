@@ -53,6 +53,12 @@ def redact(url: str) -> str:
     return f"postgresql://{user + '@' if user else ''}{where}/{db}"
 
 
+def database_password() -> tuple[str, ...]:
+    """The database password from the environment, if any (for the log's redaction list)."""
+    secret = os.environ.get(PASSWORD_ENV, "").strip()
+    return (secret,) if secret else ()
+
+
 def migration_names() -> list[str]:
     """The one list of migrations (SQLite's, in order)."""
     return [m.name for m in migrations._migrations]
