@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from bot.chat.platforms import DEFAULT_PLATFORM, PLATFORMS, platform_names
-from bot.config.sources import ID_RE
+from bot.config.entries import entries
 from bot.config.values import valid_timezone
 from bot.core.cron import crontab_for_apscheduler
 from bot.core.i18n import LANGUAGES
@@ -58,32 +58,9 @@ def read_channels(
     doc: Document, settings: Settings, problems: list[Problem], placed: list[SubscriptionAt]
 ) -> list[Channel]:
     """The channels of `doc`; `placed` gets the position of every subscription read."""
-    raw = doc.value.get("channels") or []
-    if not isinstance(raw, list):
-        problems.append(doc.problem(("channels",), "channels: expected a list"))
-        return []
     channels: list[Channel] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        path: tuple[str | int, ...] = ("channels", i)
-        where = f"channels[{i}]"
-        if not isinstance(item, dict):
-            problems.append(doc.problem(path, f"{where}: expected a mapping"))
-            continue
-        before = len(problems)
-
-        def bad(key: str, message: str, _path: tuple[str | int, ...] = path) -> None:
-            problems.append(doc.problem((*_path, key), f"{where}.{key}: {message}"))  # noqa: B023
-
-        for key in item:
-            if key not in CHANNEL_KEYS:
-                bad(key, f"unknown key{did_you_mean(str(key), sorted(CHANNEL_KEYS))}")
-        cid = str(item.get("id", ""))
-        if not ID_RE.match(cid):
-            bad("id", "required, letters/digits/_.-")
-        elif cid in seen:
-            bad("id", f"duplicate channel id {cid!r}")
-        seen.add(cid)
+    for entry in entries(doc, "channels", "channel", CHANNEL_KEYS, problems):
+        item, bad, cid, path, where = entry.item, entry.bad, entry.id, entry.path, entry.where
         platform = item.get("platform", DEFAULT_PLATFORM)
         if platform not in platform_names():
             names = platform_names()
@@ -91,10 +68,10 @@ def read_channels(
                 "platform",
                 f"must be {_one_of(names)}, got {platform!r}{did_you_mean(str(platform), names)}",
             )
-        entry = PLATFORMS.get(str(platform))
-        destination = item.get("destination", entry.default_destination if entry else None)
+        known = PLATFORMS.get(str(platform))
+        destination = item.get("destination", known.default_destination if known else None)
         if destination is None or isinstance(destination, bool | dict | list):
-            bad("destination", f"required: {entry.destination_help if entry else 'an address'}")
+            bad("destination", f"required: {known.destination_help if known else 'an address'}")
         mode = item.get("mode", "digest")
         if mode not in MODES:
             bad("mode", f"must be {_one_of(MODES)}, got {mode!r}")
@@ -115,7 +92,7 @@ def read_channels(
             bad("show_updates", "true or false")
         raw_subs = item.get("subscriptions") or []
         subs = _read_subscriptions(doc, raw_subs, path, where, cid, problems, placed)
-        if len(problems) == before:
+        if entry.ok:
             channels.append(
                 Channel(
                     id=cid,

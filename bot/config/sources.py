@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
+from bot.config.entries import entries
 from bot.core.yamlpos import Document, Problem
 from bot.models import Source
 from bot.settings import did_you_mean, parse_duration
@@ -20,42 +20,18 @@ def source_keys() -> frozenset[str]:
 
 
 SOURCE_KEYS = source_keys()
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MIN_INTERVAL = 60
 
 
 def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
-    raw = doc.value.get("sources") or []
-    if not isinstance(raw, list):
-        problems.append(doc.problem(("sources",), "sources: expected a list"))
-        return []
     sources: list[Source] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        path: tuple[str | int, ...] = ("sources", i)
-        where = f"sources[{i}]"
-        if not isinstance(item, dict):
-            problems.append(doc.problem(path, f"{where}: expected a mapping with id and url"))
-            continue
-        before = len(problems)
-
-        def bad(key: str, message: str, _path: tuple[str | int, ...] = path) -> None:
-            problems.append(doc.problem((*_path, key), f"{where}.{key}: {message}"))  # noqa: B023
-
+    for entry in entries(doc, "sources", "source", source_keys(), problems):
+        item, bad = entry.item, entry.bad
         kind = item.get("kind", DEFAULT_KIND)
-        known = source_keys()
         for key in item:
-            if key not in known:
-                bad(key, f"unknown key{did_you_mean(str(key), sorted(known))}")
-            elif key not in COMMON_KEYS and kind in kind_names() and key not in KINDS[kind].keys:
+            if key not in COMMON_KEYS and kind in kind_names() and key not in KINDS[kind].keys:
                 owners = " or ".join(k for k, e in KINDS.items() if key in e.keys)
                 bad(key, f"only for kind {owners}; a {kind} source does not use it")
-        sid = str(item.get("id", ""))
-        if not ID_RE.match(sid):
-            bad("id", "required, letters/digits/_.-")
-        elif sid in seen:
-            bad("id", f"duplicate source id {sid!r}")
-        seen.add(sid)
         url = item.get("url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             bad("url", "required http(s) URL")
@@ -77,10 +53,10 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
             error = selector_error(selector)
             if error:
                 bad("selector", f"not a CSS selector: {error}")
-        if len(problems) == before:
+        if entry.ok:
             sources.append(
                 Source(
-                    id=sid,
+                    id=entry.id,
                     url=str(url),
                     kind=kind,
                     name=str(item.get("name", "")),
