@@ -97,9 +97,12 @@ class Matcher:
         topics = self._topics(art, found, ctx) if found else []
         return entities, topics, ctx
 
-    def match_query(self, query: str, title: str, text: str) -> Match | None:
-        """Evaluate an ad-hoc query (chat `search`); raise QuerySyntaxError on a bad one."""
-        node = parse_query(query)
+    def match_query(
+        self, query: str, title: str, text: str, node: Node | None = None
+    ) -> Match | None:
+        """Evaluate an ad-hoc query (chat `search`); raise QuerySyntaxError on a bad one.
+        `node`, when given, is the query already parsed (and widened, bot.core.searchterms)."""
+        node = parse_query(query) if node is None else node
         for ref in refs(node):
             known = self.rules.entities if ref.kind == "entity" else self.rules.topics
             if ref.id not in known:

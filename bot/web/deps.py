@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.core.commands.base import CommandStore
+from bot.core.query import Node
 from bot.core.rules import RuleSet
 from bot.models import (
     ChannelState,
@@ -37,7 +38,9 @@ class WebMatcher(Protocol):
     """bot.core.match.Matcher: the rules on one article, or a search query on one."""
 
     def match(self, title: str, text: str) -> MatchResult: ...
-    def match_query(self, query: str, title: str, text: str) -> Match | None: ...
+    def match_query(
+        self, query: str, title: str, text: str, node: Node | None = None
+    ) -> Match | None: ...
 
 
 class FetchFailed(Exception):

@@ -120,3 +120,20 @@ async def test_entity_search_finds_letter_variant_spellings(world: World) -> Non
     assert "وفد من قاليا" in reply.text, reply.text
     both = await execute("search @galia AND الزيارة", world.request(), world.env())
     assert "وفد من قاليا" in both.text, both.text
+
+
+async def test_search_word_with_proclitics_finds_the_bare_word(world: World) -> None:
+    """`والعقوبات` typed in a search finds an article that says `عقوبات`, as a rule would."""
+    from bot.core.normalize import normalize
+    from bot.models import Article
+
+    title, text = "مجلس المدينة يناقش عقوبات جديدة", "قال المتحدث إن النقاش يستمر أسبوعا."
+    t = world.now
+    url = "https://qamar.example/s1"
+    article = Article("sanctions-1", "qamar", "Qamar Daily", url, title, text, t, t)
+    assert world.store.add_article(article, normalize(title), normalize(text)) is not None
+    for query in ("والعقوبات", "بالعقوبات", "وعقوبات", '"والعقوبات جديدة"'):
+        reply = await execute(f"search {query}", world.request(), world.env())
+        assert "مجلس المدينة يناقش" in reply.text, (query, reply.text)
+    reply = await execute("search والعقوبات NOT عقوبات", world.request(), world.env())
+    assert "مجلس المدينة يناقش" not in reply.text, reply.text

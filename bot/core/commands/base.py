@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.query import Node
 from bot.core.rules import RuleSet
 from bot.models import (
     Article,
@@ -88,7 +89,9 @@ class CommandStore(Protocol):
 class QueryMatcher(Protocol):
     """bot.core.match.Matcher: confirms a search query on one article."""
 
-    def match_query(self, query: str, title: str, text: str) -> Match | None: ...
+    def match_query(
+        self, query: str, title: str, text: str, node: Node | None = None
+    ) -> Match | None: ...
 
 
 DigestNow = Callable[[Channel], Awaitable[int]]  # sends the channel's digest; stories sent

@@ -13,6 +13,7 @@ from bot.core.commands.texts import HELP
 from bot.core.headline import in_language
 from bot.core.i18n import t
 from bot.core.query import QuerySyntaxError, parse_query, refs
+from bot.core.searchterms import search_node
 from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
 
@@ -150,8 +151,8 @@ def find_articles(env: Env, query: str, since: datetime, wanted: int) -> list[Ar
     `wanted` (confirming no more than MAX_SCAN candidates); QuerySyntaxError on a bad query.
     The chat `search` and the web page's search both come here."""
     matcher = env.matcher()
-    node = parse_query(query)
-    matcher.match_query(query, "", "")  # unknown @entity / #topic, NOT-only queries
+    node = search_node(parse_query(query))  # والعقوبات also finds عقوبات
+    matcher.match_query(query, "", "", node)  # unknown @entity / #topic, NOT-only queries
     text = text_query(node, env.rules())
     # @entity / #topic: also the articles the pipeline matched to them (alias spellings
     # that only the matcher's letter variants find)
@@ -160,7 +161,7 @@ def find_articles(env: Env, query: str, since: datetime, wanted: int) -> list[Ar
     offset = 0
     while len(found) < wanted and offset < MAX_SCAN:
         batch = env.store.search_articles(text, since, BATCH, offset, tagged)
-        found += [a for a in batch if matcher.match_query(query, a.title, a.text) is not None]
+        found += [a for a in batch if matcher.match_query(query, a.title, a.text, node) is not None]
         offset += len(batch)
         if len(batch) < BATCH:
             break
