@@ -7,6 +7,8 @@ Changing commands need a workspace admin or owner (users.info) or a user on the
 `slack.admins` allow-list; a direct message with the app is the user's own channel.
 Served over HTTP (`slack_web_app`, request signatures verified by bolt: a bad or stale
 signature is answered 401 and never reaches a listener) or Socket Mode (`slack_socket_mode`).
+Bolt logs request bodies (a rejected request's at INFO: its response_url and legacy
+verification token inside); its loggers get a filter that cuts every message at the body.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/newswatch"
 ACTION_RE = re.compile(r"^nw:\d+$")
+_BODY_RE = re.compile(r"(?i)\bbody\b\W*|\{")
 Clock = Callable[[], datetime]
 
 
@@ -101,6 +104,27 @@ def _response(reply: Reply, line: str) -> dict[str, Any]:
     return {"response_type": "in_channel" if visible else "ephemeral", **slack_message(reply)}
 
 
+class NoRequestBodies(logging.Filter):
+    """Cuts a bolt log message where a request body (or any dict dump) begins."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cut = _BODY_RE.search(message)
+        if cut is not None:
+            record.msg = message[: cut.end() if cut.group() != "{" else cut.start()]
+            record.msg += "[request body not logged]"
+            record.args = ()
+        return True
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger handed to bolt: it copies this filter onto every logger it makes."""
+    logger = logging.getLogger("bot.chat.slack_bolt")
+    if not any(isinstance(f, NoRequestBodies) for f in logger.filters):
+        logger.addFilter(NoRequestBodies())
+    return logger
+
+
 def slack_app(
     token: str,
     signing_secret: str,
@@ -113,7 +137,8 @@ def slack_app(
     """The slack-bolt AsyncApp answering `/newswatch`; serve it with `slack_web_app` or
     `slack_socket_mode`."""
     client = AsyncWebClient(token=token, base_url=base_url)
-    app = AsyncApp(client=client, signing_secret=signing_secret)  # the client carries the token
+    # the client carries the token; the logger keeps request bodies out of the log
+    app = AsyncApp(client=client, signing_secret=signing_secret, logger=bolt_logger())
     SlackCommands(env, admins, clock).install(app)
     return app
 

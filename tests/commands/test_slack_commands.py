@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -204,6 +205,22 @@ async def test_bad_and_stale_signatures_are_rejected(bolt: Bolt, fake: FakeSlack
     assert response.status_code == 401
     assert "No subscriptions" in _text(await bolt.slash("list"))  # none of them ran
     assert [r.params["_name"] for r in fake.calls("response_url")] == ["c2"]
+
+
+async def test_rejected_request_bodies_are_not_logged(
+    fake: FakeSlack, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bolt logs a rejected request at INFO; its body (response_url, legacy token) is cut."""
+    caplog.set_level(logging.INFO)
+    app = slack_app("xoxb-test", SECRET, env=world.env(), base_url=fake.base_url)
+    async with serving(slack_web_app(app)) as url:
+        client = Bolt(f"{url}/slack/events", fake)
+        body, name = client.slash_body("subscribe naval-drills", ADMIN, "C100")
+        assert (await client.post(body, secret="not-the-secret")).status_code == 401
+        await client.http.aclose()
+    assert "Invalid request signature" in caplog.text  # bolt did log the rejection
+    for secret in ("legacy", "response_url", fake.response_url(name), "naval-drills"):
+        assert secret not in caplog.text, caplog.text
 
 
 async def test_confirmation_and_paging_buttons(bolt: Bolt, world: World) -> None:
