@@ -29,7 +29,8 @@ from bot.config import (
     with_webhook_secret,
 )
 from bot.core.commands import Env
-from bot.core.rules import RuleSet
+from bot.core.rules import RulesError, RuleSet
+from bot.core.yamlpos import Problem
 from bot.models import Source
 from bot.sources.http import Fetcher, FetchSettings
 from bot.store import Store
@@ -41,10 +42,16 @@ log = logging.getLogger(__name__)
 def load_rules(config: Config) -> RuleSet:
     """The rule files the configuration names, checked against the file's subscriptions.
 
-    RulesError lists every problem of the rule files; ConfigError every subscription of the
+    RulesError lists every problem of the rule files, and names globs that match no file (a
+    bot with no rules matches nothing, silently); ConfigError every subscription of the
     configuration file that names no topic or entity of these rules.
     """
-    rules = load_rule_files(config.rule_paths())
+    paths = config.rule_paths()
+    if not paths:
+        globs = ", ".join(config.settings.rules) or "(none)"
+        where = f"rules: no rule file matches {globs} (relative to {config.base_dir})"
+        raise RulesError([Problem(config.file, 1, 1, where)])
+    rules = load_rule_files(paths)
     problems = check_subscriptions(config, rules)
     if problems:
         raise ConfigError(problems)

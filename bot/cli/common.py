@@ -55,11 +55,28 @@ def database_path(args: argparse.Namespace, config: Config) -> Path | str:
     return db if is_postgres_url(db) else Path(db)
 
 
-def open_store(args: argparse.Namespace, config: Config) -> Store:
+def open_store(args: argparse.Namespace, config: Config, existing: bool = False) -> Store:
+    """The command's database; with `existing`, a SQLite file that is not there is an error.
+
+    Commands that only read pass `existing=True`, so that `stories --db typo.db` or a command
+    run outside the configured folder says so instead of creating an empty database.
+    """
     from bot.app.assembly import open_store as open_database
     from bot.store import StoreError
 
+    database = database_path(args, config)
+    if existing and isinstance(database, Path) and not database.exists():
+        if getattr(args, "db", None):
+            where = "--db"
+        elif config.file == "<defaults>":
+            where = "the default `database`: no configuration file was found"
+        else:
+            where = f"`database` in {config.file}"
+        raise CliError(
+            f"no database at {database} (from {where}): check the path, or create it with "
+            "`newswatch fetch`"
+        )
     try:
-        return open_database(database_path(args, config))
+        return open_database(database)
     except StoreError as exc:
         raise CliError(str(exc)) from None

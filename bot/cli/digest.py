@@ -20,6 +20,7 @@ from bot.chat.platforms import platform_of
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.config import Config, ConfigError, secrets_from_env
 from bot.core.rules import RulesError
+from bot.models import Channel
 from bot.store import Store
 from bot.store.base import utcnow
 
@@ -33,10 +34,18 @@ def load_vocabulary(config: Config) -> Vocabulary:
         raise CliError(f"invalid configuration:\n{exc}") from None
 
 
-def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
+def known_channel(store: Store, channel_id: str) -> Channel:
+    """The channel, or an error that lists the channels there are."""
     channel = store.channel(channel_id)
-    if channel is None:
-        raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
+    if channel is not None:
+        return channel
+    names = sorted(c.id for c in store.channels())
+    listed = ", ".join(names) if names else "none: add some under channels: in the configuration"
+    raise CliError(f"no channel {channel_id!r}; the channels are: {listed}")
+
+
+def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
+    channel = known_channel(store, channel_id)
     digest = build_digest(store, channel, vocab, utcnow())
     payloads = render_payloads(channel.platform, digest, vocab.labels, "digest")
     for i, payload in enumerate(payloads, 1):
@@ -51,9 +60,7 @@ def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
 
 
 async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary) -> int:
-    channel = store.channel(channel_id)
-    if channel is None:
-        raise CliError(f"no channel {channel_id!r} (see channels: in the configuration)")
+    channel = known_channel(store, channel_id)
     senders = make_senders(config.settings, secrets_from_env())
     if channel.platform not in senders:
         token = platform_of(channel.platform).secrets[:1] or ("its token",)
@@ -81,7 +88,7 @@ async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary)
 def run(args: argparse.Namespace) -> int:
     config = open_config(args)
     vocab = load_vocabulary(config)
-    store = open_store(args, config)
+    store = open_store(args, config, existing=True)
     try:
         store.sync_channels(config.channels)
         if args.resume:

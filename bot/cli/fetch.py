@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config
@@ -15,7 +17,12 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("fetch", help="fetch every enabled source once and store what is new")
+    p = sub.add_parser(
+        "fetch",
+        help="fetch every enabled source once and store what is new",
+        description="One fetch cycle over every enabled source. Exit status: 0 every source "
+        "fine, 1 some sources failed (each listed with its error), 2 bad usage or configuration.",
+    )
     add_config_arguments(p)
     p.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
     p.add_argument("--due", action="store_true", help="only the sources due for a check")
@@ -39,13 +46,27 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"invalid configuration:\n{exc}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
+    quiet = _ReportedBySource()
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler is not None:
+            handler.addFilter(quiet)
     try:
         reports = asyncio.run(fetch_once(instance, utcnow(), only_due=args.due))
     finally:
         instance.close()
     for report in reports:
         print(json.dumps(_as_json(report), ensure_ascii=False) if args.json else _line(report))
-    return 0
+    failed = sum(report.status == "error" for report in reports)
+    if failed and not args.json:
+        print(f"{failed} of {len(reports)} sources failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+class _ReportedBySource(logging.Filter):
+    """Drops log records about one source: its report line says the same, with its id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not hasattr(record, "source")
 
 
 def _as_json(report: SourceReport) -> dict[str, object]:

@@ -111,7 +111,10 @@ def rule_paths(args: argparse.Namespace) -> list[Path]:
     for raw in args.paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+            found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not found:
+                raise CliError(f"{raw}: a folder without rule files (*.yaml, *.yml)", 1)
+            out.extend(found)
         else:
             out.append(p)
     return out

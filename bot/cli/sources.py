@@ -60,7 +60,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     config = open_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, existing=True)
     try:
         sources = store.active_sources(config.sources)
     finally:
@@ -91,7 +91,7 @@ def status_of(source: Source, state: SourceState) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     config = open_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, existing=True)
     try:
         store.sync_sources(config.sources)
         sources = store.active_sources(config.sources)

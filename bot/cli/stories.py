@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if seconds is None:
         raise CliError(f"--since: not a duration: {args.since!r} (e.g. 90m, 24h, 3d)")
     config = open_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, existing=True)
     try:
         since = datetime.now(UTC) - timedelta(seconds=seconds)
         stories = store.stories_since(since, limit=args.limit, open_only=args.open)

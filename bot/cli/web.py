@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             "until the token is set",
             file=sys.stderr,
         )
-    store = open_store(args, config)
+    store = open_store(args, config, existing=True)
     try:
         deps = _deps(config, store, token, args.writable)
         return asyncio.run(_serve(create_app(deps), host, port, args.writable))
