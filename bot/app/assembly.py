@@ -43,12 +43,12 @@ def load_rules(config: Config) -> RuleSet:
     """The rule files the configuration names, checked against the file's subscriptions.
 
     RulesError lists every problem of the rule files, and names globs that match no file (a
-    bot with no rules matches nothing, silently); ConfigError every subscription of the
+    typo would leave a bot that matches nothing, silently; `rules: []` says so on purpose); ConfigError every subscription of the
     configuration file that names no topic or entity of these rules.
     """
     paths = config.rule_paths()
-    if not paths:
-        globs = ", ".join(config.settings.rules) or "(none)"
+    if config.settings.rules and not paths:  # `rules: []` is a deliberate "no rule files"
+        globs = ", ".join(config.settings.rules)
         where = f"rules: no rule file matches {globs} (relative to {config.base_dir})"
         raise RulesError([Problem(config.file, 1, 1, where)])
     rules = load_rule_files(paths)
