@@ -43,8 +43,8 @@ def load_rules(config: Config) -> RuleSet:
     """The rule files the configuration names, checked against the file's subscriptions.
 
     RulesError lists every problem of the rule files, and names globs that match no file (a
-    typo would leave a bot that matches nothing, silently; `rules: []` says so on purpose); ConfigError every subscription of the
-    configuration file that names no topic or entity of these rules.
+    typo would leave a bot that matches nothing, silently; `rules: []` says so on purpose);
+    ConfigError every subscription of the configuration file that names no topic or entity.
     """
     paths = config.rule_paths()
     if config.settings.rules and not paths:  # `rules: []` is a deliberate "no rule files"
