@@ -34,9 +34,9 @@ def test_fetch_once_reports_each_source_and_survives_a_broken_one(
             "--db",
             str(tmp_path / "n.db"),
         ]
-        assert main(args) == 0
+        assert main(args) == 1  # one source failed: the others were stored
         first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-        assert main(args) == 0
+        assert main(args) == 1
         second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     by_source = {r["source"]: r for r in first}
     assert by_source["gone"]["status"] == "error" and "404" in by_source["gone"]["error"]
