@@ -8,6 +8,7 @@ language falls back to English so a new message never breaks a channel.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import get_args
 
@@ -84,17 +85,21 @@ def is_rtl(language: str) -> bool:
 
 
 RLM, LRM = "\u200f", "\u200e"
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def directed(text: str, language: str, ltr_marks: bool = False) -> str:
     """`text` with each line started by the direction mark of `language` (RLM for Arabic and
-    Persian; LRM for the others only with `ltr_marks`), so a chat app lays out a line that
-    opens with a Latin name or a number in the reader's direction. Lines already starting with
-    a mark keep it."""
-    mark = RLM if is_rtl(language) else (LRM if ltr_marks else "")
-    if not mark:
-        return text
-    return "\n".join(
-        line if not line or line.startswith((RLM, LRM)) else mark + line
-        for line in text.split("\n")
-    )
+    Persian; LRM for the others with `ltr_marks`, and always on a line that holds right-to-left
+    letters: an Arabic headline in an English reply would otherwise turn its line around), so
+    a chat app lays out every line in the reader's direction. Lines already starting with a
+    mark keep it."""
+    rtl = is_rtl(language)
+    mark = RLM if rtl else LRM
+
+    def needs(line: str) -> bool:
+        if not line or line.startswith((RLM, LRM)):
+            return False
+        return rtl or ltr_marks or _RTL_LETTER.search(line) is not None
+
+    return "\n".join(mark + line if needs(line) else line for line in text.split("\n"))

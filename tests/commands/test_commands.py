@@ -137,3 +137,24 @@ async def test_search_word_with_proclitics_finds_the_bare_word(world: World) -> 
         assert "مجلس المدينة يناقش" in reply.text, (query, reply.text)
     reply = await execute("search والعقوبات NOT عقوبات", world.request(), world.env())
     assert "مجلس المدينة يناقش" not in reply.text, reply.text
+
+
+async def test_arabic_headline_in_an_english_reply_keeps_the_line_left_to_right(
+    world: World,
+) -> None:
+    """`#12 <Arabic title>` opens with no strong letter before the Arabic: without an LRM an
+    English reader's chat app lays the whole line out right to left."""
+    from datetime import timedelta
+
+    from bot.core.i18n import LRM
+    from tests.world import add_story
+
+    seen = world.now - timedelta(minutes=5)
+    sid = add_story(world.store, "وفد المدينة يزور الميناء الجديد", ["qamar"], seen)
+    reply = await execute("latest", world.request(), world.env())
+    (line,) = [x for x in reply.text.split("\n") if f"#{sid} " in x]
+    assert line.startswith(LRM), repr(line)
+    english = [
+        x for x in reply.text.split("\n") if x and not any("\u0600" <= c <= "\u06ff" for c in x)
+    ]
+    assert english and not any(x.startswith(LRM) for x in english)  # plain lines unchanged
