@@ -91,16 +91,18 @@ class CommandQueries:
                 )
         return cur.rowcount
 
-    def set_schedule(self, channel_id: str, schedule: str | None) -> None:
-        """A cron schedule (digests on; instant-only becomes both), or None: digests off."""
+    def set_schedule(self, channel_id: str, schedule: str | None, digests_on: bool = False) -> None:
+        """A cron schedule (the mode untouched unless `digests_on`: instant-only becomes
+        both), or None: digests off."""
         with self.db.conn:
             if schedule is None:
                 self.db.execute("UPDATE channels SET mode = 'instant' WHERE id = ?", [channel_id])
-            else:
+                return
+            self.db.execute("UPDATE channels SET schedule = ? WHERE id = ?", [schedule, channel_id])
+            if digests_on:
                 self.db.execute(
-                    "UPDATE channels SET schedule = ?, "
-                    "mode = CASE mode WHEN 'instant' THEN 'both' ELSE mode END WHERE id = ?",
-                    [schedule, channel_id],
+                    "UPDATE channels SET mode = 'both' WHERE id = ? AND mode = 'instant'",
+                    [channel_id],
                 )
 
     def set_language(self, channel_id: str, language: str) -> None:

@@ -158,3 +158,18 @@ async def test_arabic_headline_in_an_english_reply_keeps_the_line_left_to_right(
         x for x in reply.text.split("\n") if x and not any("\u0600" <= c <= "\u06ff" for c in x)
     ]
     assert english and not any(x.startswith(LRM) for x in english)  # plain lines unchanged
+
+
+async def test_schedule_changes_only_the_schedule_and_says_so(world: World) -> None:
+    """An instant-only channel stays instant when given a schedule (it used to become
+    `both`, silently, and then got only high-priority stories at once)."""
+    await execute("subscribe @ostmark", world.request("-7"), world.env())
+    await execute("schedule off", world.request("-7"), world.env())
+    reply = await execute("schedule daily 08:00", world.request("-7"), world.env())
+    channel = world.store.channel_for("telegram", "-7")
+    assert channel is not None and channel.mode == "instant" and channel.schedule == "0 8 * * *"
+    assert "instant-only" in reply.text and "--digests" in reply.text, reply.text
+    reply = await execute("schedule daily 09:00 --digests", world.request("-7"), world.env())
+    channel = world.store.channel_for("telegram", "-7")
+    assert channel is not None and channel.mode == "both" and channel.schedule == "0 9 * * *"
+    assert "digests are on" in reply.text, reply.text

@@ -53,7 +53,9 @@ async def test_schedule_commands_reschedule_the_digest_job_at_once(tmp_path: Pat
 
         assert (await ask("schedule off")).ok
         assert jobs.scheduler.get_job("digest:desk") is None
-        assert (await ask("schedule hourly")).ok
+        assert "instant-only" in (await ask("schedule hourly")).text  # digests stay off
+        assert jobs.scheduler.get_job("digest:desk") is None
+        assert (await ask("schedule hourly --digests")).ok  # named: digests on again
         assert _fields(jobs.scheduler.get_job("digest:desk").trigger)["minute"] == "0"
 
         # a chat the configuration does not know: the command makes its channel, and the

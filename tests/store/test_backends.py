@@ -197,7 +197,10 @@ def test_channels_chat_changes_and_moves(store: Store) -> None:
     assert chat.id == "slack-C9" and store.ensure_channel("slack", "C9", "UTC") == chat
     store.set_schedule("slack-C9", None)
     assert store.channel("slack-C9").mode == "instant"  # type: ignore[union-attr]
-    store.set_schedule("slack-C9", "0 7 * * *")
+    store.set_schedule("slack-C9", "0 7 * * *")  # only the schedule: the mode is not named
+    assert store.channel("slack-C9").mode == "instant"  # type: ignore[union-attr]
+    assert store.channel("slack-C9").schedule == "0 7 * * *"  # type: ignore[union-attr]
+    store.set_schedule("slack-C9", "0 8 * * *", digests_on=True)
     assert store.channel("slack-C9").mode == "both"  # type: ignore[union-attr]
     store.set_language("slack-C9", "ar")
     assert store.channel("slack-C9").language == "ar"  # type: ignore[union-attr]

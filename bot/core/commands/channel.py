@@ -126,14 +126,21 @@ def schedule(call: Call) -> Reply:
     """schedule <cron | hourly | daily HH:MM | off>
 
     When this channel's digest goes out, in the channel's timezone; `off` stops digests.
+    An instant-only channel keeps its mode unless `--digests` turns its digests on.
     """
-    if not call.args:
+    words = call.args.split()
+    digests_on = "--digests" in words
+    args = " ".join(w for w in words if w != "--digests")
+    if not args:
         raise usage_error(schedule)
-    cron = parse.schedule(call.args)
+    cron = parse.schedule(args)
     channel = _channel(call)
-    call.env.store.set_schedule(channel.id, cron)
+    call.env.store.set_schedule(channel.id, cron, digests_on)
     if cron is None:
         return call.reply("schedule.off")
+    if channel.mode == "instant":
+        key = "schedule.set_both" if digests_on else "schedule.set_instant"
+        return call.reply(key, schedule=cron, timezone=channel.timezone)
     return call.reply("schedule.set", schedule=cron, timezone=channel.timezone)
 
 

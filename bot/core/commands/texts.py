@@ -59,6 +59,16 @@ EN: dict[str, str] = {
     "digest.sent": "Sent a digest of {count} stories.",
     "digest.no_channel": "This channel has no subscriptions yet, so there is no digest.",
     "schedule.set": "Digest schedule set to {schedule} ({timezone}).",
+    "schedule.set_instant": (
+        "Digest schedule set to {schedule} ({timezone}), but this channel is "
+        "instant-only: everything still arrives at once and no digest goes out. "
+        "`schedule {schedule} --digests` turns digests on (then only high-priority "
+        "stories arrive at once)."
+    ),
+    "schedule.set_both": (
+        "Digest schedule set to {schedule} ({timezone}); digests are on: high-priority "
+        "stories arrive at once, the rest in the digest."
+    ),
     "schedule.off": "Scheduled digests are off; instant subscriptions still arrive.",
     "schedule.bad": "Not a schedule: {value!r}. Use hourly, daily HH:MM, off, or 5-field cron.",
     "story.bad": "{value!r} is not a story number (as shown in digests, like 123).",
@@ -135,6 +145,15 @@ AR: dict[str, str] = {
     "digest.sent": "أُرسل ملخص من {count} خبراً.",
     "digest.no_channel": "لا اشتراكات لهذه القناة بعد، فلا ملخص.",
     "schedule.set": "جدول الملخص الآن {schedule} ({timezone}).",
+    "schedule.set_instant": (
+        "جدول الملخص الآن {schedule} ({timezone})، لكن هذه القناة فورية فقط: كل شيء يصل "
+        "فوراً ولا يُرسل ملخص. `schedule {schedule} --digests` يشغّل الملخصات (ولا يصل "
+        "فوراً عندها إلا الأخبار ذات الأولوية العالية)."
+    ),
+    "schedule.set_both": (
+        "جدول الملخص الآن {schedule} ({timezone})؛ الملخصات تعمل: الأخبار ذات الأولوية "
+        "العالية تصل فوراً والباقي في الملخص."
+    ),
     "schedule.off": "أوقفت الملخصات المجدولة؛ الاشتراكات الفورية مستمرة.",
     "schedule.bad": "جدول غير صالح: {value!r}. استخدم hourly أو daily HH:MM أو off أو cron.",
     "story.bad": "{value!r} ليس رقم خبر (كما يظهر في الملخص، مثل 123).",

@@ -69,15 +69,17 @@ class PgCommandQueries(PostgresBase):
             [channel_id, target, target],
         )
 
-    def set_schedule(self, channel_id: str, schedule: str | None) -> None:
-        """A cron schedule (digests on; instant-only becomes both), or None: digests off."""
+    def set_schedule(self, channel_id: str, schedule: str | None, digests_on: bool = False) -> None:
+        """A cron schedule (the mode untouched unless `digests_on`: instant-only becomes
+        both), or None: digests off."""
         if schedule is None:
             self._run("UPDATE channels SET mode = 'instant' WHERE id = %s", [channel_id])
-        else:
+            return
+        self._run("UPDATE channels SET schedule = %s WHERE id = %s", [schedule, channel_id])
+        if digests_on:
             self._run(
-                "UPDATE channels SET schedule = %s, "
-                "mode = CASE mode WHEN 'instant' THEN 'both' ELSE mode END WHERE id = %s",
-                [schedule, channel_id],
+                "UPDATE channels SET mode = 'both' WHERE id = %s AND mode = 'instant'",
+                [channel_id],
             )
 
     def set_language(self, channel_id: str, language: str) -> None:
