@@ -99,11 +99,15 @@ class TelegramCommands:
         await query.answer()
         action = self.tokens.get(query.data or "")
         if action is None:
-            reply = notice("expired", await self.request(update, context, False), self.env)
+            request = await self.request(update, context, True)
+            reply = notice("expired", request, self.env)
+            beside = not request.may_change  # only who could act on it may replace it
         else:
             reply = await self.run(action, update, context)
-        if not reply.ok and action is not None and changes(action):
-            # a refusal must not replace the admin's message; answer beside it
+            beside = not reply.ok and changes(action)
+        if beside:
+            # a refusal (or a stranger's expired press) must not replace the admin's
+            # message; answer beside it
             await context.bot.send_message(query.message.chat.id, telegram_text(reply))
             return
         try:

@@ -151,6 +151,11 @@ async def test_confirmation_buttons(app: TelegramApp, fake: FakeTelegram) -> Non
     assert edits[1]["text"] == "Removed 1 subscriptions."
     assert len(fake.of("answerCallbackQuery")) == 3
     expired = "nw999999"
+    # a member's press of an expired button is answered beside: the admin's message stays
+    await fake.press(expired, message_id=777, user_id=MEMBER)
+    beside = (await fake.wait_for("sendMessage", 4))[-1]
+    assert "This button has expired" in beside["text"]
+    assert len(fake.of("editMessageText")) == 2
     await fake.press(expired, message_id=777, user_id=ADMIN)
     edits = await fake.wait_for("editMessageText", 3)
     assert "This button has expired" in edits[2]["text"]
