@@ -221,6 +221,9 @@ class Channel:
     max_stories: int = 20
     language: Language = "en"
     show_updates: bool = True  # re-show a delivered story once it gains outlets
+    # the settings the config file states (None: all of them); a restart writes only those,
+    # so a schedule or language set in chat survives where the file says nothing
+    stated: frozenset[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ CHANNEL_KEYS = {
     "language",
     "show_updates",
 }
+SETTINGS = ("mode", "schedule", "timezone", "max_stories", "language", "show_updates")
 MODES = ("instant", "digest", "both")
 TARGET_RE = re.compile(r"@?[a-z0-9][a-z0-9_-]*")
 
@@ -105,6 +106,7 @@ def read_channels(
                     max_stories=int(max_stories),
                     language=language,
                     show_updates=show_updates,
+                    stated=frozenset(k for k in SETTINGS if k in item),
                 )
             )
     return channels

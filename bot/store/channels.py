@@ -11,6 +11,19 @@ from sqlite_utils import Database
 from bot.models import Channel, Subscription
 from bot.store.base import to_iso
 
+_SETTINGS = ("mode", "schedule", "timezone", "max_stories", "language", "show_updates")
+
+
+def upsert_sql(c: Channel, mark: str) -> str:
+    """The channel upsert (`mark` is the dialect's placeholder): on a known channel only the
+    settings the config file states are written; the rest keep what chat set."""
+    marks = ", ".join([mark] * 9)
+    kept = [k for k in _SETTINGS if c.stated is None or k in c.stated]
+    updates = ", ".join(f"{k}=excluded.{k}" for k in ("platform", "destination", *kept))
+    return f"""INSERT INTO channels (id, platform, destination, mode, schedule, timezone,
+        max_stories, language, show_updates, origin) VALUES ({marks}, 'config')
+        ON CONFLICT(id) DO UPDATE SET {updates}"""
+
 
 class ChannelQueries:
     db: Database
@@ -26,14 +39,7 @@ class ChannelQueries:
             for c in channels:
                 destination = moves.get((c.platform, c.destination), c.destination)
                 self.db.execute(
-                    """INSERT INTO channels (id, platform, destination, mode, schedule, timezone,
-                       max_stories, language, show_updates, origin)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'config')
-                       ON CONFLICT(id) DO UPDATE SET platform=excluded.platform,
-                       destination=excluded.destination, mode=excluded.mode,
-                       schedule=excluded.schedule, timezone=excluded.timezone,
-                       max_stories=excluded.max_stories, language=excluded.language,
-                       show_updates=excluded.show_updates""",
+                    upsert_sql(c, "?"),
                     [
                         c.id,
                         c.platform,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -218,6 +219,26 @@ def test_channels_chat_changes_and_moves(store: Store) -> None:
     store.mark_failed(message.id, "400 chat not found")
     assert store.message_status(message.id) == ("failed", "400 chat not found")
     assert store.message_status(123456) == ("missing", None)
+
+
+def test_restart_keeps_chat_settings_the_file_does_not_state(store: Store, tmp_path: Path) -> None:
+    """The file wins only for what it states: a schedule and language set in chat stay
+    after a restart when the file's channel names neither; a stated one is restored."""
+    from bot.config import config_from_text
+
+    text = (
+        "channels:\n"
+        "  - id: desk\n    platform: telegram\n    destination: '-100'\n"
+        "    language: ru\n    subscriptions: [{target: ports}]\n"
+    )
+    (channel,) = config_from_text(text, "nw.yaml", tmp_path, {}).channels
+    store.sync_channels([channel])
+    store.set_schedule("desk", "30 6 * * *")
+    store.set_language("desk", "ar")
+    store.sync_channels([channel])  # the restart
+    after = store.channel("desk")
+    assert after is not None and after.schedule == "30 6 * * *"
+    assert after.language == "ru"  # stated in the file: the file wins
 
 
 def test_waiting_items_warnings_page_errors_and_known_links(store: Store) -> None:

@@ -6,16 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.models import Channel, Subscription
-from bot.store.channels import channel_from_row
+from bot.store.channels import channel_from_row, upsert_sql
 from bot.store.postgres.base import Conn, PostgresBase, Row
-
-_UPSERT = """INSERT INTO channels (id, platform, destination, mode, schedule, timezone,
-    max_stories, language, show_updates, origin)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'config')
-    ON CONFLICT(id) DO UPDATE SET platform=excluded.platform,
-    destination=excluded.destination, mode=excluded.mode, schedule=excluded.schedule,
-    timezone=excluded.timezone, max_stories=excluded.max_stories,
-    language=excluded.language, show_updates=excluded.show_updates"""
 
 
 class PgChannelQueries(PostgresBase):
@@ -30,7 +22,7 @@ class PgChannelQueries(PostgresBase):
             for c in channels:
                 destination = moves.get((c.platform, c.destination), c.destination)
                 conn.execute(
-                    _UPSERT,
+                    upsert_sql(c, "%s"),
                     [
                         c.id,
                         c.platform,
