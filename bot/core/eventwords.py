@@ -1,7 +1,7 @@
 """The action lexicon: words that say what kind of thing happened, in four languages.
 
 Two articles about one minister are one story only when they report the same kind of action
-(a visit, a phone call, a statement, a sentence ...). Each family below lists the words that
+(a visit, a phone call, a condemnation, a sentence ...). Each family below lists the words that
 name its action in Arabic, Persian, English and Russian. A word ending in `*` is a prefix
 (it covers inflection: переговор* finds переговоры, переговоров); other words are exact.
 Arabic and Persian words are matched after the proclitics و ف ب ل ال are stripped, so
@@ -33,8 +33,8 @@ FAMILIES: dict[str, dict[str, str]] = {
         "fa": "تلفن* تماس",
         "ru": "телефон* созвон* разговор*",
     },
-    "statement": {
-        "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* statement* rejected",
+    "condemn": {
+        "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* rejected",
         "ar": "ادان يدين ادانت انتقد* ينتقد حذر يحذر تحذير* اتهم* يتهم استنكر* ندد*",
         "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم",
         "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня*",

@@ -29,8 +29,8 @@ Every level also needs the actors to agree (both name actors and share none: dif
 events, however alike their words) and both articles within `window_hours` of each other.
 
 Candidates come only from the inverted indexes: the newest `postings_cap` articles under
-each of the new article's `query_terms` best terms, its two rarest actors, two rarest places
-and two rarest strong figures, so the
+each of the new article's `query_terms` best terms, its two rarest actors and two rarest
+strong figures (and its two rarest places when the actors bring fewer than `candidates`), so the
 cost of one article does not grow with the size of the window. IDF statistics are counted
 incrementally over the articles in the window, smoothed by PRIOR_DOCS empty documents so the
 first few articles of a fresh index are compared on plain term frequencies.
@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import filterfalse, repeat
 from operator import mul
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.core import shingles
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
@@ -274,17 +274,19 @@ class StoryIndex:
             budget -= len(tail)
             if budget <= 0:
                 break
-        # across languages only names and figures are shared: the rarest actors, places and
-        # strong figures each bring their own candidates (a name or figure no article in the
-        # window has brings none, so the rarest that some article has are asked)
+        # across languages only names and figures are shared: the rarest actors and strong
+        # figures each bring their own candidates, and the rarest places when the actors bring
+        # fewer than a full list (a name or figure no article in the window has brings none,
+        # so the rarest that some article has are asked)
         by_df = sorted((e for e in f.entities if e in ent_df), key=ent_df.__getitem__)
-        actors = [e for e in by_df if e not in self._places][:2]
-        places = [e for e in by_df if e in self._places][:2]
+        other_hits: Counter[int] = Counter()
+        for e in [e for e in by_df if e not in self._places][:2]:
+            other_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
+        if len(other_hits) < p.candidates:
+            for e in [e for e in by_df if e in self._places][:2]:
+                other_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
         num_df = table.number_df
         figures = sorted((x for x in f.numbers if x in num_df), key=num_df.__getitem__)[:2]
-        other_hits: Counter[int] = Counter()
-        for e in (*actors, *places):
-            other_hits.update(table.tail(table.entity_postings, e, p.postings_cap))
         for x in figures:
             other_hits.update(table.tail(table.number_postings, x, p.postings_cap))
         seqs = {s for s, _ in term_hits.most_common(p.candidates)}
@@ -347,14 +349,14 @@ class StoryIndex:
         text = cos + p.entity_weight * overlap
         if text < p.similarity and not shared and figures < 1.5:
             return None, 0.0  # neither alike words nor an anchor for the event
-        story = self._verdict(slot, mine, verdicts)
         kinds = kind_points(f.lead_kinds, f.kinds, table.lead_kinds[slot], table.kinds[slot])
-        penalty = story.penalty(shared_actors)
+        points = kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures
+        if text < p.similarity and points < p.event_score:
+            return None, 0.0  # not enough in common, before any disagreement is counted
+        penalty = self._verdict(slot, mine, verdicts).penalty(shared_actors)
         if abs(f.seen_at - table.time[slot]) > DAY:
             penalty += LATER_DAY
-        points = (
-            kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures - penalty
-        )
+        points -= penalty
         same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
         if same_lang:
             if same_source:
@@ -441,8 +443,7 @@ class StoryIndex:
         self._expired_since_sweep = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Verdict:
+class _Verdict(NamedTuple):
     """How a new article fits a story as a whole (every member at once)."""
 
     kinds: bool  # its lead names another kind of action than the story's leads

@@ -87,7 +87,7 @@ def test_the_lead_is_the_first_sentence_after_a_short_line() -> None:
 def test_kinds_agree_disagree_and_directions() -> None:
     meet, call, quake = BITS["meet"], BITS["call"], BITS["quake"]
     price, rise, fall, dead = BITS["price"], BITS["rise"], BITS["fall"], BITS["casualties"]
-    assert kinds_disagree(meet, BITS["statement"])
+    assert kinds_disagree(meet, BITS["condemn"])
     assert not kinds_disagree(meet | call, call)
     assert not kinds_disagree(quake | dead, dead)  # casualties say nothing of the kind
     assert kinds_disagree(price | rise, price | fall)
