@@ -201,12 +201,12 @@ def run_ours(out: Connection, urls: list[str], workers: int, mode: str) -> None:
     from bot.models import Source
     from bot.sources.http import FetchSettings
 
-    settings = replace(FetchSettings(), allow_private=True, parse_workers=workers)
+    settings = replace(FetchSettings(), allow_private=True)
     sources = [Source(id=f"s{i}", url=u) for i, u in enumerate(urls)]
     if mode == "collect":
-        out.send(asyncio.run(_collect_only(sources, settings)))
+        out.send(asyncio.run(_collect_only(sources, settings, workers)))
     else:
-        out.send(asyncio.run(_through_pipeline(sources, settings, mode == "inline")))
+        out.send(asyncio.run(_through_pipeline(sources, settings, workers, mode == "inline")))
 
 
 def _measure(phase: Any) -> Any:
@@ -221,11 +221,12 @@ def _measure(phase: Any) -> Any:
     return measured
 
 
-async def _collect_only(sources: list[Any], settings: Any) -> dict[str, Any]:
+async def _collect_only(sources: list[Any], settings: Any, workers: int) -> dict[str, Any]:
     """collect() for every source, outcomes handed on as they complete; no storage."""
     from bot.core.identity import item_key
     from bot.sources.collect import collect
     from bot.sources.http import Fetcher
+    from bot.sources.parsepool import ParsePool
 
     known: set[str] = set()
     tags: dict[str, str | None] = {}
@@ -233,30 +234,35 @@ async def _collect_only(sources: list[Any], settings: Any) -> dict[str, Any]:
     @_measure
     async def cycle() -> dict[str, int]:
         new = not_modified = errors = 0
-        async with Fetcher(settings) as fetcher:
-            now = datetime.now(UTC)
-            tasks = [
-                collect(fetcher, s, tags.get(s.id), None, now, known.__contains__) for s in sources
-            ]
-            for done in asyncio.as_completed(tasks):
-                o = await done
-                tags[o.source_id] = o.etag
-                known.update(item_key(i) for i in o.items)
-                new += len(o.items)
-                not_modified += o.not_modified
-                errors += o.error is not None
+        with ParsePool(workers) as pool:
+            async with Fetcher(settings) as fetcher:
+                now = datetime.now(UTC)
+                tasks = [
+                    collect(fetcher, s, tags.get(s.id), None, now, known.__contains__, pool=pool)
+                    for s in sources
+                ]
+                for done in asyncio.as_completed(tasks):
+                    o = await done
+                    tags[o.source_id] = o.etag
+                    known.update(item_key(i) for i in o.items)
+                    new += len(o.items)
+                    not_modified += o.not_modified
+                    errors += o.error is not None
         return {"new": new, "not_modified": not_modified, "errors": errors}
 
     return {"mode": "collect() only", "full": await cycle(), "304": await cycle()}
 
 
-async def _through_pipeline(sources: list[Any], settings: Any, inline: bool) -> dict[str, Any]:
+async def _through_pipeline(
+    sources: list[Any], settings: Any, workers: int, inline: bool
+) -> dict[str, Any]:
     """Pipeline.fetch_cycle on a fresh SQLite file: the fetch cycle proper (analyse=False,
     unless `inline`), the all-304 cycle, then matching and grouping of what was stored."""
     from bot.app.ingest import Pipeline
     from bot.config import load_config
     from bot.core.rules import parse_rules
     from bot.sources.http import Fetcher
+    from bot.sources.parsepool import ParsePool
     from bot.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,10 +274,11 @@ async def _through_pipeline(sources: list[Any], settings: Any, inline: bool) -> 
 
         @_measure
         async def cycle() -> dict[str, int]:
-            async with Fetcher(settings) as fetcher:
-                reports = await pipeline.fetch_cycle(
-                    fetcher, sources, datetime.now(UTC), analyse=inline
-                )
+            with ParsePool(workers) as pool:
+                async with Fetcher(settings) as fetcher:
+                    reports = await pipeline.fetch_cycle(
+                        fetcher, sources, datetime.now(UTC), analyse=inline, pool=pool
+                    )
             return {
                 "new": sum(r.new for r in reports),
                 "not_modified": sum(r.status == "unchanged" for r in reports),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from bot.core.rules import parse_rules
 from bot.demo.server import DemoSite, config_text
 from bot.models import Article, RawItem, Source
 from bot.sources.http import Fetcher, FetchSettings
+from bot.sources.parsepool import ParsePool
 from bot.store import Store, open_store
 
 RULES = """\
@@ -124,9 +124,12 @@ async def test_fetch_cycle_without_analysis_leaves_it_for_later(tmp_path: Path) 
     now = datetime.now(UTC).replace(microsecond=0)
     with DemoSite(now) as site:
         config, store, pipeline = _demo_pipeline(tmp_path, site)
-        fetch = replace(FetchSettings.from_settings(config.settings.fetch), parse_workers=1)
-        async with Fetcher(fetch) as fetcher:  # prepared in a worker process, too
-            reports = await pipeline.fetch_cycle(fetcher, config.sources, now, analyse=False)
+        fetch = FetchSettings.from_settings(config.settings.fetch)
+        with ParsePool(1) as pool:  # parsed and prepared in a worker process, too
+            async with Fetcher(fetch) as fetcher:
+                reports = await pipeline.fetch_cycle(
+                    fetcher, config.sources, now, analyse=False, pool=pool
+                )
     stored = sum(r.new for r in reports)
     assert stored > 0 and store.article_count() == stored
     assert len(store.unanalysed_articles()) == stored

@@ -26,6 +26,7 @@ from bot.sources import kinds
 from bot.sources.collect import KnownKeys, SourceOutcome
 from bot.sources.http import Fetcher, Response
 from bot.sources.kinds import KINDS, KindEntry, register_kind
+from bot.sources.parsepool import ParsePool
 from bot.store.base import utcnow
 from tests.loopback import serving
 
@@ -68,7 +69,12 @@ class ToySender:
 
 
 async def poll_toy(
-    fetcher: Fetcher, source: Source, resp: Response, base: SourceOutcome, known: KnownKeys
+    fetcher: Fetcher,
+    pool: ParsePool,
+    source: Source,
+    resp: Response,
+    base: SourceOutcome,
+    known: KnownKeys,
 ) -> SourceOutcome:
     """The toy kind's poll: every line of the response is one item."""
     rows = [line.split(" | ") for line in resp.body.decode().splitlines() if line.strip()]

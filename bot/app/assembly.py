@@ -33,6 +33,7 @@ from bot.core.rules import RulesError, RuleSet
 from bot.core.yamlpos import Problem
 from bot.models import Source
 from bot.sources.http import Fetcher, FetchSettings
+from bot.sources.parsepool import ParsePool
 from bot.store import Store
 from bot.store import open_store as _open_store
 
@@ -127,8 +128,10 @@ async def fetch_once(
 ) -> list[SourceReport]:
     """One fetch cycle over the configured sources (with `only_due`, those due a check)."""
     chosen = instance.pipeline.sources_to_fetch(instance.config.sources, now, only_due)
-    async with make_fetcher(FetchSettings.from_settings(instance.config.settings.fetch)) as fetcher:
-        return await instance.pipeline.fetch_cycle(fetcher, chosen, now)
+    settings = FetchSettings.from_settings(instance.config.settings.fetch)
+    with ParsePool(instance.config.settings.fetch.parse_workers) as pool:
+        async with make_fetcher(settings) as fetcher:
+            return await instance.pipeline.fetch_cycle(fetcher, chosen, now, pool=pool)
 
 
 def active_sources(config: Config, store: Store) -> list[Source]:

@@ -50,6 +50,7 @@ from bot.core.commands import Env
 from bot.core.rules import RuleSet
 from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
+from bot.sources.parsepool import ParsePool
 from bot.store.base import utcnow
 from bot.web.app import install
 
@@ -92,6 +93,7 @@ class Daemon:
         self._jobs: set[asyncio.Task[Any]] = set()
         self._cycle: asyncio.Task[Any] | None = None
         self._fetcher: Fetcher | None = None
+        self._pool: ParsePool | None = None
         self._fetch_lock = asyncio.Lock()
         self._files = snapshot(config_path, self.config)
 
@@ -193,6 +195,8 @@ class Daemon:
         await bounded("closing senders", close_senders(self.senders), 1.0)
         if self._fetcher is not None:
             await bounded("closing the fetcher", self._fetcher.aclose(), 1.0)
+        if self._pool is not None:
+            await bounded("closing the parse pool", asyncio.to_thread(self._pool.close), 1.0)
         if self.health is not None:
             await bounded("stopping the health server", self.health.stop(), 0.5)
         self.store.checkpoint()
@@ -233,10 +237,11 @@ class Daemon:
         now = utcnow()
         due = self.pipeline.sources_to_fetch(self._sources(), now)
         if due:
-            fetcher = await self._fetcher_for(
-                FetchSettings.from_settings(self.config.settings.fetch)
-            )
-            self._cycle = asyncio.ensure_future(self.pipeline.fetch_cycle(fetcher, due, now))
+            settings = FetchSettings.from_settings(self.config.settings.fetch)
+            fetcher = await self._fetcher_for(settings)
+            pool = await self._pool_for(self.config.settings.fetch.parse_workers)
+            cycle = self.pipeline.fetch_cycle(fetcher, due, now, pool=pool)
+            self._cycle = asyncio.ensure_future(cycle)
             reports = await self._cycle
             for r in reports:
                 extra = {"source": r.source_id, "status": r.status, "new": r.new}
@@ -251,14 +256,24 @@ class Daemon:
         self._update_depth()
 
     async def _fetcher_for(self, settings: FetchSettings) -> Fetcher:
-        """One fetcher for the daemon's life (its connections and parse processes are kept
-        between cycles), replaced when a reload changes the fetch settings."""
+        """One fetcher for the daemon's life (its connections are kept between cycles),
+        replaced when a reload changes the fetch settings."""
         if self._fetcher is not None and self._fetcher.settings != settings:
             await self._fetcher.aclose()
             self._fetcher = None
         if self._fetcher is None:
             self._fetcher = make_fetcher(settings)
         return self._fetcher
+
+    async def _pool_for(self, workers: int) -> ParsePool:
+        """One parse pool for the daemon's life (its processes are kept between cycles),
+        replaced when a reload changes fetch.parse_workers."""
+        if self._pool is not None and self._pool.workers != workers:
+            await asyncio.to_thread(self._pool.close)
+            self._pool = None
+        if self._pool is None:
+            self._pool = ParsePool(workers)
+        return self._pool
 
     async def job_digest(self, channel_id: str) -> None:
         if self.stop_requested.is_set():

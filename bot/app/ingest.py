@@ -4,9 +4,10 @@ For each new item: identity key → stored once → cleaned text matched against
 grouped into a story. Every step after the article row is re-done at start-up for articles
 that a crash left without a story, so `kill -9` at any moment loses nothing.
 
-A source's new items are prepared (identity, cleanup, normalisation: pure CPU work) in the
-Fetcher's parse pool, so with fetch.parse_workers they use the other cores, and stored in one
-transaction per source; matching and grouping then run here, article by article.
+The fetcher only fetches; a source's feed or pages are parsed, and its new items prepared
+(identity, cleanup, normalisation: pure CPU work), in the parse pool handed to the cycle, so
+with fetch.parse_workers they use the other cores; they are stored in one transaction per
+source; matching and grouping then run here, article by article.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.models import Article, MatchResult, RawItem, Source
 from bot.settings import Settings
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
+from bot.sources.parsepool import THREADS, ParsePool
 from bot.store import SourceState, Store
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,7 @@ class Pipeline:
         chosen: Sequence[Source],
         now: datetime,
         analyse: bool = True,
+        pool: ParsePool = THREADS,
     ) -> list[SourceReport]:
         """Fetch the `chosen` sources (see sources_to_fetch) concurrently; store a source's
         new articles as it finishes, and match and group them unless `analyse` is off (then
@@ -257,14 +260,13 @@ class Pipeline:
                 self.store.known_keys,
                 lambda links: self.store.known_links(source.id, links),
                 waiting.get(source.id, ()),
+                pool=pool,
             )
             prepared: _Prepared = ([], [])
             if outcome.error is None and outcome.items:
                 # In this source's own task, so the pool prepares many sources at once.
                 try:
-                    prepared = await fetcher.run_parser(
-                        prepare_articles, outcome.items, source, now
-                    )
+                    prepared = await pool.run(prepare_articles, outcome.items, source, now)
                 except Exception as exc:  # e.g. a pool process died: this source only fails
                     log.exception("preparing items failed", extra={"source": source.id})
                     error = f"internal error: {type(exc).__name__}: {exc}"[:200]

@@ -46,6 +46,7 @@ from bot.config import Config, Secrets
 from bot.core.commands import Env
 from bot.models import Channel
 from bot.sources.http import FetchSettings
+from bot.sources.parsepool import ParsePool
 from bot.store import Store
 from bot.store.base import utcnow
 
@@ -70,6 +71,7 @@ async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio
     settings = config.settings
     pipeline = build_pipeline(store, loaded.rules, settings, rebuild=False)
     fetcher = make_fetcher(FetchSettings.from_settings(settings.fetch))
+    pool = ParsePool(settings.fetch.parse_workers)  # kept for the worker's life
     worker = worker_name("fetch")
     lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))
     batch = 2 * settings.fetch.concurrency  # leased at a time: other workers take the rest
@@ -82,7 +84,9 @@ async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio
             chosen = [s for s in due if s.id in held]
             if chosen:
                 try:
-                    reports = await pipeline.fetch_cycle(fetcher, chosen, now, analyse=False)
+                    reports = await pipeline.fetch_cycle(
+                        fetcher, chosen, now, analyse=False, pool=pool
+                    )
                 finally:
                     store.release_sources(worker, sorted(held))
                 new = sum(r.new for r in reports)
@@ -91,6 +95,7 @@ async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio
                 await _pause(stop, settings.fetch.tick)
     finally:
         await fetcher.aclose()
+        await asyncio.to_thread(pool.close)
 
 
 async def _while_leading(

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from bot.config import Config
 from bot.core.match import Matcher
 from bot.core.rules import RuleSet
-from bot.sources.http import Fetcher, FetchError, FetchSettings
+from bot.sources.errors import FetchError
+from bot.sources.http import Fetcher, FetchSettings
 from bot.sources.kinds import HTML_ACCEPT
 from bot.sources.pages import PageError, extract_article
 from bot.store import Store

@@ -17,8 +17,9 @@ from typing import Any
 from bot.cli.common import CliError, add_config_arguments, open_config
 from bot.models import RawItem, Source
 from bot.sources.collect import collect
+from bot.sources.errors import FetchError
 from bot.sources.feeds import FeedError
-from bot.sources.http import Fetcher, FetchError, FetchSettings
+from bot.sources.http import Fetcher, FetchSettings
 from bot.sources.kinds import HTML_ACCEPT, KINDS, sniff_kind
 from bot.sources.pages import ExtractedPage, PageError, extract_article
 

@@ -10,7 +10,7 @@ Identity is decided on what the feed or listing page says (item_key before any p
 so an item known from an earlier poll costs nothing, and the key stays the same whatever its
 page later says; an item whose canonical link the source already has is not new either
 (feeds that change an item's GUID). Parsing runs off the event loop (threads, or the
-Fetcher's process pool) so that a slow parse never stalls other sources' I/O nor lets a
+caller's parse pool) so that a slow parse never stalls other sources' I/O nor lets a
 timer miss its deadline.
 """
 
@@ -26,12 +26,14 @@ from bot.core.backoff import BackoffPolicy
 from bot.core.identity import item_key
 from bot.core.urls import canonical_url
 from bot.models import RawItem, Source, WaitingItem
+from bot.sources.errors import FetchError, HTTPStatusError
 from bot.sources.feeds import FeedError, ParsedFeed, has_real_text, parse_feed
-from bot.sources.http import Fetcher, FetchError, HTTPStatusError, Response
+from bot.sources.http import Fetcher, Response
 from bot.sources.itempages import read_pages
 from bot.sources.kinds import kind_of
 from bot.sources.listing import read_listing
 from bot.sources.pages import PageError
+from bot.sources.parsepool import THREADS, ParsePool
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +86,14 @@ async def collect(
     known_keys: KnownKeys | None = None,
     known_links: KnownKeys | None = None,
     waiting: Sequence[WaitingItem] = (),
+    pool: ParsePool = THREADS,
 ) -> SourceOutcome:
     """`known_keys`, when given, answers for all of a source's item keys at once (one store
     query per poll instead of one per item) and is used instead of `is_known`;
     `known_links` answers which canonical links this source already has stored. `waiting`
     are the source's items still waiting for their page, oldest first: their pages are read
-    at this poll, whatever the source answers (a 304 included), before new ones."""
+    at this poll, whatever the source answers (a 304 included), before new ones. Parsing
+    runs in `pool` (the caller's process pool, or threads)."""
     stored = known_keys or (lambda keys: {k for k in keys if is_known(k)})
     base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
     kind = kind_of(source.kind)
@@ -111,8 +115,8 @@ async def collect(
         if resp.not_modified:
             polled = replace(base, not_modified=True)
         else:
-            polled = await kind.poll(fetcher, source, resp, base, known)
-        return await _read_pages(fetcher, source, polled, waiting, known_links)
+            polled = await kind.poll(fetcher, pool, source, resp, base, known)
+        return await _read_pages(fetcher, pool, source, polled, waiting, known_links)
     except (FeedError, PageError) as exc:
         return replace(base, error=str(exc))
     except Exception as exc:  # a parser bug on hostile input must not stop the cycle
@@ -122,6 +126,7 @@ async def collect(
 
 async def _read_pages(
     fetcher: Fetcher,
+    pool: ParsePool,
     source: Source,
     polled: SourceOutcome,
     waiting: Sequence[WaitingItem],
@@ -143,7 +148,7 @@ async def _read_pages(
     kept = {id(i) for i in new}
     asked = {id(w.item): w for w in polled.waiting or () if id(w.item) in kept}
     links_only = kind_of(source.kind).links_only
-    pages = await read_pages(fetcher, [*waiting, *asked.values()], links_only)
+    pages = await read_pages(fetcher, pool, [*waiting, *asked.values()], links_only)
     done = {w.key: w.item for w in pages.ready}
     items = [done.pop(w.key) for w in waiting if w.key in done]  # the oldest first
     for item in new:
@@ -162,6 +167,7 @@ async def _read_pages(
 
 async def poll_feed(
     fetcher: Fetcher,
+    pool: ParsePool,
     source: Source,
     resp: Response,
     base: SourceOutcome,
@@ -170,7 +176,7 @@ async def poll_feed(
     """A feed's new items; those with only a teaser (or all, with `full_text`) wait for
     their article page, which collect reads."""
     headers = dict(resp.headers)
-    feed, keys = await fetcher.run_parser(
+    feed, keys = await pool.run(
         _parse_feed_keyed, resp.body, resp.url, source.id, headers, source.lang
     )
     items: list[RawItem] = []
@@ -194,13 +200,14 @@ async def poll_feed(
 
 async def poll_listing(
     fetcher: Fetcher,
+    pool: ParsePool,
     source: Source,
     resp: Response,
     base: SourceOutcome,
     known: KnownKeys,
 ) -> SourceOutcome:
     """A listing page's new article links, each waiting for its page (read by collect)."""
-    listing = await fetcher.run_parser(read_listing, resp.body, resp.url, source.selector)
+    listing = await pool.run(read_listing, resp.body, resp.url, source.selector)
     stubs = [
         RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in listing.links
     ]

@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.models import RawItem, WaitingItem
-from bot.sources.http import Fetcher, FetchError, FetchTimeout, HTTPStatusError
+from bot.sources.errors import FetchError, FetchTimeout, HTTPStatusError
+from bot.sources.http import Fetcher
 from bot.sources.kinds import HTML_ACCEPT
 from bot.sources.pages import PageError, extract_article
+from bot.sources.parsepool import ParsePool
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +48,11 @@ class PageRound:
 
 
 async def read_pages(
-    fetcher: Fetcher, queue: Sequence[WaitingItem], from_listing: bool
+    fetcher: Fetcher, pool: ParsePool, queue: Sequence[WaitingItem], from_listing: bool
 ) -> PageRound:
     """Read the pages of `queue` (oldest first) within the budget."""
     now, later = list(queue[:PAGE_BUDGET]), list(queue[PAGE_BUDGET:])
-    results = await asyncio.gather(*(page_for(fetcher, w.item) for w in now))
+    results = await asyncio.gather(*(page_for(fetcher, pool, w.item) for w in now))
     ready: list[WaitingItem] = []
     waiting: list[WaitingItem] = []
     errors: list[str] = []
@@ -74,13 +76,13 @@ async def read_pages(
     return PageRound(tuple(ready), tuple(waiting + later), tuple(errors))
 
 
-async def page_for(fetcher: Fetcher, item: RawItem) -> RawItem | PageFailure:
+async def page_for(fetcher: Fetcher, pool: ParsePool, item: RawItem) -> RawItem | PageFailure:
     """The item with its page's main text, date and language, or why not. Containment:
     whatever one page does (any exception) is this item's failure, never its source's."""
     assert item.url
     try:
         resp = await fetcher.get(item.url, accept=HTML_ACCEPT)
-        page = await fetcher.run_parser(extract_article, resp.body, resp.url, dict(resp.headers))
+        page = await pool.run(extract_article, resp.body, resp.url, dict(resp.headers))
     except HTTPStatusError as exc:
         passing = exc.status == 429 or exc.status >= 500
         return PageFailure(f"{item.url}: {exc}", passing)

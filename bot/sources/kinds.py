@@ -6,7 +6,8 @@ header its own URL is fetched with, the configuration keys only it takes, its po
 recognises and reads its content. Nothing else switches on a kind's name.
 
 Adding a kind: one module with its poll function (see `bot.sources.collect.poll_feed` for
-the shape: fetcher, source, response, outcome so far, known-keys check → SourceOutcome), and
+the shape: fetcher, parse pool, source, response, outcome so far, known-keys check →
+SourceOutcome), and
 one `KindEntry(...)` line below (or `register_kind` from a plugin or a test).
 
 The built-in kinds' functions are imported on first use: the configuration loader reads
@@ -26,13 +27,15 @@ from bot.models import RawItem, Source
 if TYPE_CHECKING:
     from bot.sources.collect import KnownKeys, SourceOutcome
     from bot.sources.http import Fetcher, Response
+    from bot.sources.parsepool import ParsePool
 
-# (fetcher, source, its response, the outcome so far, known-keys check) → the outcome with
-# the new items, and in `waiting` those of them whose article page collect is to read (under
-# the source's page budget, retried across polls); errors raised as FeedError/PageError
-# become the source's error.
+# (fetcher, parse pool, source, its response, the outcome so far, known-keys check) → the
+# outcome with the new items, and in `waiting` those of them whose article page collect is to
+# read (under the source's page budget, retried across polls); errors raised as
+# FeedError/PageError become the source's error.
 Poll = Callable[
-    ["Fetcher", Source, "Response", "SourceOutcome", "KnownKeys"], Awaitable["SourceOutcome"]
+    ["Fetcher", "ParsePool", Source, "Response", "SourceOutcome", "KnownKeys"],
+    Awaitable["SourceOutcome"],
 ]
 # bytes (and the Content-Type when fetched) → whether it is this kind's content
 Sniff = Callable[[bytes, str], bool]

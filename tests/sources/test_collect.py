@@ -11,6 +11,7 @@ from bot.core.identity import item_key
 from bot.models import Source
 from bot.sources.collect import collect
 from bot.sources.http import Fetcher
+from bot.sources.parsepool import ParsePool
 from tests.servers.misbehaving import MisbehavingServer
 from tests.sources.conftest import TEST_SETTINGS
 
@@ -132,15 +133,14 @@ async def test_retry_after_sets_the_next_check(server: MisbehavingServer, fetche
 
 
 async def test_parsing_in_a_process_pool(server: MisbehavingServer) -> None:
-    settings = replace(TEST_SETTINGS, parse_workers=1, read_timeout=5.0)
-    async with Fetcher(settings) as pooled:
-        assert pooled.parse_pool is not None
-        outcome = await collect(
-            pooled, _src(server, "ledger", "/f/feed_en.xml"), None, None, NOW, _unknown
-        )
-        bad = await collect(
-            pooled, _src(server, "h", "/as/text/html/page_en.html"), None, None, NOW, _unknown
-        )
+    settings = replace(TEST_SETTINGS, read_timeout=5.0)
+    with ParsePool(1) as pool:
+        async with Fetcher(settings) as fetcher:
+            assert pool.executor is not None
+            feed = _src(server, "ledger", "/f/feed_en.xml")
+            outcome = await collect(fetcher, feed, None, None, NOW, _unknown, pool=pool)
+            page = _src(server, "h", "/as/text/html/page_en.html")
+            bad = await collect(fetcher, page, None, None, NOW, _unknown, pool=pool)
     assert outcome.items[0].text.startswith("The coastal guard took delivery")
     assert bad.error and "not a feed" in bad.error
 

@@ -11,16 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.sources.http import (
-    AddressError,
-    Fetcher,
-    FetchTimeout,
-    HTTPStatusError,
-    RedirectError,
-    TooLarge,
-    _blocked,
-    parse_max_age,
-)
+from bot.sources import addresses
+from bot.sources.errors import AddressError, FetchTimeout, HTTPStatusError, RedirectError, TooLarge
+from bot.sources.http import Fetcher, parse_max_age
 from tests.servers.misbehaving import DATA, MisbehavingServer
 from tests.sources.conftest import TEST_SETTINGS
 
@@ -183,7 +176,7 @@ async def test_a_name_resolving_to_loopback_is_refused_before_connecting(
     ],
 )
 def test_address_table(address: str, blocked: bool) -> None:
-    assert _blocked(ipaddress.ip_address(address)) is blocked
+    assert addresses.blocked(ipaddress.ip_address(address)) is blocked
 
 
 @pytest.mark.parametrize(
@@ -192,16 +185,3 @@ def test_address_table(address: str, blocked: bool) -> None:
 )
 def test_cache_control(header: str, seconds: int | None) -> None:
     assert parse_max_age(header) == seconds
-
-
-async def test_a_parse_worker_that_dies_costs_one_call_and_the_pool_is_renewed() -> None:
-    import os
-    from concurrent.futures.process import BrokenProcessPool
-
-    async with Fetcher(replace(TEST_SETTINGS, parse_workers=1)) as fetcher:
-        assert await fetcher.run_parser(len, b"four") == 4
-        first = fetcher.parse_pool
-        with pytest.raises(BrokenProcessPool):
-            await fetcher.run_parser(os._exit, 1)  # the worker process dies
-        assert fetcher.parse_pool is not first
-        assert await fetcher.run_parser(len, b"again") == 5
