@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.cli.discover import add_discover
 from bot.core.opml import OpmlError, parse_opml, write_opml
 from bot.models import Source
 from bot.sources.kinds import DEFAULT_KIND, opml_forms
@@ -34,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--json", action="store_true", help="machine-readable output")
     add_config_arguments(p)
     p.set_defaults(func=run_list)
+
+    add_discover(sub)
 
 
 def run_import(args: argparse.Namespace) -> int:
