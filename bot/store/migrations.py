@@ -223,3 +223,22 @@ def m007_drop_source_index(db: Database) -> None:
     # articles_source_url (source_id, url) serves every lookup by source_id too: one index
     # fewer to maintain on each of a busy cycle's inserts.
     db.executescript("DROP INDEX IF EXISTS articles_source;")
+
+
+@migrations()
+def m008_outbox_once_only(db: Database) -> None:
+    # A send whose outcome is unknown (no answer came back, or the process died in flight)
+    # is counted in `uncertain`: resent once, then held (status 'uncertain') for a person.
+    # `claimed_by` names the process that holds a 'sending' claim; deliver processes on
+    # PostgreSQL serve a channel under a lease row with an expiry (outbox_leases).
+    db.executescript(
+        """
+        ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        CREATE TABLE outbox_leases (
+            channel_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """
+    )

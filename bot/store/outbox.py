@@ -4,9 +4,20 @@ A batch (one digest, or one instant send) is written in ONE transaction: its mes
 deliveries rows for its stories (so the next digest does not pick them again) and, for a
 scheduled digest, the channel's last_digest_at. A flusher then claims one message at a time
 (status pending → sending), sends it and marks it sent with the platform's message ref.
-Statuses: pending, sending, sent, failed (refused for good). A message left `sending` by a
-process that died is ambiguous (the platform may or may not have it); `release_claims`
-puts it back to pending at start, so at most that one message can arrive twice.
+
+Order: a channel's message is claimed only when every earlier message of the channel is
+finished (sent, failed for good, or held), so a message waiting for its retry, or in
+flight in another process, holds back the channel's later ones (other channels go on).
+
+Once only: a send the platform answered is never repeated (a refusal or a 429/5xx means it
+did not arrive; it is retried or failed). A send with no answer (connection lost after the
+request, a timeout, a process that died in flight) may have arrived: it counts one
+`uncertain` attempt and is sent once more (the sender marks that copy as a possible
+repeat); after a second uncertain attempt the message is held, status 'uncertain', until a
+person releases (sends once more) or drops it (`newswatch outbox`). So no message is sent a
+third time on its own.
+
+Statuses: pending, sending, sent, failed (refused for good, or dropped by hand), uncertain.
 """
 
 from __future__ import annotations
@@ -21,6 +32,31 @@ from sqlite_utils import Database
 from bot.store.base import from_iso, to_iso
 from bot.store.interface import OutboxMessage, PauseState
 
+# Statuses a channel's later messages wait for ('uncertain' is held apart, not waited for).
+_UNFINISHED = "('pending', 'sending')"
+# A pending message is in turn when its channel has nothing in flight and nothing at or
+# before it waiting for a retry time (bound parameter: now).
+_IN_TURN = """NOT EXISTS (SELECT 1 FROM outbox w WHERE w.channel_id = o.channel_id
+    AND (w.status = 'sending' OR (w.status = 'pending' AND w.id <= o.id
+                                  AND w.next_attempt_at > %s)))"""
+_IN_TURN_Q = _IN_TURN.replace("%s", "?")  # SQLite's placeholder
+# One more uncertain attempt: pending again after the first, held after the second.
+_UNCERTAIN = """uncertain = uncertain + 1, claimed_at = NULL, claimed_by = NULL,
+    status = CASE WHEN uncertain + 1 >= 2 THEN 'uncertain' ELSE 'pending' END"""
+# Channels with messages to send whose lease `owner` may take (free, expired or its own),
+# oldest work first; with the lease's current owner. Parameters: owner, now, limit.
+_LEASABLE = """SELECT w.channel_id, l.owner FROM (
+      SELECT o.channel_id, min(o.id) AS first FROM outbox o
+      LEFT JOIN channels c ON c.id = o.channel_id
+      WHERE o.status IN ('pending', 'sending') AND NOT coalesce(c.paused, FALSE)
+      GROUP BY o.channel_id) w
+    LEFT JOIN outbox_leases l ON l.channel_id = w.channel_id
+    WHERE l.channel_id IS NULL OR l.owner = %s OR l.expires_at <= %s
+    ORDER BY w.first LIMIT %s"""
+# A taken-over channel: claims of other owners were in flight when they died or stalled.
+_TAKEOVER = f"""UPDATE outbox SET {_UNCERTAIN},
+    last_error = 'in flight when its deliverer stopped' WHERE status = 'sending' AND channel_id = %s
+    AND (claimed_by IS NULL OR claimed_by <> %s)"""
 _DELIVERED = """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
    VALUES (?, ?, ?, ?) ON CONFLICT(channel_id, story_id) DO UPDATE SET
    outlet_count = excluded.outlet_count, delivered_at = excluded.delivered_at"""
@@ -105,23 +141,31 @@ class OutboxQueries:
     # --- flushing ----------------------------------------------------------------------
 
     def due_messages(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
-        """Pending messages whose retry time has come, of channels not paused, oldest first."""
+        """Pending messages that may go now, oldest first: of channels not paused, with no
+        message of theirs in flight, and none at or before it waiting for its retry time
+        (a channel's messages go strictly in order)."""
         rows = self.db.query(
-            """SELECT o.* FROM outbox o LEFT JOIN channels c ON c.id = o.channel_id
-               WHERE o.status = 'pending' AND coalesce(c.paused, 0) = 0
-               AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)
+            f"""SELECT o.* FROM outbox o LEFT JOIN channels c ON c.id = o.channel_id
+               WHERE o.status = 'pending' AND coalesce(c.paused, 0) = 0 AND {_IN_TURN_Q}
                ORDER BY o.id LIMIT ?""",
             [to_iso(now), limit],
         )
         return [_message(r) for r in rows]
 
-    def claim_message(self, message_id: int, now: datetime) -> bool:
-        """Take a pending message for sending; False when another flusher has it."""
+    def claim_message(self, message_id: int, now: datetime, owner: str | None = None) -> bool:
+        """Take a pending message for sending: False when another flusher has it, when an
+        earlier message of its channel is not finished, or (with `owner`) when `owner` does
+        not hold the channel's lease."""
         with self.db.conn:
             cursor = self.db.execute(
-                "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                [to_iso(now), message_id],
+                f"""UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,
+                   attempts = attempts + 1 WHERE id = ? AND status = 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_id = outbox.channel_id
+                                   AND p.id < outbox.id AND p.status IN {_UNFINISHED})
+                   AND (? IS NULL OR EXISTS (SELECT 1 FROM outbox_leases l
+                        WHERE l.channel_id = outbox.channel_id AND l.owner = ?
+                        AND l.expires_at > ?))""",
+                [to_iso(now), owner, message_id, owner, owner, to_iso(now)],
             )
         return cursor.rowcount == 1
 
@@ -129,37 +173,110 @@ class OutboxQueries:
         with self.db.conn:
             self.db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_ref = ?, "
-                "last_error = NULL WHERE id = ?",
+                "claimed_by = NULL, last_error = NULL WHERE id = ?",
                 [to_iso(now), ref, message_id],
             )
 
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
-        """A transient failure: back to pending, not before `retry_at`."""
+        """A failure the platform answered (so nothing arrived): pending, not before
+        `retry_at`."""
         with self.db.conn:
             self.db.execute(
-                "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?, "
-                "next_attempt_at = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, "
+                "last_error = ?, next_attempt_at = ? WHERE id = ?",
                 [error[:500], to_iso(retry_at), message_id],
             )
+
+    def mark_uncertain(self, message_id: int, error: str, retry_at: datetime) -> str:
+        """No answer came back: the message may have arrived. Resent once (pending, not
+        before `retry_at`); after a second uncertain attempt it is held ('uncertain') for a
+        person. The new status."""
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE outbox SET {_UNCERTAIN}, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                [error[:500], to_iso(retry_at), message_id],
+            )
+        return self.message_status(message_id)[0]
 
     def mark_failed(self, message_id: int, error: str) -> None:
         """Refused for good (the platform rejected this message); never retried."""
         with self.db.conn:
             self.db.execute(
-                "UPDATE outbox SET status = 'failed', claimed_at = NULL, last_error = ? "
-                "WHERE id = ?",
+                "UPDATE outbox SET status = 'failed', claimed_at = NULL, claimed_by = NULL, "
+                "last_error = ? WHERE id = ?",
                 [error[:500], message_id],
             )
 
-    def release_claims(self, older_than: datetime | None = None) -> int:
-        """Put `sending` messages back to pending (all, or those claimed before a time)."""
+    def release_claims(
+        self, older_than: datetime | None = None, channel_id: str | None = None
+    ) -> int:
+        """Messages left `sending` (the process stopped or died with them in flight, so they
+        may have arrived) count one uncertain attempt: pending again, or held when it was
+        their second. All, those claimed before a time, or one channel's."""
         with self.db.conn:
             cursor = self.db.execute(
-                "UPDATE outbox SET status = 'pending', claimed_at = NULL "
-                "WHERE status = 'sending' AND (? IS NULL OR claimed_at < ?)",
-                [to_iso(older_than), to_iso(older_than)],
+                f"""UPDATE outbox SET {_UNCERTAIN},
+                   last_error = 'in flight when a process stopped' WHERE status = 'sending'
+                   AND (? IS NULL OR claimed_at < ?)
+                   AND (? IS NULL OR channel_id = ?)""",
+                [to_iso(older_than), to_iso(older_than), channel_id, channel_id],
             )
         return cursor.rowcount
+
+    def held_messages(self, channel_id: str | None = None) -> list[OutboxMessage]:
+        """Messages held after two uncertain attempts, waiting for a person."""
+        rows = self.db.query(
+            "SELECT * FROM outbox WHERE status = 'uncertain' AND (? IS NULL OR channel_id = ?) "
+            "ORDER BY id",
+            [channel_id, channel_id],
+        )
+        return [_message(r) for r in rows]
+
+    def release_held(self, message_id: int, send: bool) -> bool:
+        """A person's word on a held message: send it once more (`send`), or count it as
+        delivered. False when it is not held."""
+        status, error = ("pending", None) if send else ("failed", "held; dropped by hand")
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE outbox SET status = ?, last_error = coalesce(?, last_error), "
+                "next_attempt_at = NULL WHERE id = ? AND status = 'uncertain'",
+                [status, error, message_id],
+            )
+        return cursor.rowcount == 1
+
+    # --- channel leases (several deliver processes; see bot.app.roles) -------------------
+
+    def lease_channels(
+        self, owner: str, now: datetime, until: datetime, limit: int = 50
+    ) -> list[str]:
+        """Channels with messages to send that `owner` holds until `until` (taken when
+        free or expired, kept when its own); a lease taken from another owner first counts
+        that owner's claims in the channel as uncertain (it died or stalled in flight)."""
+        taken: list[str] = []
+        with self.db.conn:
+            rows = self.db.execute(_LEASABLE.replace("%s", "?"), [owner, to_iso(now), limit])
+            for channel_id, previous in rows.fetchall():
+                self.db.execute(
+                    "INSERT INTO outbox_leases (channel_id, owner, expires_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(channel_id) DO UPDATE SET owner = excluded.owner, "
+                    "expires_at = excluded.expires_at",
+                    [channel_id, owner, to_iso(until)],
+                )
+                if previous != owner:
+                    self.db.execute(_TAKEOVER.replace("%s", "?"), [channel_id, owner])
+                taken.append(channel_id)
+        return taken
+
+    def renew_channel_leases(self, owner: str, until: datetime) -> int:
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE outbox_leases SET expires_at = ? WHERE owner = ?", [to_iso(until), owner]
+            )
+        return cursor.rowcount
+
+    def release_channel_leases(self, owner: str) -> None:
+        with self.db.conn:
+            self.db.execute("DELETE FROM outbox_leases WHERE owner = ?", [owner])
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
@@ -221,4 +338,6 @@ def _message(row: dict[str, Any]) -> OutboxMessage:
         attempts=row["attempts"],
         status=row["status"],
         ref=row["message_ref"],
+        uncertain=row.get("uncertain") or 0,
+        created_at=from_iso(row["created_at"]),
     )

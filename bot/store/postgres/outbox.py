@@ -9,7 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.interface import OutboxMessage, PauseState
-from bot.store.outbox import _message
+from bot.store.outbox import (
+    _IN_TURN,
+    _LEASABLE,
+    _TAKEOVER,
+    _UNCERTAIN,
+    _UNFINISHED,
+    _message,
+)
 from bot.store.postgres.base import PostgresBase
 
 _DIGEST_AT = "UPDATE channels SET last_digest_at = %s WHERE id = %s"
@@ -84,51 +91,133 @@ class PgOutboxQueries(PostgresBase):
         return {r["id"]: r["last_digest_at"] for r in rows}
 
     def due_messages(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
-        """Pending messages whose retry time has come, of channels not paused, oldest first."""
+        """Pending messages that may go now, oldest first (see bot.store.outbox)."""
         rows = self._all(
-            """SELECT o.* FROM outbox o LEFT JOIN channels c ON c.id = o.channel_id
-               WHERE o.status = 'pending' AND NOT coalesce(c.paused, FALSE)
-               AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= %s)
+            f"""SELECT o.* FROM outbox o LEFT JOIN channels c ON c.id = o.channel_id
+               WHERE o.status = 'pending' AND NOT coalesce(c.paused, FALSE) AND {_IN_TURN}
                ORDER BY o.id LIMIT %s""",
             [now, limit],
         )
         return [_message(r) for r in rows]
 
-    def claim_message(self, message_id: int, now: datetime) -> bool:
-        """Take a pending message for sending; False when another flusher has it."""
+    def claim_message(self, message_id: int, now: datetime, owner: str | None = None) -> bool:
+        """Take a pending message for sending, in its channel's order (and under `owner`'s
+        lease); False otherwise."""
         touched = self._run(
-            "UPDATE outbox SET status = 'sending', claimed_at = %s, attempts = attempts + 1 "
-            "WHERE id = %s AND status = 'pending'",
-            [now, message_id],
+            f"""UPDATE outbox o SET status = 'sending', claimed_at = %s, claimed_by = %s,
+               attempts = attempts + 1 WHERE o.id = %s AND o.status = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_id = o.channel_id
+                               AND p.id < o.id AND p.status IN {_UNFINISHED})
+               AND (%s::text IS NULL OR EXISTS (SELECT 1 FROM outbox_leases l
+                    WHERE l.channel_id = o.channel_id AND l.owner = %s
+                    AND l.expires_at > %s))""",
+            [now, owner, message_id, owner, owner, now],
         )
         return touched == 1
 
     def mark_sent(self, message_id: int, ref: str, now: datetime) -> None:
         self._run(
             "UPDATE outbox SET status = 'sent', sent_at = %s, message_ref = %s, "
-            "last_error = NULL WHERE id = %s",
+            "claimed_by = NULL, last_error = NULL WHERE id = %s",
             [now, ref, message_id],
         )
 
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
         self._run(
-            "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = %s, "
-            "next_attempt_at = %s WHERE id = %s",
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, "
+            "last_error = %s, next_attempt_at = %s WHERE id = %s",
             [error[:500], retry_at, message_id],
         )
 
+    def mark_uncertain(self, message_id: int, error: str, retry_at: datetime) -> str:
+        row = self._one(
+            f"UPDATE outbox SET {_UNCERTAIN}, last_error = %s, next_attempt_at = %s "
+            "WHERE id = %s RETURNING status",
+            [error[:500], retry_at, message_id],
+        )
+        return str(row["status"]) if row else "missing"
+
     def mark_failed(self, message_id: int, error: str) -> None:
         self._run(
-            "UPDATE outbox SET status = 'failed', claimed_at = NULL, last_error = %s WHERE id = %s",
+            "UPDATE outbox SET status = 'failed', claimed_at = NULL, claimed_by = NULL, "
+            "last_error = %s WHERE id = %s",
             [error[:500], message_id],
         )
 
-    def release_claims(self, older_than: datetime | None = None) -> int:
+    def release_claims(
+        self, older_than: datetime | None = None, channel_id: str | None = None
+    ) -> int:
         return self._run(
-            "UPDATE outbox SET status = 'pending', claimed_at = NULL "
-            "WHERE status = 'sending' AND (%s::timestamptz IS NULL OR claimed_at < %s)",
-            [older_than, older_than],
+            f"""UPDATE outbox SET {_UNCERTAIN},
+               last_error = 'in flight when a process stopped' WHERE status = 'sending'
+               AND (%s::timestamptz IS NULL OR claimed_at < %s)
+               AND (%s::text IS NULL OR channel_id = %s)""",
+            [older_than, older_than, channel_id, channel_id],
         )
+
+    def held_messages(self, channel_id: str | None = None) -> list[OutboxMessage]:
+        rows = self._all(
+            "SELECT * FROM outbox WHERE status = 'uncertain' "
+            "AND (%s::text IS NULL OR channel_id = %s) ORDER BY id",
+            [channel_id, channel_id],
+        )
+        return [_message(r) for r in rows]
+
+    def release_held(self, message_id: int, send: bool) -> bool:
+        status, error = ("pending", None) if send else ("failed", "held; dropped by hand")
+        touched = self._run(
+            "UPDATE outbox SET status = %s, last_error = coalesce(%s, last_error), "
+            "next_attempt_at = NULL WHERE id = %s AND status = 'uncertain'",
+            [status, error, message_id],
+        )
+        return touched == 1
+
+    def lease_channels(
+        self, owner: str, now: datetime, until: datetime, limit: int = 50
+    ) -> list[str]:
+        """Channels with messages to send that `owner` holds until `until`: each lease row
+        is taken under SELECT … FOR UPDATE SKIP LOCKED (a row another process is taking is
+        skipped), a missing one inserted (ON CONFLICT DO NOTHING: one inserter wins)."""
+        taken: list[str] = []
+        for row in self._all(_LEASABLE, [owner, now, limit]):
+            channel_id = row["channel_id"]
+            with self._tx() as conn:
+                lease = conn.execute(
+                    "SELECT owner, expires_at FROM outbox_leases WHERE channel_id = %s "
+                    "FOR UPDATE SKIP LOCKED",
+                    [channel_id],
+                ).fetchone()
+                if lease is None:
+                    got = conn.execute(
+                        "INSERT INTO outbox_leases (channel_id, owner, expires_at) "
+                        "VALUES (%s, %s, %s) ON CONFLICT (channel_id) DO NOTHING "
+                        "RETURNING channel_id",
+                        [channel_id, owner, until],
+                    ).fetchone()
+                    if got is None:
+                        continue  # held by another process (being taken, or just inserted)
+                    previous = None
+                else:
+                    previous = lease["owner"]
+                    if previous != owner and lease["expires_at"] > now:
+                        continue
+                    conn.execute(
+                        "UPDATE outbox_leases SET owner = %s, expires_at = %s "
+                        "WHERE channel_id = %s",
+                        [owner, until, channel_id],
+                    )
+                if previous != owner:
+                    conn.execute(_TAKEOVER, [channel_id, owner])
+            taken.append(channel_id)
+        return taken
+
+    def renew_channel_leases(self, owner: str, until: datetime) -> int:
+        return self._run(
+            "UPDATE outbox_leases SET expires_at = %s WHERE owner = %s", [until, owner]
+        )
+
+    def release_channel_leases(self, owner: str) -> None:
+        self._run("DELETE FROM outbox_leases WHERE owner = %s", [owner])
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status")

@@ -176,4 +176,13 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "m007_drop_source_index": """
         DROP INDEX IF EXISTS articles_source;
     """,
+    "m008_outbox_once_only": """
+        ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        CREATE TABLE outbox_leases (
+            channel_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        );
+    """,
 }
