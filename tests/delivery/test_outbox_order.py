@@ -32,7 +32,7 @@ def test_a_waiting_or_flying_message_holds_back_its_channel_only(s: Store) -> No
     s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "c1"}, {"text": "c2"}], {}, NOW)
     s.enqueue_batch("d", "b2", "slack", "C1", [{"text": "d1"}], {}, NOW)
     s.enqueue_batch("c", "b3", "telegram", "100", [{"text": "c3"}], {}, NOW)
-    c1, c2, d1, c3 = s.due_messages(NOW)
+    c1, c2, _, c3 = s.due_messages(NOW)
     assert not s.claim_message(c2.id, NOW)  # c1 is not finished: c2 may not be claimed
     assert s.claim_message(c1.id, NOW)
     assert texts(s) == ["d1"]  # c1 in flight: nothing else of channel c is due
@@ -71,7 +71,7 @@ def test_uncertain_sends_are_resent_once_then_held(s: Store) -> None:
 def test_a_channel_lease_serves_one_owner_until_it_expires(s: Store) -> None:
     s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "c1"}, {"text": "c2"}], {}, NOW)
     s.enqueue_batch("d", "b2", "slack", "C1", [{"text": "d1"}], {}, NOW)
-    c1, c2, d1 = s.due_messages(NOW)
+    c1, c2, _ = s.due_messages(NOW)
     assert s.lease_channels("w1", NOW, LATER, limit=1) == ["c"]
     assert s.lease_channels("w2", NOW, LATER) == ["d"]  # c is w1's
     assert s.lease_channels("w1", NOW, LATER) == ["c"]  # its own again; d is w2's
