@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "stories": ("id", "id"),
     "deliveries": ("channel_id, story_id", "channel_id, story_id"),
     "outbox": ("id", "id"),
+    "outbox_leases": ("channel_id", "channel_id"),
     "mutes": ("channel_id, story_id", "channel_id, story_id"),
     "waiting_items": ("id", "id"),
 }
