@@ -97,9 +97,13 @@ def test_two_processes_claim_a_message_once(pg_cluster: Cluster, pg_url: str) ->
     won: list[list[int]] = [[], []]
 
     def claim_all(index: int, store: PostgresStore) -> None:
-        for message in store.due_messages(NOW):
-            if store.claim_message(message.id, NOW):
+        # claims go in channel order: each one sent before the next may be claimed
+        while due := store.due_messages(NOW):
+            for message in due:
+                if not store.claim_message(message.id, NOW):
+                    break
                 won[index].append(message.id)
+                store.mark_sent(message.id, f"100:{message.id}", NOW)
 
     threads = [
         threading.Thread(target=claim_all, args=(i, s)) for i, s in enumerate((first, second))
