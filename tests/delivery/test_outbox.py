@@ -3,24 +3,13 @@ retries, pausing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import Channel
-from bot.store import Store, open_store
+from bot.store import Store
 
 NOW = datetime(2024, 9, 2, 8, tzinfo=UTC)
-
-
-@pytest.fixture
-def s(db_target: str) -> Iterator[Store]:
-    """A store with two channels, on SQLite and on PostgreSQL."""
-    opened = open_store(db_target)
-    opened.sync_channels([Channel("c", "telegram", "100"), Channel("d", "slack", "C1")])
-    yield opened
-    opened.close()
 
 
 def test_batch_and_deliveries_are_one_transaction(s: Store) -> None:

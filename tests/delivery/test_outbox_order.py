@@ -4,24 +4,12 @@ and the per-channel leases of several deliver processes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.models import Channel
-from bot.store import Store, open_store
+from bot.store import Store
 
 NOW = datetime(2024, 9, 2, 8, tzinfo=UTC)
 LATER = NOW + timedelta(seconds=30)
-
-
-@pytest.fixture
-def s(db_target: str) -> Iterator[Store]:
-    opened = open_store(db_target)
-    opened.sync_channels([Channel("c", "telegram", "100"), Channel("d", "slack", "C1")])
-    yield opened
-    opened.close()
 
 
 def texts(s: Store, now: datetime = NOW) -> list[str]:
