@@ -103,7 +103,7 @@ MORE_FILE = [
     ("fetch", "channels:\n  - {id: c}\n  - {id: c}\n", 5, "channels[1].id: duplicate channel id 'c'"),
     ("fetch", "timezone: Mars/Olympus\n", 3, "timezone: unknown timezone 'Mars/Olympus'"),
     ("fetch", "telegram:\n  api_base_url: api.example/bot\n", 4, "telegram.api_base_url: expected an http(s) URL"),
-    ("fetch", "sources:\n  - {id: a, url: 'https://a.example/', kind: atom}\n", 4, "sources[0].kind: must be feed or html, got 'atom'"),
+    ("fetch", "sources:\n  - {id: a, url: 'https://a.example/', kind: atom}\n", 4, "sources[0].kind: must be feed or html or telegram or sitemap or jsonfeed, got 'atom'"),
     ("fetch", HTML + "    selector: 'ul > > a'\n", 7, "sources[0].selector: not a CSS selector"),
     ("fetch", HTML + "    full_text: true\n", 7, "sources[0].full_text: only for kind feed"),
     ("fetch", "sources:\n  - {id: a, url: 'https://a.example/', intervall: 15m}\n", 4, 'sources[0].intervall: unknown key (did you mean "interval"?)'),

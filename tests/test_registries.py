@@ -173,10 +173,13 @@ def test_no_platform_name_is_written_outside_the_registry_and_its_own_modules() 
         rel = path.relative_to(BOT).as_posix()
         if rel == "chat/platforms.py" or any(rel.startswith(f"chat/{n}") for n in names):
             continue  # the registry, and each platform's own modules
+        # A source kind may share a platform's name (kind: telegram reads a public channel):
+        # the kind registry names it, as a kind.
+        kind_names = set(kinds.kind_names()) if rel == "sources/kinds.py" else set()
         offenders += [
             f"bot/{rel}:{line}: {value!r}"
             for line, value in _literals(path)
-            if _names_a_platform(value, names)
+            if _names_a_platform(value, names) and value not in kind_names
         ]
     assert not offenders, "platform names outside the registry:\n" + "\n".join(offenders)
 

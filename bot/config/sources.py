@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config.entries import entries
 from bot.core.yamlpos import Document, Problem
 from bot.models import Source
 from bot.settings import did_you_mean, parse_duration
-from bot.sources.kinds import DEFAULT_KIND, KINDS, kind_names
+from bot.sources.kinds import DEFAULT_KIND, KINDS, Address, kind_names
 
-# Keys every source may have; a kind adds its own (KindEntry.keys: full_text, selector).
+# Keys every source may have; a kind adds its own (KindEntry.keys: full_text, selector,
+# channel).
 COMMON_KEYS = frozenset({"id", "url", "kind", "name", "interval", "lang", "enabled"})
 
 
@@ -20,6 +23,7 @@ def source_keys() -> frozenset[str]:
 
 
 SOURCE_KEYS = source_keys()
+Bad = Callable[[str, str], None]
 MIN_INTERVAL = 60
 
 
@@ -33,8 +37,12 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
                 owners = " or ".join(k for k, e in KINDS.items() if key in e.keys)
                 bad(key, f"only for kind {owners}; a {kind} source does not use it")
         url = item.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            bad("url", "required http(s) URL")
+        address = KINDS[kind].address if kind in kind_names() else None
+        if address is not None and address[0] in item:
+            url = _address_url(item, address, bad)
+        elif not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            named = f" (or `{address[0]}`)" if address is not None else ""
+            bad("url", f"required http(s) URL{named}")
         if kind not in kind_names():
             kinds = kind_names()
             hint = did_you_mean(kind, kinds) if isinstance(kind, str) else ""
@@ -68,6 +76,19 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
                 )
             )
     return sources
+
+
+def _address_url(item: dict[str, Any], address: tuple[str, Address], bad: Bad) -> str | None:
+    """The URL a kind's own key stands for (`channel: name`), when `url` is not given too."""
+    key, to_url = address
+    if "url" in item:
+        bad(key, f"give `url` or `{key}`, not both")
+        return None
+    try:
+        return to_url(item[key])
+    except ValueError as exc:
+        bad(key, str(exc))
+        return None
 
 
 def selector_error(selector: str) -> str:

@@ -179,18 +179,12 @@ async def poll_feed(
     feed, keys = await pool.run(
         _parse_feed_keyed, resp.body, resp.url, source.id, headers, source.lang
     )
-    items: list[RawItem] = []
-    waiting: list[WaitingItem] = []
-    for item, key in _new_items(feed.items, keys, known):
-        on_feed_text = item if item.text else replace(item, text=item.summary)
-        items.append(on_feed_text)
-        if item.url and (source.full_text or not has_real_text(item)):
-            waiting.append(WaitingItem(on_feed_text, key))
+    items, waiting = feed_text_items(new_items(feed.items, keys, known), source.full_text)
     floor = max(resp.max_age or 0, feed.ttl or 0) or None
     return replace(
         base,
-        items=tuple(items),
-        waiting=tuple(waiting),
+        items=items,
+        waiting=waiting,
         floor=floor,
         bozo=feed.bozo,
         seen=len(feed.items),
@@ -211,7 +205,7 @@ async def poll_listing(
     stubs = [
         RawItem(source_id=source.id, title="", url=link, lang=source.lang) for link in listing.links
     ]
-    new = _new_items(stubs, [item_key(i) for i in stubs], known)
+    new = new_items(stubs, [item_key(i) for i in stubs], known)
     return replace(
         base,
         items=tuple(item for item, _ in new),
@@ -221,6 +215,21 @@ async def poll_listing(
     )
 
 
+def feed_text_items(
+    new: Sequence[tuple[RawItem, str]], full_text: bool
+) -> tuple[tuple[RawItem, ...], tuple[WaitingItem, ...]]:
+    """New items of a feed-like kind (RSS, JSON Feed) on their feed text, and those whose
+    page is to be read: the teasers, or every item with a link under `full_text`."""
+    items: list[RawItem] = []
+    waiting: list[WaitingItem] = []
+    for item, key in new:
+        on_feed_text = item if item.text else replace(item, text=item.summary)
+        items.append(on_feed_text)
+        if item.url and (full_text or not has_real_text(item)):
+            waiting.append(WaitingItem(on_feed_text, key))
+    return tuple(items), tuple(waiting)
+
+
 def _parse_feed_keyed(*args: Any) -> tuple[ParsedFeed, list[str]]:
     """parse_feed and each item's identity key, computed where the parsing runs (a pool
     process when there is one) rather than on the event loop."""
@@ -228,7 +237,7 @@ def _parse_feed_keyed(*args: Any) -> tuple[ParsedFeed, list[str]]:
     return feed, [item_key(i) for i in feed.items]
 
 
-def _new_items(
+def new_items(
     items: Sequence[RawItem], keys: Sequence[str], known: KnownKeys
 ) -> list[tuple[RawItem, str]]:
     stored = known(keys)

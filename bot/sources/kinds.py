@@ -17,6 +17,7 @@ this registry, and loading a configuration should not pay for the parsers.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,12 +42,26 @@ Poll = Callable[
 Sniff = Callable[[bytes, str], bool]
 # bytes and the URL they came from → (a warning about ill-formed input or None, the items)
 Read = Callable[[bytes, str], tuple[str | None, list[RawItem]]]
+# a configuration value that stands for the source's URL → that URL (ValueError: why not)
+Address = Callable[[object], str]
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, "
     "text/xml;q=0.9, */*;q=0.5"
 )
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+JSONFEED_ACCEPT = "application/feed+json, application/json;q=0.9, */*;q=0.5"
+SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
+CHANNEL_PREVIEW = "https://t.me/s/"  # a public channel's web preview: CHANNEL_PREVIEW + name
+_CHANNEL_NAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
+
+
+def channel_preview_url(name: object) -> str:
+    """The web preview address of a public Telegram channel (`channel: name`)."""
+    found = _CHANNEL_NAME.fullmatch(name.strip()) if isinstance(name, str) else None
+    if found is None:
+        raise ValueError(f"a public channel name (letters, digits, _; 4-32), got {name!r}")
+    return CHANNEL_PREVIEW + found.group(1)
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class KindEntry:
     sniff: Sniff | None = None  # `extract` reads content this says yes to as this kind
     read: Read | None = None  # `extract FILE`: the items of saved content
     links_only: bool = False  # items are bare links: a page without title or text is an error
+    address: tuple[str, Address] | None = None  # a key that may stand for `url`, and its URL
 
 
 def _lazy(module: str, name: str) -> Any:
@@ -100,6 +116,37 @@ for _entry in (
         frozenset({"selector"}),
         links_only=True,
     ),
+    KindEntry(
+        "telegram",
+        "a public Telegram channel, read through its web preview (t.me/s/<name>)",
+        HTML_ACCEPT,
+        _lazy("bot.sources.tgchannel", "poll_channel"),
+        OutlineForm("link", "url"),
+        frozenset({"full_text", "channel"}),
+        sniff=_lazy("bot.sources.tgchannel", "looks_like_channel"),
+        read=_lazy("bot.sources.tgchannel", "read_channel"),
+        address=("channel", channel_preview_url),
+    ),
+    KindEntry(
+        "sitemap",
+        "a news sitemap (or a sitemap index): its recent articles' pages are read",
+        SITEMAP_ACCEPT,
+        _lazy("bot.sources.sitemap", "poll_sitemap"),
+        OutlineForm("link", "url"),
+        sniff=_lazy("bot.sources.sitemap", "looks_like_sitemap"),
+        read=_lazy("bot.sources.sitemap", "read_sitemap"),
+        links_only=True,
+    ),
+    KindEntry(
+        "jsonfeed",
+        "a JSON Feed (jsonfeed.org, version 1.1 or 1.0)",
+        JSONFEED_ACCEPT,
+        _lazy("bot.sources.jsonfeed", "poll_jsonfeed"),
+        OutlineForm("rss", "xmlUrl"),
+        frozenset({"full_text"}),
+        sniff=_lazy("bot.sources.jsonfeed", "looks_like_jsonfeed"),
+        read=_lazy("bot.sources.jsonfeed", "read_jsonfeed"),
+    ),
 ):
     register_kind(_entry)
 
@@ -123,5 +170,8 @@ def opml_forms() -> dict[str, OutlineForm]:
 
 
 def sniff_kind(body: bytes, content_type: str) -> KindEntry | None:
-    """The kind whose content this is, for `extract`; None for an article page."""
-    return next((k for k in KINDS.values() if k.sniff and k.sniff(body, content_type)), None)
+    """The kind whose content this is, for `extract`; None for an article page. Kinds added
+    later are asked first: they are the more particular (the feed kind takes any XML)."""
+    return next(
+        (k for k in reversed(KINDS.values()) if k.sniff and k.sniff(body, content_type)), None
+    )

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.sources.http import Fetcher, FetchSettings
+from tests.loopback import serving
 from tests.servers.misbehaving import MisbehavingServer
+from tests.sources.kinds_site import KindsSite
 
 TEST_SETTINGS = FetchSettings(
     connect_timeout=2.0,
@@ -30,3 +32,12 @@ def server() -> Iterator[MisbehavingServer]:
 async def fetcher() -> AsyncIterator[Fetcher]:
     async with Fetcher(TEST_SETTINGS) as f:
         yield f
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[KindsSite]:
+    """The loopback site of the telegram, sitemap and jsonfeed kinds (kinds_site.py)."""
+    site = KindsSite()
+    async with serving(site.app()) as base:
+        site.base = base
+        yield site
