@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.app.chatrules import ChatRulesFollower
 from bot.core.commands import Env, Request
 from bot.core.match import Matcher
 from bot.core.normalize import normalize
@@ -45,18 +46,31 @@ class World:
             self.digests.append(channel.id)
             return len(channel.subscriptions)
 
+        follower = ChatRulesFollower(self.store, self.rules)
+
+        def rules_changed() -> None:  # as the daemon does: rules made in chat, merged again
+            if follower.refresh() is not None:
+                self.matcher = Matcher(follower.rules)
+
         return Env(
             store=self.store,
-            rules=lambda: self.rules,
+            rules=lambda: follower.rules,
             matcher=lambda: self.matcher,
             digest_now=digest_now,
+            rules_changed=rules_changed,
             language="ar" if language == "ar" else "en",
         )
 
     def request(
-        self, destination: str = "-100", may_change: bool = True, platform: Platform = "telegram"
+        self,
+        destination: str = "-100",
+        may_change: bool = True,
+        platform: Platform = "telegram",
+        instance_admin: bool = False,
     ) -> Request:
-        return Request(platform, destination, "u1", may_change, self.now)
+        return Request(
+            platform, destination, "u1", may_change, self.now, instance_admin=instance_admin
+        )
 
 
 def build_world(path: Path) -> World:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.app.chatrules import ChatRulesFollower
 from bot.app.ingest import Pipeline, SourceReport
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.app.rulefiles import load_rule_files
@@ -85,12 +86,14 @@ def build_pipeline(
 
 @dataclass
 class Instance:
-    """An assembled newswatch: configuration, rules, an open store and its pipeline."""
+    """An assembled newswatch: configuration, rules (the files' and chat's), an open store
+    and its pipeline; `chat_rules` follows the rules made in chat."""
 
     config: Config
     rules: RuleSet
     store: Store
     pipeline: Pipeline
+    chat_rules: ChatRulesFollower
 
     def close(self) -> None:
         self.store.close()
@@ -105,18 +108,19 @@ def assemble(
     """Open the store at `database`, mirror the configuration into it and build the pipeline.
 
     `rules` defaults to the configuration's rule files (RulesError, ConfigError: see
-    load_rules); the
-    store is closed again if anything after opening it fails.
+    load_rules); the rules made in chat are merged in from the store. The store is closed
+    again if anything after opening it fails.
     """
     rules = load_rules(config) if rules is None else rules
     store = open_store(database)
     try:
         prepare_store(config, store)
-        pipeline = build_pipeline(store, rules, config.settings, metrics)
+        follower = ChatRulesFollower(store, rules)
+        pipeline = build_pipeline(store, follower.rules, config.settings, metrics)
     except BaseException:
         store.close()
         raise
-    return Instance(config, rules, store, pipeline)
+    return Instance(config, follower.rules, store, pipeline, follower)
 
 
 def make_fetcher(settings: FetchSettings) -> Fetcher:

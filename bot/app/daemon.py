@@ -70,7 +70,8 @@ class Daemon:
         self.gate = Gate()
         instance = assemble(self.config, database, loaded.rules, self.metrics)
         self.store, self.pipeline = instance.store, instance.pipeline
-        self.vocab = Vocabulary.from_rules(loaded.rules)
+        self.chat_rules = instance.chat_rules
+        self.vocab = Vocabulary.from_rules(instance.rules)
         recover_outbox(self.store)
         self.senders = self.gate.wrap(
             make_senders(self.config.settings, secrets, cast(TextIO, LogStream()))
@@ -171,6 +172,8 @@ class Daemon:
                 self.reload("SIGHUP")
             elif poll > 0 and snapshot(self.config_path, self.config) != self._files:
                 self.reload("file change")
+            else:
+                self.chat_rules_changed()  # made in chat by another process
 
     async def _stop(self) -> None:
         began = self._stopping_since or time.monotonic()
@@ -321,12 +324,13 @@ class Daemon:
             log.warning("changed settings take effect at the next start: %s", ", ".join(waiting))
         self.config = new.config
         self._files = snapshot(self.config_path, self.config)
-        rules_changed = new.rules != self.pipeline.rules
-        self.pipeline.set_rules(new.rules)
-        self.vocab = Vocabulary.from_rules(new.rules)
+        rules = self.chat_rules.set_files(new.rules)
+        rules_changed = rules != self.pipeline.rules
+        self.pipeline.set_rules(rules)
+        self.vocab = Vocabulary.from_rules(rules)
         prepare_store(self.config, self.store)
         if rules_changed and self.config.settings.reload.apply_rules:
-            self._apply_rules(new.rules)  # after the channels' new subscriptions are stored
+            self._apply_rules(rules)  # after the channels' new subscriptions are stored
         logging.getLogger().setLevel(self.config.settings.log.level)
         self.scheduler.tick = self.config.settings.fetch.tick
         self.scheduler.flush_every = self.config.settings.delivery.flush_interval
@@ -334,12 +338,32 @@ class Daemon:
         log.info(
             "reloaded (%s): %d entities, %d topics, %d sources, %d channels",
             why,
-            len(new.rules.entities),
-            len(new.rules.topics),
+            len(rules.entities),
+            len(rules.topics),
             len(self.config.sources),
             len(self.config.channels),
         )
         return True
+
+    def chat_rules_changed(self) -> None:
+        """Rules made in chat changed (a command here, or another process): the matcher
+        uses them from the next article on, as after a reload of the rule files."""
+        try:
+            rules = self.chat_rules.refresh()
+        except Exception:
+            log.exception("reading the rules made in chat failed; the old rules stay")
+            return
+        if rules is None:
+            return
+        self.pipeline.set_rules(rules)
+        self.vocab = Vocabulary.from_rules(rules)
+        if self.config.settings.reload.apply_rules:
+            self._apply_rules(rules)
+        log.info(
+            "rules made in chat changed: %d entities, %d topics now",
+            len(rules.entities),
+            len(rules.topics),
+        )
 
     def _apply_rules(self, rules: RuleSet) -> None:
         """The reloaded rules applied to recent stored articles (reload.apply_rules)."""
@@ -387,6 +411,7 @@ class Daemon:
             matcher=lambda: self.pipeline.matcher,
             digest_now=digest_now,
             channel_changed=self.channel_changed,
+            rules_changed=self.chat_rules_changed,
             timezone=self.config.settings.timezone,
         )
 

@@ -28,6 +28,7 @@ import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -38,12 +39,14 @@ from bot.app.assembly import (
     make_fetcher,
     make_senders,
 )
+from bot.app.chatrules import ChatRulesFollower
 from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
 from bot.app.reload import Loaded
 from bot.app.scheduler import Scheduler
 from bot.config import Config, Secrets
 from bot.core.commands import Env
+from bot.core.rules import RuleSet
 from bot.models import Channel
 from bot.sources.http import FetchSettings
 from bot.sources.parsepool import ParsePool
@@ -54,6 +57,7 @@ log = logging.getLogger(__name__)
 
 STANDBY_POLL = 2.0  # seconds between a standby's tries for the lead
 ACTIVE_POLL = 1.0  # seconds between an active analyser's or deliverer's rounds
+CHAT_RULES_POLL = 10.0  # seconds between looks at the rules made in chat (in another process)
 
 
 def worker_name(role: str) -> str:
@@ -98,6 +102,30 @@ async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio
         await asyncio.to_thread(pool.close)
 
 
+def _following(
+    store: Store, file_rules: RuleSet, use: Callable[[RuleSet], None]
+) -> tuple[ChatRulesFollower, Callable[[bool], None]]:
+    """The rules made in chat, followed: `look(now)` hands `use` the merged rules when they
+    changed (`now` False: at most every CHAT_RULES_POLL seconds)."""
+    follower = ChatRulesFollower(store, file_rules)
+    last = {"at": time.monotonic()}
+
+    def look(now: bool) -> None:
+        if not now and time.monotonic() - last["at"] < CHAT_RULES_POLL:
+            return
+        last["at"] = time.monotonic()
+        try:
+            rules = follower.refresh()
+        except Exception:
+            log.exception("reading the rules made in chat failed; the old rules stay")
+            return
+        if rules is not None:
+            log.info("rules made in chat changed: %d topics now", len(rules.topics))
+            use(rules)
+
+    return follower, look
+
+
 async def _while_leading(
     name: str,
     store: Store,
@@ -125,15 +153,25 @@ async def _while_leading(
 
 async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
     """Match and group stored articles (one active process); record instant alerts."""
-    vocab = Vocabulary.from_rules(loaded.rules)
     state: dict[str, Pipeline] = {}
+    vocabs: dict[str, Vocabulary] = {}
+
+    def use(rules: RuleSet) -> None:
+        vocabs["now"] = Vocabulary.from_rules(rules)
+        if "pipeline" in state:
+            state["pipeline"].set_rules(rules)
+
+    follower, look = _following(store, loaded.rules, use)
+    use(follower.rules)
 
     def became_active() -> None:
         # the story index is rebuilt from the database, story-less articles finished
-        state["pipeline"] = build_pipeline(store, loaded.rules, config.settings)
+        state["pipeline"] = build_pipeline(store, follower.rules, config.settings)
 
     async def round_() -> None:
+        look(False)
         pipeline = state["pipeline"]
+        vocab = vocabs["now"]
         done = pipeline.analyse_pending()
         store.close_stories(pipeline.index.expire(utcnow()))
         if done:
@@ -148,12 +186,18 @@ async def deliver_role(
 ) -> None:
     """Flush the outbox and run the digest schedule (one active process)."""
     senders = make_senders(config.settings, secrets)
-    vocab = Vocabulary.from_rules(loaded.rules)
+    vocabs: dict[str, Vocabulary] = {}
+
+    def use(rules: RuleSet) -> None:
+        vocabs["now"] = Vocabulary.from_rules(rules)
+
+    follower, look = _following(store, loaded.rules, use)
+    use(follower.rules)
     leading = {"now": False}
 
     async def digest(channel_id: str) -> None:
         if leading["now"]:
-            await run_digest(store, channel_id, senders, vocab)
+            await run_digest(store, channel_id, senders, vocabs["now"])
 
     async def nothing() -> None:
         return None
@@ -165,6 +209,7 @@ async def deliver_role(
         leading["now"] = True
 
     async def round_() -> None:
+        look(False)
         await flush_outbox(store, senders)
 
     scheduler.start(store.channels(), [], store.last_digest_times(), utcnow())
@@ -180,16 +225,24 @@ async def chat_role(
 ) -> None:
     """The chat command adapters; digests asked for in chat are recorded for deliver."""
     pipeline = build_pipeline(store, loaded.rules, config.settings, rebuild=False)
-    vocab = Vocabulary.from_rules(loaded.rules)
+    vocabs: dict[str, Vocabulary] = {}
+
+    def use(rules: RuleSet) -> None:
+        pipeline.set_rules(rules)
+        vocabs["now"] = Vocabulary.from_rules(rules)
+
+    follower, look = _following(store, loaded.rules, use)
+    use(follower.rules)
 
     async def digest_now(channel: Channel) -> int:
-        return (await run_digest(store, channel.id, {}, vocab, send=False)).stories
+        return (await run_digest(store, channel.id, {}, vocabs["now"], send=False)).stories
 
     env = Env(
         store=store,
         rules=lambda: pipeline.rules,
         matcher=lambda: pipeline.matcher,
         digest_now=digest_now,
+        rules_changed=lambda: look(True),
         timezone=config.settings.timezone,
     )
     adapters = chat_adapters(config.settings, secrets, env)
@@ -198,7 +251,9 @@ async def chat_role(
     for adapter in adapters:
         adapter.start()
     try:
-        await stop.wait()
+        while not stop.is_set():
+            await _pause(stop, CHAT_RULES_POLL)
+            look(True)
     finally:
         await asyncio.gather(*(a.stop() for a in adapters))
 

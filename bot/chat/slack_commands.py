@@ -83,7 +83,9 @@ class SlackCommands:
     async def run(self, line: str, channel: str, user: str, client: AsyncWebClient) -> Reply:
         private = channel.startswith("D")
         may_change = private or (changes(line) and await self.is_admin(user, client))
-        request = Request("slack", channel, user, may_change, self.clock(), private)
+        request = Request(
+            "slack", channel, user, may_change, self.clock(), private, user in self.admins
+        )
         return await execute(line, request, self.env)
 
     async def is_admin(self, user: str, client: AsyncWebClient) -> bool:

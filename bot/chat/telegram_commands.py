@@ -143,6 +143,7 @@ class TelegramCommands:
             may_change=may_change,
             now=self.clock(),
             private=private,
+            instance_admin=user is not None and str(user.id) in self.admins,
         )
 
     async def is_admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

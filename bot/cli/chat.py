@@ -15,6 +15,7 @@ import shlex
 from collections.abc import Callable
 
 from bot.app.assembly import load_rules
+from bot.app.chatrules import ChatRulesFollower
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.core.commands import Env, Request, changes, execute
 from bot.core.match import Matcher
@@ -30,10 +31,16 @@ def run_line(args: argparse.Namespace, line: str) -> int:
         rules = load_rules(config)
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}", 1) from None
-    matcher = Matcher(rules)
     store = open_store(args, config)
     try:
         store.sync_channels(config.channels)
+        follower = ChatRulesFollower(store, rules)
+        matcher = {"now": Matcher(follower.rules)}
+
+        def rules_changed() -> None:
+            if follower.refresh() is not None:
+                matcher["now"] = Matcher(follower.rules)
+
         channel = store.channel(args.channel) if args.channel else None
         if args.channel and channel is None:
             raise CliError(f"no channel {args.channel!r} (see the configuration's channels)")
@@ -41,8 +48,9 @@ def run_line(args: argparse.Namespace, line: str) -> int:
             raise CliError("this command changes a channel: name it with --channel ID")
         env = Env(
             store=store,
-            rules=lambda: rules,
-            matcher=lambda: matcher,
+            rules=lambda: follower.rules,
+            matcher=lambda: matcher["now"],
+            rules_changed=rules_changed,
             timezone=config.settings.timezone,
         )
         request = Request(
@@ -51,6 +59,7 @@ def run_line(args: argparse.Namespace, line: str) -> int:
             user="cli",
             may_change=channel is not None,
             now=utcnow(),
+            instance_admin=True,  # whoever runs the CLI holds the database anyway
         )
         reply = asyncio.run(execute(line, request, env))
     finally:

@@ -15,6 +15,7 @@ import sys
 from aiohttp import web
 
 from bot.app.assembly import load_rules
+from bot.app.chatrules import with_chat_rules
 from bot.app.web import web_deps
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.config import Config, secrets_from_env
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _deps(config: Config, store: Store, token: str | None, writable: bool) -> WebDeps:
     try:
-        rules = load_rules(config)
+        rules = with_chat_rules(load_rules(config), store)
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
     matcher = Matcher(rules)

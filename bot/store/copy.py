@@ -39,6 +39,8 @@ TABLES: dict[str, tuple[str, str]] = {
     "outbox_leases": ("channel_id", "channel_id"),
     "mutes": ("channel_id, story_id", "channel_id, story_id"),
     "waiting_items": ("id", "id"),
+    "chat_entities": ("id", "id"),
+    "chat_watches": ("channel_id, name", "channel_id, name"),
 }
 _IDENTITIES = (
     "articles",

@@ -242,3 +242,29 @@ def m008_outbox_once_only(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m009_chat_rules(db: Database) -> None:
+    # Entities and watches made in chat (bot.core.chatrules): merged into the rule files'
+    # rules at load, reload and when a command changes them. Aliases are a JSON list.
+    db.executescript(
+        """
+        CREATE TABLE chat_entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'thing',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE chat_watches (
+            channel_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (channel_id, name)
+        );
+        """
+    )

@@ -15,6 +15,7 @@ from bot.store.outbox import OutboxQueries
 from bot.store.sources import SourceQueries
 from bot.store.stories import StoryQueries
 from bot.store.waiting import WaitingQueries
+from bot.store.watches import WatchQueries
 
 __all__ = ["SqliteStore"]
 
@@ -27,6 +28,7 @@ class SqliteStore(
     CommandQueries,
     OutboxQueries,
     WaitingQueries,
+    WatchQueries,
     BrowseQueries,
     StoreBase,
 ):

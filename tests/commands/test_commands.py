@@ -31,7 +31,9 @@ async def test_command_case(case: dict[str, Any], world: World) -> None:
     env = world.env()
     last: Reply | None = None
     for i, step in enumerate(case["steps"]):
-        request = world.request(may_change=step.get("admin", True))
+        request = world.request(
+            may_change=step.get("admin", True), instance_admin=step.get("instance_admin", False)
+        )
         if "press" in step:
             assert last is not None
             line = last.buttons[step["press"] - 1].action

@@ -5,7 +5,7 @@ presses carry a command line as their action and go through `execute` too, so th
 permission check and argument parsing apply to them exactly as to typed commands.
 """
 
-from bot.core.commands import channel, queries
+from bot.core.commands import channel, queries, watches
 from bot.core.commands.actions import ActionTokens
 from bot.core.commands.base import (
     CommandError,
@@ -46,4 +46,5 @@ __all__ = [
     "queries",
     "split_line",
     "visible",
+    "watches",
 ]

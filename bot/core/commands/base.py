@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.chatrules import ChatEntity, ChatRules, ChatWatch
 from bot.core.query import Node
 from bot.core.rules import RuleSet
 from bot.models import (
@@ -86,6 +87,13 @@ class CommandStore(Protocol):
     def matches_for(self, article_id: int) -> MatchResult: ...
     def source_report(self) -> list[SourceStatus]: ...
     def status_summary(self) -> StatusSummary: ...
+    # rules made in chat (bot.core.chatrules)
+    def chat_rules(self) -> ChatRules: ...
+    def add_chat_entity(self, entity: ChatEntity, by: str, now: datetime) -> bool: ...
+    def add_chat_aliases(self, entity_id: str, aliases: Sequence[str]) -> int | None: ...
+    def remove_chat_entity(self, entity_id: str) -> bool: ...
+    def save_watch(self, watch: ChatWatch, mode: DeliveryMode, by: str, now: datetime) -> str: ...
+    def remove_watch(self, channel_id: str, name: str) -> bool: ...
 
 
 class QueryMatcher(Protocol):
@@ -97,6 +105,9 @@ class QueryMatcher(Protocol):
 
 
 DigestNow = Callable[[Channel], Awaitable[int]]  # sends the channel's digest; stories sent
+# Told that a command changed the rules made in chat: the process merges them again at once
+# (other processes notice through the store).
+RulesChanged = Callable[[], None]
 # Told the channel as it is after a command that changes it (the daemon reschedules its
 # digest at once: schedule changes reach the scheduler through the command that makes them).
 ChannelChanged = Callable[[Channel], None]
@@ -112,6 +123,7 @@ class Request:
     may_change: bool  # admin, on the allow-list, or a private chat
     now: datetime
     private: bool = False
+    instance_admin: bool = False  # on the platform's `admins` list (entities from chat)
 
 
 @dataclass
@@ -123,5 +135,6 @@ class Env:
     matcher: Callable[[], QueryMatcher]
     digest_now: DigestNow | None = None
     channel_changed: ChannelChanged | None = None
+    rules_changed: RulesChanged | None = None
     timezone: str = "UTC"  # for channels created from chat
     language: Language = "en"  # before a channel has chosen one

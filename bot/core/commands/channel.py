@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from bot.core.chatrules import is_watch, watch_name
 from bot.core.commands import parse
 from bot.core.commands.base import CommandError
 from bot.core.commands.registry import Call, command, usage_error
@@ -21,7 +22,7 @@ def target_of(call: Call, raw: str) -> tuple[str, str]:
     if value.startswith("@") and value[1:] in rules.entities:
         return value, f"@{value[1:]} ({rules.entities[value[1:]].name_in(call.language)})"
     topic = value.removeprefix("#")
-    if topic in rules.topics:
+    if topic in rules.topics and not is_watch(topic):  # a watch is its channel's own
         return topic, f"#{topic} ({rules.topics[topic].name_in(call.language)})"
     raise CommandError("bad_target", target=raw[:60])
 
@@ -31,6 +32,8 @@ def display(call: Call, target: str) -> str:
     if target.startswith("@"):
         entity = rules.entities.get(target[1:])
         return f"{target} ({entity.name_in(call.language)})" if entity else target
+    if is_watch(target):
+        return f"{call.t('kind.watch')} {watch_name(target)}"
     topic = rules.topics.get(target)
     return f"#{target} ({topic.name_in(call.language)})" if topic else f"#{target}"
 

@@ -9,5 +9,6 @@ def commands_markdown() -> str:
     lines = ["| command | changes the channel | what it does |", "| --- | --- | --- |"]
     for c in visible():
         usage = c.usage.replace("|", "\\|")
-        lines.append(f"| `{usage}` | {'yes' if c.changes else ''} | {c.summary} |")
+        who = "yes" if c.changes else "instance admins" if c.admin else ""
+        lines.append(f"| `{usage}` | {who} | {c.summary} |")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.core.chatrules import CHAT_DESCRIPTION, is_watch
 from bot.core.commands import parse
 from bot.core.commands.base import CommandError, Env
 from bot.core.commands.channel import display, target_of
@@ -82,6 +83,7 @@ def topics(call: Call) -> Reply:
     lines = [
         f"• #{t.id} — {t.name_in(call.language)}" + (" (!)" if t.priority == "high" else "")
         for t in sorted(rules.topics.values(), key=lambda t: t.id)
+        if not is_watch(t.id)  # watches: `watches` lists the channel's own
     ]
     if not lines:
         return call.reply("none")
@@ -99,6 +101,7 @@ def entities(call: Call) -> Reply:
     rules = call.env.rules()
     lines = [
         f"• @{e.id} — {e.name_in(call.language)} ({e.kind})"
+        + (f" · {call.t('entities.chat')}" if e.description == CHAT_DESCRIPTION else "")
         for e in sorted(rules.entities.values(), key=lambda e: e.id)
     ]
     if not lines:

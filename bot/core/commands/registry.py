@@ -51,6 +51,7 @@ class Command:
     handler: Handler
     changes: str | None  # catalogue key "what.*" of what it changes; None: read-only
     hidden: bool
+    admin: bool = False  # only for instance admins (the platform's `admins` list)
 
     @property
     def usage(self) -> str:
@@ -68,9 +69,11 @@ COMMANDS: dict[str, Command] = {}
 H = TypeVar("H", bound=Handler)
 
 
-def command(name: str, changes: str | None = None, hidden: bool = False) -> Callable[[H], H]:
+def command(
+    name: str, changes: str | None = None, hidden: bool = False, admin: bool = False
+) -> Callable[[H], H]:
     def register(fn: H) -> H:
-        COMMANDS[name] = Command(name, fn, changes, hidden)
+        COMMANDS[name] = Command(name, fn, changes, hidden, admin)
         return fn
 
     return register
@@ -131,6 +134,8 @@ async def _run(call: Call, name: str) -> Reply:
         return Reply(call.t("unknown", name=name[:40]), ok=False)
     if cmd.changes and not request.may_change:
         return Reply(call.t("denied", what=call.t(cmd.changes)), ok=False)
+    if cmd.admin and not request.instance_admin:
+        return Reply(call.t("denied.instance"), ok=False)
     try:
         result = cmd.handler(call)
         reply = await result if inspect.isawaitable(result) else result

@@ -81,6 +81,8 @@ EN: dict[str, str] = {
     "why.in": "{outlet} ({field})",
     "kind.entity": "entity",
     "kind.topic": "topic",
+    "kind.watch": "watch",
+    "entities.chat": "added in chat",
     "sources.none": "No sources yet.",
     "sources.header": "{count} sources, {failing} failing:",
     "sources.ok": "{name}: last fetched {when}",
@@ -96,6 +98,36 @@ EN: dict[str, str] = {
     "language.bad": "Language must be en, ar, fa or ru.",
     "error": "Something went wrong on my side; the operators have the details.",
     "expired": "This button has expired; run the command again.",
+    "denied.instance": (
+        "Sorry, only the instance's administrators (telegram.admins or slack.admins) can "
+        "change entities."
+    ),
+    "what.watches": "watches",
+    "watch.bad_name": "{name!r} is not a watch name: use a-z, 0-9, '-' and '_' (at most 40).",
+    "watch.added": "Watching {name}: {query} ({mode}).",
+    "watch.changed": "Watch {name} now: {query} ({mode}).",
+    "watch.same": "Already watching {name}: {query} ({mode}).",
+    "watch.none": "This channel has no watch {name!r}. Send `watches` for the list.",
+    "watch.removed": "Stopped watching {name}.",
+    "watches.none": "No watches here yet. Try `watch <name> <query>`.",
+    "watches.header": "Watches of this channel:",
+    "watches.inactive": "(not matching now: the rules it names changed; see the log)",
+    "entity.quotes": "A quote is not closed.",
+    "entity.too_many": "At most {limit} aliases at once.",
+    "entity.too_long": "A name or an alias has at most {limit} characters.",
+    "entity.bad_alias": "Cannot use the alias {alias!r}: {message}.",
+    "entity.bad_kind": "Kind must be one of {kinds}.",
+    "entity.bad_id": "{id!r} is not an entity id: use a-z, 0-9, '-' and '_' (at most 40).",
+    "entity.in_files": "@{id} is defined in the rule files; change it there.",
+    "entity.exists": "@{id} exists already; add spellings with `entity alias {id} <alias>`.",
+    "entity.added": (
+        "Added @{id} ({name}) with {count} aliases; `watch <name> @{id}` or `subscribe "
+        "@{id}` follows it."
+    ),
+    "entity.aliased": "@{id}: {count} new aliases.",
+    "entity.unknown": "No entity @{id} made in chat.",
+    "entity.in_use": "@{id} is used by the watches {watches}; unwatch them first.",
+    "entity.removed": "Removed @{id}.",
 }
 
 AR: dict[str, str] = {
@@ -166,6 +198,8 @@ AR: dict[str, str] = {
     "why.in": "{outlet} ({field})",
     "kind.entity": "كيان",
     "kind.topic": "موضوع",
+    "kind.watch": "مراقبة",
+    "entities.chat": "أضيف في المحادثة",
     "sources.none": "لا مصادر بعد.",
     "sources.header": "{count} مصدراً، {failing} منها متعطل:",
     "sources.ok": "{name}: آخر جلب {when}",
@@ -181,6 +215,39 @@ AR: dict[str, str] = {
     "language.bad": "اللغة يجب أن تكون en أو ar أو fa أو ru.",
     "error": "حدث خطأ من جهتي؛ التفاصيل لدى المشغّلين.",
     "expired": "انتهت صلاحية هذا الزر؛ أعد تشغيل الأمر.",
+    "denied.instance": (
+        "عذراً، وحدهم مديرو هذه النسخة (telegram.admins أو slack.admins) يمكنهم تغيير الكيانات."
+    ),
+    "what.watches": "مراقبات",
+    "watch.bad_name": (
+        "{name!r} ليس اسم مراقبة صالحاً: استخدم a-z و0-9 و'-' و'_' (40 حرفاً على الأكثر)."
+    ),
+    "watch.added": "تتم مراقبة {name}: {query} ({mode}).",
+    "watch.changed": "المراقبة {name} الآن: {query} ({mode}).",
+    "watch.same": "{name} مراقَب مسبقاً: {query} ({mode}).",
+    "watch.none": "لا توجد في هذه القناة مراقبة {name!r}. أرسل `watches` للقائمة.",
+    "watch.removed": "أوقفت مراقبة {name}.",
+    "watches.none": "لا مراقبات هنا بعد. جرّب `watch <اسم> <استعلام>`.",
+    "watches.header": "مراقبات هذه القناة:",
+    "watches.inactive": "(لا تطابق الآن: تغيرت القواعد التي تذكرها؛ انظر السجل)",
+    "entity.quotes": "علامة اقتباس غير مغلقة.",
+    "entity.too_many": "{limit} اسماً بديلاً على الأكثر في المرة الواحدة.",
+    "entity.too_long": "الاسم أو الاسم البديل {limit} حرفاً على الأكثر.",
+    "entity.bad_alias": "لا يمكن استخدام الاسم البديل {alias!r}: {message}.",
+    "entity.bad_kind": "النوع يجب أن يكون أحد: {kinds}.",
+    "entity.bad_id": (
+        "{id!r} ليس معرّف كيان صالحاً: استخدم a-z و0-9 و'-' و'_' (40 حرفاً على الأكثر)."
+    ),
+    "entity.in_files": "@{id} معرّف في ملفات القواعد؛ غيّره هناك.",
+    "entity.exists": "@{id} موجود مسبقاً؛ أضف كتابات أخرى بـ `entity alias {id} <اسم>`.",
+    "entity.added": (
+        "أضيف @{id} ({name}) مع {count} أسماء بديلة؛ تابعه بـ `watch <اسم> @{id}` أو "
+        "`subscribe @{id}`."
+    ),
+    "entity.aliased": "@{id}: {count} أسماء بديلة جديدة.",
+    "entity.unknown": "لا يوجد كيان @{id} أنشئ في المحادثة.",
+    "entity.in_use": "@{id} مستخدم في المراقبات {watches}؛ أوقفها أولاً.",
+    "entity.removed": "حُذف @{id}.",
 }
 
 CATALOGUES = {"en": EN, "ar": AR, "fa": FA, "ru": RU}
@@ -208,6 +275,12 @@ AR_HELP: dict[str, str] = {
     "sources": "المصادر وآخر جلب ناجح؛ المتعطلة أولاً مع الخطأ.",
     "status": "حجم المخزون وآخر جلب وما ينتظر الإرسال.",
     "language": "لغة كلام البوت في هذه القناة.",
+    "watch": (
+        "تنبيه هذه القناة بما يطابقه استعلام (كما في `search`)، فوراً أو في الملخص مع `--digest`."
+    ),
+    "unwatch": "إيقاف مراقبة في هذه القناة ونسيان استعلامها.",
+    "watches": "مراقبات هذه القناة مع استعلاماتها.",
+    "entity": "تعليم البوت اسماً جديداً بكل كتاباته دون تعديل ملفات القواعد (لمديري النسخة فقط).",
 }
 
 HELP: dict[str, dict[str, str]] = {"ar": AR_HELP, "fa": FA_HELP, "ru": RU_HELP}

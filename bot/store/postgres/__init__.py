@@ -12,6 +12,7 @@ from bot.store.postgres.outbox import PgOutboxQueries
 from bot.store.postgres.sources import PgSourceQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.postgres.waiting import PgWaitingQueries
+from bot.store.postgres.watches import PgWatchQueries
 
 __all__ = ["PASSWORD_ENV", "PostgresStore", "database_password", "is_postgres_url", "redact"]
 
@@ -24,6 +25,7 @@ class PostgresStore(
     PgCommandQueries,
     PgOutboxQueries,
     PgWaitingQueries,
+    PgWatchQueries,
     PgBrowseQueries,
 ):
     """One newswatch database on a PostgreSQL server, through a connection pool."""

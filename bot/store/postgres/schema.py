@@ -185,4 +185,22 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
             expires_at TIMESTAMPTZ NOT NULL
         );
     """,
+    "m009_chat_rules": """
+        CREATE TABLE chat_entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'thing',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE chat_watches (
+            channel_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (channel_id, name)
+        );
+    """,
 }
