@@ -23,15 +23,15 @@ class ChatRulesFollower:
         self.store = store
         self.file_rules = file_rules
         self.chat: ChatRules = store.chat_rules()
-        self._warned: set[str] = set()
+        self.warnings: set[str] = set()  # those of the last merge
         self.rules = self._merge()
 
     def _merge(self) -> RuleSet:
         rules, warnings = merge(self.file_rules, self.chat)
         for warning in warnings:
-            if warning not in self._warned:
+            if warning not in self.warnings:
                 log.warning("rules made in chat: %s", warning)
-        self._warned = set(warnings)
+        self.warnings = set(warnings)
         return rules
 
     def set_files(self, file_rules: RuleSet) -> RuleSet:

@@ -1,5 +1,5 @@
 """`newswatch rules check [PATHS...]`, `newswatch rules test [RULES...] --text|--html FILE` and
-`newswatch rules apply [--since 7d] [--alert]`.
+`newswatch rules apply [--since 7d] [--alert]` (and `rules export-chat`, bot.cli.chatrules).
 
 check: every problem of every rule file, each with file:line:column (a caret under a query
 error); exit 0 when the files are usable, 1 when not. test: match one article against the
@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.app.assembly import load_rules
+from bot.app.chatrules import with_chat_rules
 from bot.app.reapply import apply_rules
 from bot.app.rulefiles import load_rule_files
+from bot.cli.chatrules import add_export_command
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.config import parse_duration
 from bot.core.cleanup import clean_text
@@ -66,6 +68,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_config_arguments(apply)
     apply.set_defaults(func=run_apply)
 
+    add_export_command(sub)
+
 
 def run_apply(args: argparse.Namespace) -> int:
     """`rules apply`: the configured rules applied to stored articles (bot.app.reapply)."""
@@ -82,6 +86,7 @@ def run_apply(args: argparse.Namespace) -> int:
     store = open_store(args, config)
     try:
         store.sync_channels(config.channels)
+        rules = with_chat_rules(rules, store)  # or the watches' matches would be dropped
         now = utcnow()
         report = apply_rules(store, rules, now - timedelta(seconds=seconds), now, args.alert)
     finally:
