@@ -158,6 +158,10 @@ async def test_every_subcommand_answers(bolt: Bolt, world: World) -> None:
         "sources": "Saltmarsh Courier: FAILING",
         "status": "6 articles in 4 stories",
         "language en": "now gets English",
+        "watch quay harbor OR drill*": "Watching quay: harbor OR drill* (instant).",
+        "watches": "• quay — harbor OR drill*",
+        "unwatch quay": "Stopped watching quay.",
+        'entity add kestrin "Kestrin Dagh" Kestrin': "only the instance's administrators",
     }
     for line, expected in lines.items():
         answer = await bolt.slash(line)
@@ -168,6 +172,23 @@ async def test_every_subcommand_answers(bolt: Bolt, world: World) -> None:
     subscribed = await bolt.slash("subscribe @ostmark")
     assert subscribed["response_type"] == "in_channel"  # a change is shown to the channel
     assert (await bolt.slash("topics"))["response_type"] == "ephemeral"
+
+
+async def test_watches_and_entities_through_slack(bolt: Bolt, world: World) -> None:
+    """The same commands as on Telegram: a watch for the channel's admins, an entity for the
+    users on `slack.admins` only (a workspace admin is not enough)."""
+    refused = await bolt.slash("watch quay harbor", user=MEMBER)
+    assert "only chat administrators can change this channel's watches" in _text(refused)
+    add = 'entity add kestrin "Kestrin Dagh" "Kestrin Dagh" كسترين'
+    assert "only the instance's administrators" in _text(await bolt.slash(add, user=ADMIN))
+    added = await bolt.slash(add, user=LISTED)
+    assert "Added @kestrin (Kestrin Dagh) with 2 aliases" in _text(added)
+    watched = await bolt.slash("watch kd @kestrin", user=ADMIN)
+    assert "Watching kd:" in _text(watched) and watched["response_type"] == "in_channel"
+    assert "kestrin — Kestrin Dagh (thing) · added in chat" in _text(await bolt.slash("entities"))
+    channel = world.store.channel_for("slack", "C100")
+    assert channel is not None
+    assert [s.target for s in channel.subscriptions] == ["chat:slack-C100:kd"]
 
 
 async def test_permissions(bolt: Bolt, fake: FakeSlack) -> None:
