@@ -80,6 +80,10 @@ async def test_every_command_answers(app: TelegramApp, fake: FakeTelegram, world
         "/sources": "Saltmarsh Courier: FAILING",
         "/status": "6 articles in 4 stories",
         "/language en": "now gets English",
+        "/watch quay harbor OR drill*": "Watching quay: harbor OR drill* (instant).",
+        "/watches": "• quay — harbor OR drill*",
+        "/unwatch quay": "Stopped watching quay.",
+        '/entity add kestrin "Kestrin Dagh" Kestrin': "only the instance's administrators",
     }
     for line, expected in lines.items():
         sent = await _reply(fake, line, user_id=ADMIN)
