@@ -63,6 +63,7 @@ class SourceReport:
     warning: str | None = None  # answered but gave nothing to read (no links, no items)
     page_errors: tuple[str, ...] = ()  # article pages that failed this cycle
     waiting: int = 0  # items still waiting for their article page
+    updated: int = 0  # stored articles whose source changed them (edited posts)
 
 
 def prepare_article(raw: RawItem, source: Source, fetched: datetime) -> tuple[Article, str, str]:
@@ -326,6 +327,7 @@ class Pipeline:
             except Exception:  # the article stays story-less: start-up analyses it again
                 log.exception("ingest failed", extra={"source": source.id, "url": article.url})
             await asyncio.sleep(0)  # analysis is CPU work: let other sources' I/O move on
+        updated = self._apply_edits(source, outcome.edited, now, analyse) if outcome.edited else 0
         if outcome.waiting is not None:
             if outcome.waiting or had_waiting:  # most polls have none, before or after
                 self.store.replace_waiting(source.id, outcome.waiting)
@@ -360,4 +362,17 @@ class Pipeline:
             warning=warning,
             page_errors=outcome.page_errors,
             waiting=len(outcome.waiting or ()),
+            updated=updated,
         )
+
+    def _apply_edits(
+        self, source: Source, edited: Sequence[RawItem], now: datetime, analyse: bool
+    ) -> int:
+        """Stored articles brought up to date with their edited items, matched again (their
+        story stays theirs); how many changed."""
+        ids = self.store.update_articles([prepare_article(i, source, now) for i in edited])
+        if ids:
+            log.info("%d stored articles edited", len(ids), extra={"source": source.id})
+        for article in self.store.articles(ids) if ids and analyse else ():
+            self._match_and_save(article)
+        return len(ids)

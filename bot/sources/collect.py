@@ -61,6 +61,7 @@ class SourceOutcome:
     seen: int = 0  # items or links the source listed, new or not
     warning: str | None = None  # answered, but gave nothing to read (no links, no items)
     waiting: tuple[WaitingItem, ...] | None = None  # still waiting (None: left as it was)
+    edited: tuple[RawItem, ...] = ()  # stored items the source says changed (edited posts)
 
     @property
     def ok(self) -> bool:

@@ -184,6 +184,14 @@ async def poll_channel(
     posts = [p for pg, _ in pages for p in pg.posts]
     all_keys = [k for _, ks in pages for k in ks]
     new = new_items([p.item for p in posts], all_keys, known)
+    fresh = {key for _, key in new}
+    # Edited posts already stored, whose stored text the store brings up to date (only
+    # where the post itself is the article, not a page it shares).
+    edited = tuple(
+        p.item
+        for p, key in zip(posts, all_keys, strict=True)
+        if p.edited and key not in fresh and p.item.url == p.item.guid
+    )
     waiting = tuple(
         WaitingItem(item, key) for item, key in new if item.url and item.url != item.guid
     )
@@ -191,6 +199,7 @@ async def poll_channel(
         base,
         items=tuple(item for item, _ in new),
         waiting=waiting,
+        edited=edited,
         page_errors=(*base.page_errors, *problems),
         seen=len(posts),
     )

@@ -51,6 +51,16 @@ def _row(article: Article, norm_title: str, norm_text: str) -> tuple[Any, ...]:
     )
 
 
+_UPDATE = """UPDATE articles SET title = ?, text = ?, norm_title = ?, norm_text = ?
+    WHERE key = ? AND (title <> ? OR text <> ?) RETURNING id"""
+
+
+def _update_row(article: Article, norm_title: str, norm_text: str) -> list[Any]:
+    """The parameters of _UPDATE (both dialects' statements take them in this order)."""
+    a = article
+    return [a.title, a.text, norm_title, norm_text, a.key, a.title, a.text]
+
+
 def match_rows(article_id: int, result: MatchResult) -> list[list[Any]]:
     """(article_id, kind, target_id, evidence JSON) rows for the matches table."""
     return [
@@ -105,6 +115,17 @@ class ArticleQueries:
                 params = [value for row in chunk for value in _row(*row)]
                 ids.update(self.db.conn.execute(sql, params).fetchall())
         return [ids.pop(article.key, None) for article, _, _ in batch]
+
+    def update_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int]:
+        """Give stored articles (found by key) the title and text of `batch` (an edited
+        post): the ids of those whose title or text changed; the FTS index follows by
+        trigger. Nothing else of the row (date, link, story) moves."""
+        changed: list[int] = []
+        with self.db.conn:
+            for a, norm_title, norm_text in batch:
+                row = self.db.conn.execute(_UPDATE, _update_row(a, norm_title, norm_text))
+                changed.extend(r[0] for r in row.fetchall())
+        return changed
 
     def article(self, article_id: int) -> Article | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))

@@ -81,6 +81,13 @@ async def test_a_telegram_channel_over_three_polls(site: KindsSite, tmp_path: Pa
             2026, 12, 7, 5, 40, tzinfo=UTC
         )
         assert "https://t.me/qawsnews/202" in articles
+        assert third.updated == 1  # 203 was edited: its stored text follows
+        road = articles["https://t.me/qawsnews/203"]
+        assert "نود کیلومتر" in road.text and "روز دوشنبه" in road.title
+        assert road.published == datetime(2026, 12, 6, 10, 2, tzinfo=UTC)  # its date stays
+
+        fourth = await poll(instance, site, 3, 3)  # the same page again: nothing to do
+        assert (fourth.status, fourth.new, fourth.updated) == ("unchanged", 0, 0)
     finally:
         instance.close()
 
