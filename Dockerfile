@@ -33,10 +33,9 @@ COPY bot ./bot
 RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/build/bin/pip wheel --no-deps --wheel-dir /wheels . \
     && sha256sum /wheels/*.whl > /wheels.sha256
-# rules/ and deploy/ come in after the wheels so that editing a rule does not rebuild them;
-# git keeps no empty folder, so make sure rules/ exists even in a checkout without rules.
+# deploy/ comes in after the wheels so that editing it does not rebuild them. The example
+# rules live in the package (bot/demo/rules, which `newswatch demo` uses; rules/ links there).
 COPY . /src/
-RUN mkdir -p /src/rules
 
 FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="newswatch" \
@@ -67,7 +66,7 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
 
 # Defaults that work with nothing mounted: the example rules and a configuration that keeps
 # the database in /data. Mount your own over them read-only (see docs/deployment.md).
-COPY --from=build /src/rules/ /etc/newswatch/rules/
+COPY --from=build /src/bot/demo/rules/ /etc/newswatch/rules/
 COPY deploy/newswatch.yaml /etc/newswatch/newswatch.yaml
 
 ENV PATH=/opt/newswatch/bin:$PATH \

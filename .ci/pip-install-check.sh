@@ -10,3 +10,8 @@ echo "pip-install-check: $("$tmp/venv/bin/pip" --version)"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check .
 "$tmp/venv/bin/newswatch" --help > /dev/null
 echo "pip-install-check: newswatch --help ran from a plain 'pip install .'"
+# The demo's rules ship inside the package: the installed demo runs from a folder that is not
+# the repository (issue 15, item 7).
+(cd "$tmp" && "$tmp/venv/bin/newswatch" demo > "$tmp/demo.log")
+grep -q "===== digest for channel 'analysts'" "$tmp/demo.log"
+echo "pip-install-check: newswatch demo ran from $tmp, outside the repository"

@@ -489,7 +489,7 @@ class Secrets:
 
 
 def parse_duration(value: object) -> int | None:
-    """Seconds from 900, "900", "15m", "2h", "1d"; None when unreadable."""
+    """Seconds from 900, "900", "15m", "2h", "1d", "1w"; None when unreadable."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -497,7 +497,8 @@ def parse_duration(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", value)
+        m = re.fullmatch(r"\s*(\d+)\s*([smhdw]?)\s*", value)
         if m:
-            return int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+            units = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+            return int(m.group(1)) * units[m.group(2)]
     return None

@@ -35,9 +35,9 @@ def test_fetch_once_reports_each_source_and_survives_a_broken_one(
             str(tmp_path / "n.db"),
         ]
         assert main(args) == 1  # one source failed: the others were stored
-        first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        first = json.loads(capsys.readouterr().out)
         assert main(args) == 1
-        second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        second = json.loads(capsys.readouterr().out)
     by_source = {r["source"]: r for r in first}
     assert by_source["gone"]["status"] == "error" and "404" in by_source["gone"]["error"]
     assert all(r["status"] == "new" and r["new"] > 0 for s, r in by_source.items() if s != "gone")

@@ -14,7 +14,7 @@ DATA = Path(__file__).parent / "data" / "rules_cli"
 
 def test_check_accepts_good_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "check", str(DATA / "rules.yaml")]) == 0
-    assert "ok: 1 file, 2 entities, 1 topics" in capsys.readouterr().out
+    assert "ok: 1 file, 2 entities, 1 topic" in capsys.readouterr().out
 
 
 def test_check_accepts_the_example_rules_folder(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app.chatrules import ChatRulesFollower
-from bot.app.ingest import Pipeline, SourceReport
+from bot.app.ingest import CycleProgress, Pipeline, SourceReport
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.app.rulefiles import load_rule_files
 from bot.chat.adapter import ChatAdapter
@@ -128,14 +128,20 @@ def make_fetcher(settings: FetchSettings) -> Fetcher:
 
 
 async def fetch_once(
-    instance: Instance, now: datetime, only_due: bool = False
+    instance: Instance,
+    now: datetime,
+    only_due: bool = False,
+    progress: CycleProgress | None = None,
 ) -> list[SourceReport]:
-    """One fetch cycle over the configured sources (with `only_due`, those due a check)."""
+    """One fetch cycle over the configured sources (with `only_due`, those due a check);
+    `progress` is told the number of sources, then each one done."""
     chosen = instance.pipeline.sources_to_fetch(instance.config.sources, now, only_due)
     settings = FetchSettings.from_settings(instance.config.settings.fetch)
     with ParsePool(instance.config.settings.fetch.parse_workers) as pool:
         async with make_fetcher(settings) as fetcher:
-            return await instance.pipeline.fetch_cycle(fetcher, chosen, now, pool=pool)
+            return await instance.pipeline.fetch_cycle(
+                fetcher, chosen, now, pool=pool, progress=progress
+            )
 
 
 def active_sources(config: Config, store: Store) -> list[Source]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.app.evalscore import prf, score, story_scores, table
@@ -25,6 +25,9 @@ from bot.config import load_config
 from bot.core.rules import RulesError, RuleSet, parse_rules
 from bot.core.yamlpos import Document, YamlFileError, load_document
 from bot.models import MatchResult, RawItem, Source
+
+if TYPE_CHECKING:
+    from bot.app.ingest import CycleProgress
 
 
 class CorpusError(Exception):
@@ -239,8 +242,9 @@ class Predicted:
     story: str
 
 
-def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
-    """Ingest every article through the real pipeline on a temporary store."""
+def run_pipeline(corpus: Corpus, progress: CycleProgress | None = None) -> dict[str, Predicted]:
+    """Ingest every article through the real pipeline on a temporary store (`progress` is
+    told the number of articles, then each one done)."""
     from bot.app.assembly import assemble  # imported late to keep eval light
 
     config = load_config(None, env={})
@@ -251,6 +255,8 @@ def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
     with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
         instance = assemble(config, Path(tmp) / "eval.db", corpus.rules)
         pipeline = instance.pipeline
+        if progress is not None:
+            progress.start(len(corpus.articles))
         try:
             for article, source, raw, fetched in zip(
                 corpus.articles, sources, raws, times, strict=True
@@ -260,6 +266,8 @@ def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
                     out[article.id] = Predicted(MatchResult(), f"(not stored) {article.id}")
                 else:
                     out[article.id] = Predicted(done.matches, str(done.story_id))
+                if progress is not None:
+                    progress.step(article.id)
         finally:
             instance.close()
     return out
@@ -268,7 +276,7 @@ def run_pipeline(corpus: Corpus) -> dict[str, Predicted]:
 __all__ = ["CorpusError", "evaluate", "load_corpus", "prf", "story_scores", "table"]
 
 
-def evaluate(folder: Path) -> dict[str, Any]:
+def evaluate(folder: Path, progress: CycleProgress | None = None) -> dict[str, Any]:
     """Load, run and score a corpus folder."""
     corpus = load_corpus(folder)
-    return score(corpus, run_pipeline(corpus))
+    return score(corpus, run_pipeline(corpus, progress))

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.core.backoff import BackoffPolicy
@@ -64,6 +64,14 @@ class SourceReport:
     page_errors: tuple[str, ...] = ()  # article pages that failed this cycle
     waiting: int = 0  # items still waiting for their article page
     updated: int = 0  # stored articles whose source changed them (edited posts)
+
+
+class CycleProgress(Protocol):
+    """Told how far a fetch cycle has come (the CLI's progress bar on a terminal)."""
+
+    def start(self, total: int) -> None: ...
+
+    def step(self, note: str = "") -> None: ...
 
 
 def prepare_article(raw: RawItem, source: Source, fetched: datetime) -> tuple[Article, str, str]:
@@ -227,6 +235,7 @@ class Pipeline:
         now: datetime,
         analyse: bool = True,
         pool: ParsePool = THREADS,
+        progress: CycleProgress | None = None,
     ) -> list[SourceReport]:
         """Fetch the `chosen` sources (see sources_to_fetch) concurrently; store a source's
         new articles as it finishes, and match and group them unless `analyse` is off (then
@@ -275,6 +284,8 @@ class Pipeline:
             return source, outcome, prepared
 
         reports: list[SourceReport] = []
+        if progress is not None:
+            progress.start(len(chosen))
         for next_done in asyncio.as_completed([one(s) for s in chosen]):
             source, outcome, prepared = await next_done
             try:
@@ -289,6 +300,8 @@ class Pipeline:
                 reports.append(SourceReport(source.id, "error", error=error))
             finally:
                 in_hand.release()
+                if progress is not None:
+                    progress.step(source.id)
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
         self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)

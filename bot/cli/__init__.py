@@ -13,9 +13,14 @@ import sys
 from collections.abc import Sequence
 
 import bot
-from bot.cli.common import CliError
+from bot.cli.common import CliError, apply_global_options
 
-# Each module in this package with a `register(subparsers)` adds its commands.
+# Each module in this package with a `register(subparsers)` adds its commands; these helpers
+# add none.
+HELPERS = frozenset({"common", "output", "progress"})
+
+# Options taken before the command (`newswatch --config X fetch`), with their value.
+GLOBAL_OPTIONS = ("--config", "--db")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -25,10 +30,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Self-hosted news alerting: fetch, match, group and deliver news.",
     )
     parser.add_argument("--version", action="version", version=f"newswatch {bot.__version__}")
+    parser.add_argument(
+        "--config",
+        dest="global_config",
+        metavar="FILE",
+        help="configuration file for the command (the same as its own --config)",
+    )
+    parser.add_argument(
+        "--db",
+        dest="global_db",
+        metavar="FILE|URL",
+        help="database for the command (the same as its own --db)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "common" or (only is not None and info.name != only):
+        if info.name in HELPERS or (only is not None and info.name != only):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
@@ -45,8 +62,12 @@ def _command_module(argv: Sequence[str] | None) -> str | None:
     Anything else (no command, --help, a typo) builds the whole parser, listing every command.
     """
     args = sys.argv[1:] if argv is None else list(argv)
-    first = next((a for a in args if not a.startswith("-")), None)
-    if first is None or first == "common":
+    first = None
+    for i, arg in enumerate(args):
+        if not arg.startswith("-") and not (i and args[i - 1] in GLOBAL_OPTIONS):
+            first = arg
+            break
+    if first is None or first in HELPERS:
         return None
     names = {info.name for info in pkgutil.iter_modules(__path__)}
     return first if first in names else None
@@ -60,7 +81,11 @@ BROKEN_PIPE_STATUS = 128 + 13
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser(_command_module(argv))
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # usage errors (2), --help and --version (0), as a status
+            return exc.code if isinstance(exc.code, int) else 2
+        apply_global_options(args)
         result: int = args.func(args)
         return result
     except CliError as exc:

@@ -38,6 +38,40 @@ def add_config_arguments(parser: argparse.ArgumentParser, db: bool = True) -> No
         )
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (`--limit 0` asks for nothing)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def duration(value: str) -> int:
+    """An argparse type: seconds from `90m`, `24h`, `7d`, `2w` (or plain seconds)."""
+    from bot.settings import parse_duration
+
+    seconds = parse_duration(value)
+    if seconds is None or seconds < 1:
+        raise argparse.ArgumentTypeError(
+            f"not a duration: {value!r} (a number with s, m, h, d or w: 90m, 24h, 7d, 2w)"
+        )
+    return seconds
+
+
+def since_argument(parser: argparse.ArgumentParser, default: str, what: str) -> None:
+    """`--since DURATION`, parsed to seconds (args.since) and refused at parse time."""
+    parser.add_argument(
+        "--since",
+        type=duration,
+        default=default,
+        metavar="DURATION",
+        help=f"{what} (90m, 24h, 7d, 2w; default {default})",
+    )
+
+
 def open_config(args: argparse.Namespace) -> Config:
     try:
         return load_config(find_config_file(getattr(args, "config", None)))
@@ -80,3 +114,17 @@ def open_store(args: argparse.Namespace, config: Config, existing: bool = False)
         return open_database(database)
     except StoreError as exc:
         raise CliError(str(exc)) from None
+
+
+def apply_global_options(args: argparse.Namespace) -> None:
+    """`newswatch --config X --db Y COMMAND`: the values given before the command become the
+    command's own (its own --config/--db, given after it, win). A command that reads no
+    configuration or database refuses them rather than ignoring them silently."""
+    for name in ("config", "db"):
+        value = getattr(args, f"global_{name}", None)
+        if value is None:
+            continue
+        if not hasattr(args, name):
+            raise CliError(f"--{name}: `newswatch {args.command}` takes no --{name}")
+        if getattr(args, name) is None:
+            setattr(args, name, value)

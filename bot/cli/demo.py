@@ -10,15 +10,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
+import bot.demo as demo_package
 from bot.app.assembly import assemble, fetch_once, make_senders
 from bot.app.deliver import Vocabulary, run_digest
 from bot.cli.common import CliError
+from bot.cli.output import add_json_flag, plural, print_json
 from bot.config import ConfigError, Secrets, config_from_text
 from bot.core.rules import RulesError
 from bot.demo.server import DemoSite, config_text
@@ -38,10 +42,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--rules-home",
         metavar="DIR",
-        default=".",
-        help="folder whose rules/*.yaml the demo matches with (default: the current folder)",
+        help="folder whose rules/*.yaml the demo matches with (default: the example rules "
+        "installed with newswatch, bot/demo/rules)",
     )
+    add_json_flag(p)
     p.set_defaults(func=run)
+
+
+# The example rules ship inside the package (pyproject's package-data), so an installed copy
+# runs its own demo from any folder; the repository's rules/ is a link to them.
+PACKAGE_HOME = Path(demo_package.__file__).resolve().parent
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,17 +64,27 @@ def run(args: argparse.Namespace) -> int:
             db = db / "demo.db"
         else:  # a PostgreSQL URL leaves no file anywhere
             db = args.db if is_postgres_url(args.db) else Path(args.db)
+        home = Path(args.rules_home) if args.rules_home else PACKAGE_HOME
+        # With --json, what the demo says goes into one document instead of the terminal.
+        out = io.StringIO() if args.json else sys.stdout
         with DemoSite(now) as site:
-            print(f"newswatch demo: sample outlets served at {site.base_url}")
-            asyncio.run(_cycle(site.base_url, Path(args.rules_home), db, now))
+            print(f"newswatch demo: sample outlets served at {site.base_url}", file=out)
+            summary = asyncio.run(_cycle(site.base_url, home, db, now, out))
+    database = _shown(args.db) if args.db else None
+    if args.json:
+        print_json({**summary, "database": database})
+        return 0
     print(
         f"demo finished in {time.monotonic() - started:.1f}s; database: "
-        f"{_shown(args.db) if args.db else 'temporary, removed'}"
+        f"{database or 'temporary, removed'}"
     )
     return 0
 
 
-async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> None:
+async def _cycle(
+    base_url: str, home: Path, db: Path | str, now: datetime, out: TextIO
+) -> dict[str, object]:
+    """The cycle, told on `out`; returns what it did (the --json document)."""
     try:
         config = config_from_text(config_text(base_url), "<demo config>", home.resolve(), {})
     except ConfigError as exc:
@@ -72,7 +92,7 @@ async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> No
     if not config.rule_paths():
         raise CliError(
             f"no rule files found at {home.resolve() / 'rules'}/*.yaml; "
-            "run from the project folder or pass --rules-home"
+            "leave out --rules-home to use the example rules installed with newswatch"
         )
     try:
         instance = assemble(config, db)
@@ -84,31 +104,58 @@ async def _cycle(base_url: str, home: Path, db: Path | str, now: datetime) -> No
         raise CliError(str(exc)) from None
     store, rules = instance.store, instance.rules
     try:
-        print(f"rules: {len(rules.entities)} entities, {len(rules.topics)} topics\n")
-        print("fetch:")
-        for report in await fetch_once(instance, now):
+        entities = plural(len(rules.entities), "entity", "entities")
+        print(f"rules: {entities}, {plural(len(rules.topics), 'topic')}\n", file=out)
+        print("fetch:", file=out)
+        reports = await fetch_once(instance, now)
+        for report in reports:
             detail = report.error if report.error else f"{report.new} new of {report.items}"
-            print(f"  {report.source_id:<10} {report.status:<9} {detail}")
+            print(f"  {report.source_id:<10} {report.status:<9} {detail}", file=out)
         stories = store.stories_since(now - timedelta(days=7))
         multi = [s for s in stories if len(s.outlets) > 1]
+        articles = store.article_count()
         print(
-            f"\n{store.article_count()} articles in {len(stories)} stories, "
-            f"{len(multi)} reported by several outlets\n"
+            f"\n{plural(articles, 'article')} in {plural(len(stories), 'story', 'stories')}, "
+            f"{len(multi)} reported by several outlets\n",
+            file=out,
         )
-        senders = make_senders(
-            config.settings, Secrets(), sys.stdout
-        )  # no tokens: the console only
         vocab = Vocabulary.from_rules(rules)
+        digests: list[dict[str, object]] = []
         for channel in config.channels:
+            # no tokens: the console only; each digest's text kept apart for --json
+            text = io.StringIO()
+            senders = make_senders(config.settings, Secrets(), text)
             print(
                 f"===== digest for channel {channel.id!r} "
-                f"({', '.join(s.target for s in channel.subscriptions)}) =====\n"
+                f"({', '.join(s.target for s in channel.subscriptions)}) =====\n",
+                file=out,
             )
             digest = await run_digest(store, channel.id, senders, vocab, now)
+            out.write(text.getvalue())
             if digest.stories == 0:
-                print("(nothing new for this channel)\n")
+                print("(nothing new for this channel)\n", file=out)
+            digests.append(
+                {"channel": channel.id, "stories": digest.stories, "text": text.getvalue()}
+            )
     finally:
         instance.close()
+    return {
+        "rules": {"entities": len(rules.entities), "topics": len(rules.topics)},
+        "fetch": [
+            {
+                "source": r.source_id,
+                "status": r.status,
+                "new": r.new,
+                "items": r.items,
+                "error": r.error,
+            }
+            for r in reports
+        ],
+        "articles": articles,
+        "stories": len(stories),
+        "several_outlets": len(multi),
+        "digests": digests,
+    }
 
 
 def _shown(db: str) -> str:

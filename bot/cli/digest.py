@@ -18,6 +18,7 @@ from bot.app.deliver import (
 )
 from bot.chat.platforms import platform_of
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.cli.output import add_json_flag, plural, print_json
 from bot.config import Config, ConfigError, secrets_from_env
 from bot.core.rules import RulesError
 from bot.models import Channel
@@ -44,10 +45,21 @@ def known_channel(store: Store, channel_id: str) -> Channel:
     raise CliError(f"no channel {channel_id!r}; the channels are: {listed}")
 
 
-def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
+def dry_run(store: Store, channel_id: str, vocab: Vocabulary, as_json: bool = False) -> int:
     channel = known_channel(store, channel_id)
     digest = build_digest(store, channel, vocab, utcnow())
     payloads = render_payloads(channel.platform, digest, vocab.labels, "digest")
+    if as_json:
+        print_json(
+            {
+                "channel": channel.id,
+                "platform": channel.platform,
+                "stories": len(digest.items),
+                "messages": payloads,
+                "sent": 0,
+            }
+        )
+        return 0
     for i, payload in enumerate(payloads, 1):
         if len(payloads) > 1:
             print(f"--- message {i} of {len(payloads)} ({channel.platform}) ---")
@@ -55,11 +67,16 @@ def dry_run(store: Store, channel_id: str, vocab: Vocabulary) -> int:
             print(payload["text"])
         else:
             print(json.dumps(payload, ensure_ascii=False, indent=2))
-    print(f"({len(digest.items)} stories in {len(payloads)} message(s); nothing sent)")
+    counts = (
+        f"{plural(len(digest.items), 'story', 'stories')} in {plural(len(payloads), 'message')}"
+    )
+    print(f"({counts}; nothing sent)")
     return 0
 
 
-async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary) -> int:
+async def send(
+    config: Config, store: Store, channel_id: str, vocab: Vocabulary, as_json: bool = False
+) -> int:
     channel = known_channel(store, channel_id)
     senders = make_senders(config.settings, secrets_from_env())
     if channel.platform not in senders:
@@ -76,7 +93,21 @@ async def send(config: Config, store: Store, channel_id: str, vocab: Vocabulary)
         raise CliError(f"{channel_id}: delivery paused: {report.paused}", status=1)
     flush = report.flush
     sent = flush.sent if flush else 0
-    print(f"{report.stories} stories in {report.messages} message(s); {sent} sent now")
+    if as_json:
+        print_json(
+            {
+                "channel": channel.id,
+                "platform": channel.platform,
+                "stories": report.stories,
+                "messages": report.messages,
+                "sent": sent,
+            }
+        )
+    else:
+        counts = (
+            f"{plural(report.stories, 'story', 'stories')} in {plural(report.messages, 'message')}"
+        )
+        print(f"{counts}; {sent} sent now")
     if flush and flush.paused:
         raise CliError(f"{channel_id}: delivery paused: {flush.paused[channel_id]}", status=1)
     if flush and (flush.retried or flush.failed):
@@ -97,8 +128,8 @@ def run(args: argparse.Namespace) -> int:
         if state.paused:
             print(f"{args.channel}: delivery paused: {state.reason}", file=sys.stderr)
         if args.send:
-            return asyncio.run(send(config, store, args.channel, vocab))
-        return dry_run(store, args.channel, vocab)
+            return asyncio.run(send(config, store, args.channel, vocab, args.json))
+        return dry_run(store, args.channel, vocab, args.json)
     finally:
         store.close()
 
@@ -110,5 +141,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument("--dry-run", action="store_true", help="render only (the default)")
     mode.add_argument("--send", action="store_true", help="record it and send it now")
     p.add_argument("--resume", action="store_true", help="resume a paused channel first")
+    add_json_flag(p)
     add_config_arguments(p)
     p.set_defaults(func=run)

@@ -7,12 +7,13 @@ JSON on standard output, a readable table on standard error; exit 0 whatever the
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from bot.app.eval import CorpusError, evaluate, table
 from bot.cli.common import CliError
+from bot.cli.output import print_json
+from bot.cli.progress import Progress
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,9 +24,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = evaluate(Path(args.folder))
+        with Progress("eval", 0) as bar:  # on a terminal only; stdout keeps its JSON
+            report = evaluate(Path(args.folder), bar)
     except CorpusError as exc:
         raise CliError(f"unreadable corpus: {exc}") from None
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    print_json(report)
     print("\n".join(table(report)), file=sys.stderr)
     return 0

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, add_config_arguments, open_config
+from bot.cli.output import add_json_flag, print_json
 from bot.models import RawItem, Source
 from bot.sources.collect import collect
 from bot.sources.errors import FetchError
@@ -27,7 +27,7 @@ from bot.sources.pages import ExtractedPage, PageError, extract_article
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("extract", help="show what the bot reads from a page or a feed")
     p.add_argument("target", metavar="URL|FILE")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(p)
     p.add_argument("--url", help="the address a FILE was saved from (resolves its links)")
     p.add_argument(
         "--allow-private", action="store_true", help="allow a URL on a private/loopback address"
@@ -40,7 +40,7 @@ def _page_dict(page: ExtractedPage) -> dict[str, Any]:
     return {
         "kind": "page",
         "title": page.title,
-        "published": page.published.isoformat() if page.published else None,
+        "published": page.published,
         "published_from": page.published_from,
         "lang": page.lang,
         "canonical_url": page.canonical_url,
@@ -53,7 +53,7 @@ def _item_dict(item: RawItem) -> dict[str, Any]:
         "title": item.title,
         "url": item.url,
         "guid": item.guid,
-        "published": item.published.isoformat() if item.published else None,
+        "published": item.published,
         "published_from": item.published_from,
         "lang": item.lang,
         "text": item.text,
@@ -107,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
             result = _from_file(path, args.url or path.resolve().as_uri())
     except (FetchError, FeedError, PageError) as exc:
         raise CliError(f"{target}: {exc}", status=1) from None
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else _render(result))
+    if args.json:
+        print_json(result)
+    else:
+        print(_render(result))
     return 0
 
 
@@ -126,7 +129,9 @@ def _render(result: dict[str, Any]) -> str:
 
 
 def _render_one(r: dict[str, Any]) -> str:
-    date = f"{r['published']} (from {r['published_from']})" if r.get("published") else "unknown"
+    published = r.get("published")
+    # the page's own offset, as it wrote it (--json gives UTC, as every command does)
+    date = f"{published.isoformat()} (from {r['published_from']})" if published else "unknown"
     lines = [
         f"title:     {r['title']}",
         f"date:      {date}",

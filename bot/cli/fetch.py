@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config
+from bot.cli.output import add_json_flag, print_json
+from bot.cli.progress import Progress
 from bot.config import ConfigError
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_config_arguments(p)
     p.add_argument("--once", action="store_true", help="one cycle, then exit (the default)")
     p.add_argument("--due", action="store_true", help="only the sources due for a check")
-    p.add_argument("--json", action="store_true", help="one JSON object per source")
+    add_json_flag(p, "print one JSON array, an object per source (README: JSON output)")
     p.set_defaults(func=run)
 
 
@@ -51,11 +52,15 @@ def run(args: argparse.Namespace) -> int:
         if handler is not None:
             handler.addFilter(quiet)
     try:
-        reports = asyncio.run(fetch_once(instance, utcnow(), only_due=args.due))
+        with Progress("fetch", 0, enabled=not args.json) as bar:  # on a terminal only
+            reports = asyncio.run(fetch_once(instance, utcnow(), args.due, bar))
     finally:
         instance.close()
-    for report in reports:
-        print(json.dumps(_as_json(report), ensure_ascii=False) if args.json else _line(report))
+    if args.json:
+        print_json([_as_json(report) for report in reports])
+    else:
+        for report in reports:
+            print(_line(report))
     failed = sum(report.status == "error" for report in reports)
     if failed and not args.json:
         print(f"{failed} of {len(reports)} sources failed", file=sys.stderr)
@@ -70,8 +75,6 @@ class _ReportedBySource(logging.Filter):
 
 
 def _as_json(report: SourceReport) -> dict[str, object]:
-    from bot.store.base import to_iso
-
     return {
         "source": report.source_id,
         "status": report.status,
@@ -82,7 +85,7 @@ def _as_json(report: SourceReport) -> dict[str, object]:
         "page_errors": len(report.page_errors),
         "last_page_error": report.page_errors[-1] if report.page_errors else None,
         "waiting": report.waiting,
-        "next_check_at": to_iso(report.next_check_at),
+        "next_check_at": report.next_check_at,
     }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -23,8 +22,14 @@ from bot.app.chatrules import with_chat_rules
 from bot.app.reapply import apply_rules
 from bot.app.rulefiles import load_rule_files
 from bot.cli.chatrules import add_export_command
-from bot.cli.common import CliError, add_config_arguments, open_config, open_store
-from bot.config import parse_duration
+from bot.cli.common import (
+    CliError,
+    add_config_arguments,
+    open_config,
+    open_store,
+    since_argument,
+)
+from bot.cli.output import add_json_flag, plural, print_json
 from bot.core.cleanup import clean_text
 from bot.core.match import Matcher
 from bot.core.rules import RulesError, RuleSet
@@ -43,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders (default: config)"
     )
+    add_json_flag(check)
     add_config_arguments(check, db=False)
     check.set_defaults(func=run_check)
 
@@ -52,19 +58,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--text", metavar="FILE", help="the article as plain text")
     source.add_argument("--html", metavar="FILE", help="the article page as saved HTML")
     test.add_argument("--title", default="", help="headline to match with a --text file")
-    test.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(test)
     add_config_arguments(test, db=False)
     test.set_defaults(func=run_test)
 
     apply = sub.add_parser(
         "apply", help="match stored articles again after a rule change; retag their stories"
     )
-    apply.add_argument("--since", default="7d", help="articles seen within this long (default 7d)")
+    since_argument(apply, "7d", "articles seen within this long")
     apply.add_argument(
         "--alert",
         action="store_true",
         help="let old stories that now match a subscription go out (default: recorded as sent)",
     )
+    add_json_flag(apply)
     add_config_arguments(apply)
     apply.set_defaults(func=run_apply)
 
@@ -73,9 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_apply(args: argparse.Namespace) -> int:
     """`rules apply`: the configured rules applied to stored articles (bot.app.reapply)."""
-    seconds = parse_duration(args.since)
-    if seconds is None:
-        raise CliError(f"--since: not a duration: {args.since!r} (e.g. 24h, 7d)")
+    seconds: int = args.since
     config = open_config(args)
     try:
         rules = load_rules(config)
@@ -91,9 +96,20 @@ def run_apply(args: argparse.Namespace) -> int:
         report = apply_rules(store, rules, now - timedelta(seconds=seconds), now, args.alert)
     finally:
         store.close()
+    if args.json:
+        print_json(
+            {
+                "articles": report.articles,
+                "changed": report.changed,
+                "stories": report.stories,
+                "held": report.held,
+                "alerting": report.alerting,
+            }
+        )
+        return 0
     print(
-        f"{report.articles} stored articles matched again, {report.changed} changed; "
-        f"{report.stories} stories retagged"
+        f"{plural(report.articles, 'stored article')} matched again, {report.changed} changed; "
+        f"{plural(report.stories, 'story', 'stories')} retagged"
     )
     if report.held:
         print(
@@ -125,23 +141,42 @@ def rule_paths(args: argparse.Namespace) -> list[Path]:
     return out
 
 
-def load(args: argparse.Namespace) -> RuleSet:
+def load(args: argparse.Namespace, paths: list[Path] | None = None) -> RuleSet:
     try:
-        return load_rule_files(rule_paths(args))
+        return load_rule_files(rule_paths(args) if paths is None else paths)
     except RulesError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        n = len(exc.problems)
-        raise CliError(f"{n} error{'s' * (n != 1)} in the rules", 1) from None
+        raise CliError(f"{plural(len(exc.problems), 'error')} in the rules", 1) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
     paths = rule_paths(args)
-    rules = load(args)
+    if args.json:
+        return _check_json(paths)
+    rules = load(args, paths)
     print(
-        f"ok: {len(paths)} file{'s' * (len(paths) != 1)}, {len(rules.entities)} entities, "
-        f"{len(rules.topics)} topics"
+        f"ok: {plural(len(paths), 'file')}, {plural(len(rules.entities), 'entity', 'entities')}, "
+        f"{plural(len(rules.topics), 'topic')}"
     )
+    return 0
+
+
+def _check_json(paths: list[Path]) -> int:
+    """`rules check --json`: the verdict and every problem as data (exit 1 when any)."""
+    out: dict[str, object] = {"ok": True, "files": paths, "entities": 0, "topics": 0}
+    try:
+        rules = load_rule_files(paths)
+    except RulesError as exc:
+        out["ok"] = False
+        out["problems"] = [
+            {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
+            for p in exc.problems
+        ]
+        print_json(out)
+        return 1
+    out.update(entities=len(rules.entities), topics=len(rules.topics), problems=[])
+    print_json(out)
     return 0
 
 
@@ -204,7 +239,7 @@ def run_test(args: argparse.Namespace) -> int:
             "entities": [_match_dict(m) for m in result.entities],
             "topics": [_match_dict(m) for m in result.topics],
         }
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
         return 0
     color = sys.stdout.isatty()
     print("\n".join(report(result, rules, title, text, color)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.cli.discover import add_discover
+from bot.cli.output import add_json_flag, local_time, plural, print_json
 from bot.core.opml import OpmlError, parse_opml, write_opml
 from bot.models import Source
 from bot.sources.kinds import DEFAULT_KIND, opml_forms
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_export)
 
     p = sub.add_parser("list", help="each source with its last success, last error, next check")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(p)
     add_config_arguments(p)
     p.set_defaults(func=run_list)
 
@@ -48,7 +48,8 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         found = parse_opml(data, opml_forms(), DEFAULT_KIND, config.settings.fetch.interval)
     except OpmlError as exc:
-        raise CliError(f"{args.file}: {exc}") from None
+        where = f"{exc.line}:{exc.column}:" if exc.line else ""
+        raise CliError(f"{args.file}:{where} {exc}") from None
     store = open_store(args, config)
     try:
         store.sync_sources(config.sources)
@@ -76,10 +77,6 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
-
-
 def status_of(source: Source, state: SourceState) -> str:
     if not source.enabled:
         return "disabled"
@@ -102,7 +99,7 @@ def run_list(args: argparse.Namespace) -> int:
         waiting = {sid: len(items) for sid, items in store.waiting_items().items()}
     finally:
         store.close()
-    rows: list[dict[str, str | int | bool]] = []
+    rows: list[dict[str, object]] = []
     for s in sources:
         st = states.get(s.id, SourceState(id=s.id))
         rows.append(
@@ -113,40 +110,53 @@ def run_list(args: argparse.Namespace) -> int:
                 "url": s.url,
                 "status": status_of(s, st),
                 "failing": st.failing,
-                "last_success": _when(st.last_success_at),
-                "last_error": st.last_error or "",
-                "last_error_at": _when(st.last_error_at),
-                "next_check": _when(st.next_check_at),
+                "last_success": st.last_success_at,
+                "last_error": st.last_error or None,
+                "last_error_at": st.last_error_at,
+                "next_check": st.next_check_at,
                 "articles": st.articles_total,
-                "warning": st.warning or "",
+                "warning": st.warning or None,
                 "page_errors": st.page_error_count,
-                "last_page_error": st.last_page_error or "",
-                "last_page_error_at": _when(st.last_page_error_at),
+                "last_page_error": st.last_page_error or None,
+                "last_page_error_at": st.last_page_error_at,
                 "waiting": waiting.get(s.id, 0),
             }
         )
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return 0
     if not rows:
         print("no sources: add some to the configuration or `newswatch sources import`")
         return 0
-    width = max(len(str(r["id"])) for r in rows)
+    print_table(rows, config.settings.timezone)
+    return 0
+
+
+def print_table(rows: list[dict[str, object]], zone: str) -> None:
+    """The rows for people: a header, times in the configured timezone, details indented."""
+
+    def when(key: str) -> str:
+        value = r[key]
+        return local_time(value if isinstance(value, datetime) else None, zone, "-")
+
+    width = max(2, *(len(str(r["id"])) for r in rows))
+    print(
+        f"{'ID':<{width}}  {'KIND':<4}  {'ORIGIN':<6}  {'STATUS':<20}  {'LAST SUCCESS':<22}  "
+        f"{'NEXT CHECK':<22}  ARTICLES"
+    )
     for r in rows:
         print(
             f"{r['id']:<{width}}  {r['kind']:<4}  {r['origin']:<6}  {r['status']:<20}  "
-            f"ok {r['last_success']:<16}  next {r['next_check']:<16}  {r['articles']:>5} articles"
+            f"{when('last_success'):<22}  {when('next_check'):<22}  {r['articles']:>8}"
         )
         pad = " " * width
         if r["last_error"]:
-            print(f"{pad}  last error {r['last_error_at']}: {r['last_error']}")
+            print(f"{pad}  last error {when('last_error_at')}: {r['last_error']}")
         if r["warning"]:
             print(f"{pad}  warning: {r['warning']}")
-        if r["waiting"]:
-            print(f"{pad}  {r['waiting']} items waiting for their article page")
-        if r["page_errors"]:
-            print(
-                f"{pad}  {r['page_errors']} page errors, last {r['last_page_error_at']}: "
-                f"{r['last_page_error']}"
-            )
-    return 0
+        waiting, page_errors = r["waiting"], r["page_errors"]
+        if isinstance(waiting, int) and waiting:
+            print(f"{pad}  {plural(waiting, 'item')} waiting for their article page")
+        if isinstance(page_errors, int) and page_errors:
+            errors = plural(page_errors, "page error")
+            print(f"{pad}  {errors}, last {when('last_page_error_at')}: {r['last_page_error']}")

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.cli.common import (
+    add_config_arguments,
+    open_config,
+    open_store,
+    positive_int,
+    since_argument,
+)
+from bot.cli.output import add_json_flag, local_time, plural, print_json
 from bot.models import Story
-from bot.settings import parse_duration
 from bot.web.present import story_json  # one JSON shape for the CLI and the web API
 
 
-def story_text(story: Story) -> str:
+def story_text(story: Story, zone: str = "UTC") -> str:
+    """A story for people: its times in the configured timezone, every outlet's link."""
     head = (
         f"#{story.id}  {story.title}\n"
-        f"    {story.first_seen:%Y-%m-%d %H:%M} – {story.last_seen:%Y-%m-%d %H:%M} UTC, "
-        f"{len(story.outlets)} outlet(s), {len(story.article_ids)} article(s)"
+        f"    {local_time(story.first_seen, zone)} – {local_time(story.last_seen, zone)}, "
+        f"{plural(len(story.outlets), 'outlet')}, {plural(len(story.article_ids), 'article')}"
     )
     lines = [head] + [f"    - {o.name}: {o.url}" for o in story.outlets]
     if story.entity_ids:
@@ -24,29 +31,34 @@ def story_text(story: Story) -> str:
     return "\n".join(lines)
 
 
+def as_json(story: Story) -> dict[str, Any]:
+    """The web API's shape, its times written as every --json writes them."""
+    return {**story_json(story), "first_seen": story.first_seen, "last_seen": story.last_seen}
+
+
 def run(args: argparse.Namespace) -> int:
-    seconds = parse_duration(args.since)
-    if seconds is None:
-        raise CliError(f"--since: not a duration: {args.since!r} (e.g. 90m, 24h, 3d)")
     config = open_config(args)
     store = open_store(args, config, existing=True)
     try:
-        since = datetime.now(UTC) - timedelta(seconds=seconds)
+        since = datetime.now(UTC) - timedelta(seconds=args.since)
         stories = store.stories_since(since, limit=args.limit, open_only=args.open)
     finally:
         store.close()
     if args.json:
-        print(json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=2))
+        print_json([as_json(s) for s in stories])
     else:
-        print("\n\n".join(story_text(s) for s in stories) if stories else "no stories")
+        zone = config.settings.timezone
+        print("\n\n".join(story_text(s, zone) for s in stories) if stories else "no stories")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("stories", help="list current stories with their outlets")
-    p.add_argument("--since", default="24h", help="stories seen within this long (default 24h)")
-    p.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    since_argument(p, "24h", "stories seen within this long")
+    p.add_argument(
+        "--limit", type=positive_int, default=200, help="at most this many (default 200)"
+    )
     p.add_argument("--open", action="store_true", help="only stories still open to articles")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(p)
     add_config_arguments(p)
     p.set_defaults(func=run)

@@ -22,7 +22,11 @@ from bot.models import Source
 
 
 class OpmlError(Exception):
-    """The file is not OPML we can read."""
+    """The file is not OPML we can read; `line` and `column` (1-based) when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,12 @@ def parse_opml(
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise OpmlError(f"not well-formed XML: {exc}") from None
+        # libxml2's own words, without the position it appends (the caller places it)
+        words = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+        line, column = exc.position
+        raise OpmlError(
+            f"not well-formed XML: {words[:1].lower()}{words[1:]}", line, column
+        ) from None
     if root.tag != "opml" or root.find("body") is None:
         raise OpmlError("no <opml><body> found")
     sources: list[Source] = []

@@ -76,7 +76,7 @@ async def test_a_failing_source_shows_and_recovers(
     assert main(["sources", "list", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "FAILING (3 errors)" in out and "HTTP 500" in out
-    assert "next 2024-09-12 12:40" in out  # 600 s doubled twice after the third error
+    assert "2024-09-12 12:40 +0000" in out  # next check: 600 s doubled twice after the third error
     store = open_store(config.parent / "nw.db")
     store.record_fetch_success("broken", NOW, NOW, None, None)
     store.close()

@@ -36,7 +36,7 @@ def _config(tmp_path: Path, server: MisbehavingServer, sources: dict[str, str]) 
 
 def _fetch(config: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
     assert main(["fetch", "--once", "--json", "--config", str(config)]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = json.loads(capsys.readouterr().out)
     return {str(r["source"]): r for r in rows}
 
 
