@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def demo_project(home: Path, timezone: str = "UTC") -> Iterator[dict[str, str]]:
-    """Paths as text: config, article (a plain-text article), page (a saved HTML page)."""
+    """Paths as text: config, article (a plain-text article), page (a saved HTML page), and
+    base, the outlets' address."""
     shutil.copytree(REPO / "bot/demo/rules", home / "rules")
     article = home / "article.txt"
     article.write_text("Drones were launched at the port of an invented city.", encoding="utf-8")
@@ -32,4 +33,9 @@ def demo_project(home: Path, timezone: str = "UTC") -> Iterator[dict[str, str]]:
         config = home / "newswatch.yaml"
         text = config_text(site.base_url).replace("timezone: UTC", f"timezone: {timezone}")
         config.write_text("database: nw.db\n" + text, encoding="utf-8")
-        yield {"config": str(config), "article": str(article), "page": str(page)}
+        yield {
+            "config": str(config),
+            "article": str(article),
+            "page": str(page),
+            "base": site.base_url,
+        }

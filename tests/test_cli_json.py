@@ -21,10 +21,11 @@ from bot.cli import build_parser, main
 from bot.cli.output import iso, jsonable
 from tests.cli_project import demo_project
 
-# command words → the arguments after them ({config}, {page}, {article} filled in)
+# command words → the arguments after them ({config}, {page}, {article}, {base} filled in)
 RUNS: dict[str, list[str]] = {
     "fetch": ["--config", "{config}"],
     "sources list": ["--config", "{config}"],
+    "sources discover": ["{base}/mashriq/feed.rss", "--allow-private", "--config", "{config}"],
     "stories": ["--since", "2w", "--config", "{config}"],
     "rules check": ["--config", "{config}"],
     "rules test": ["--text", "{article}", "--title", "Drone strike", "--config", "{config}"],

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, add_config_arguments, open_config
+from bot.cli.output import add_json_flag, print_json
 
 if TYPE_CHECKING:
     from bot.sources.discover import Candidate, Discovery
@@ -24,7 +24,7 @@ def add_discover(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "discover", help="find a site's feeds, news sitemap or listing, and say which to follow"
     )
     p.add_argument("url", metavar="URL", help="a site's address (or a feed's, or t.me/<name>)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json_flag(p)
     p.add_argument(
         "--allow-private", action="store_true", help="allow an address on a private/loopback host"
     )
@@ -62,7 +62,7 @@ def candidate_dict(c: Candidate) -> dict[str, Any]:
         "found_by": c.found_by,
         "usable": c.usable,
         "items": c.items,
-        "newest": c.newest.isoformat() if c.newest else None,
+        "newest": c.newest,
         "lang": c.lang,
         "title": c.title,
         "error": c.error,
@@ -78,7 +78,7 @@ def run_discover(args: argparse.Namespace) -> int:
             "chosen": candidate_dict(found.chosen) if found.chosen else None,
             "reason": found.reason,
         }
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print_json(doc)
     else:
         print(f"{found.address}: {len(found.candidates)} candidates")
         for c in found.candidates:
