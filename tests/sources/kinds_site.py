@@ -16,11 +16,14 @@ Routes:
   /bad/sitemap-error              a 200 HTML error page where the sitemap should be
   /bad/huge-sitemap.xml           a news sitemap of 1,500 URLs (read capped at 1,000)
   /bad/enormous-sitemap.xml       a news sitemap larger than the fetch cap
+  /sitemaps/plain.xml.gz          a plain sitemap (lastmod only), a gzipped file
+  /bad/bomb.xml.gz                a gzipped file of 20 MB of zeros
   anything in articles.json       an article page
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -71,7 +74,7 @@ class KindsSite:
         self.base = ""
         self.requests: list[str] = []
 
-    def content(self, path: str, query: str) -> tuple[int, str, str]:
+    def content(self, path: str, query: str) -> tuple[int, str | bytes, str]:
         """(status, body, content type) of a request."""
         later = self.stage >= 3
         if path == "/s/qawsnews":
@@ -101,6 +104,11 @@ class KindsSite:
             return 200, huge_sitemap(self.base, 1500), "application/xml"
         if path == "/bad/enormous-sitemap.xml":
             return 200, huge_sitemap(self.base, 4000), "application/xml"
+        if path == "/sitemaps/plain.xml.gz":
+            plain = fixture("sitemap_plain.xml", self.base).encode("utf-8")
+            return 200, gzip.compress(plain), "application/x-gzip"
+        if path == "/bad/bomb.xml.gz":
+            return 200, gzip.compress(b"\0" * 20_000_000), "application/x-gzip"
         page = article_page(path.lstrip("/"))
         if page is not None:
             return 200, page, "text/html; charset=utf-8"
@@ -110,7 +118,7 @@ class KindsSite:
         query = request.query_string
         self.requests.append(request.path + (f"?{query}" if query else ""))
         status, body, ctype = self.content(request.path, query)
-        data = body.encode("utf-8")
+        data = body.encode("utf-8") if isinstance(body, str) else body
         etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
         if status == 200 and request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers={"ETag": etag})

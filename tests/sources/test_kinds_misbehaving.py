@@ -29,6 +29,7 @@ async def test_each_broken_source_fails_alone_with_a_clear_error(
   - {{id: soft404, kind: sitemap, url: {base}/bad/sitemap-error}}
   - {{id: enormous, kind: sitemap, url: {base}/bad/enormous-sitemap.xml}}
   - {{id: ghost, kind: telegram, url: {base}/s/nosuchchannel}}
+  - {{id: bomb, kind: sitemap, url: {base}/bad/bomb.xml.gz}}
 """
     instance = make_instance(tmp_path, sources, fetch=", max_bytes: 300000")
     try:
@@ -43,6 +44,7 @@ async def test_each_broken_source_fails_alone_with_a_clear_error(
     assert "version is None" in errors["other-json"]
     assert errors["soft404"] == "not a sitemap: an HTML page (an error page?)"
     assert errors["enormous"].endswith("over 300000 bytes")
+    assert errors["bomb"] == "sitemap over 300000 bytes once decompressed"
     assert errors["ghost"].startswith("no channel posts on the page")
     assert "'Telegram: Contact @nosuchchannel'" in errors["ghost"]  # what was there instead
     for sid, error in errors.items():  # recorded against that source, and only that one

@@ -175,3 +175,23 @@ async def test_a_json_feed_over_three_polls(site: KindsSite, tmp_path: Path) -> 
         assert "eleven pupils" in nets.text
     finally:
         instance.close()
+
+
+async def test_a_plain_gzipped_sitemap_is_read_by_its_lastmod(
+    site: KindsSite, tmp_path: Path
+) -> None:
+    sources = f"  - {{id: plain, kind: sitemap, url: {site.base}/sitemaps/plain.xml.gz}}\n"
+    instance = make_instance(tmp_path, sources)
+    try:
+        report = await poll(instance, site, 1, 0)
+        assert (report.status, report.new, report.error, report.page_errors) == ("new", 2, None, ())
+        articles = stored(instance)
+    finally:
+        instance.close()
+    # undated and old URLs are left alone; the titles come from the pages
+    assert "/about-us.html" not in site.requests and "/en/archive-2021.html" not in site.requests
+    keepers = articles[f"{site.base}/en/lighthouse-keepers.html"]
+    assert keepers.title == "Lighthouse keepers of Cape Nada mark fifty years of service"
+    assert keepers.published == datetime(2026, 12, 6, 12, 5, tzinfo=UTC)
+    coral = articles[f"{site.base}/akhbar/2026/12/07/coral-trade.html"]
+    assert coral.published == datetime(2026, 12, 7, tzinfo=UTC) and coral.lang == "ar"
