@@ -28,6 +28,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newswatch",
         description="Self-hosted news alerting: fetch, match, group and deliver news.",
+        epilog="Exit status: 0 done, 1 a check failed (a source, a rule file, a send), 2 bad "
+        "usage, configuration or database. Every --json prints one JSON document: times ISO "
+        "8601 with offset, null for missing (README: JSON output). `newswatch COMMAND --help` "
+        "says what a command does and takes.",
     )
     parser.add_argument("--version", action="version", version=f"newswatch {bot.__version__}")
     parser.add_argument(

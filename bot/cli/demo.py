@@ -32,7 +32,13 @@ from bot.store.postgres import is_postgres_url, redact
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("demo", help="one offline cycle over bundled sample outlets")
+    p = sub.add_parser(
+        "demo",
+        help="one offline cycle over bundled sample outlets, digests printed",
+        description="Serve the bundled sample outlets on 127.0.0.1, then fetch, match them "
+        "against the example rules installed with newswatch, group stories and print each "
+        "demo channel's digest. Runs from any folder; nothing reaches the network.",
+    )
     p.add_argument(
         "--db",
         metavar="FILE|URL",

@@ -40,7 +40,9 @@ CONTEXT = 40  # characters shown on each side of a piece of evidence
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("rules", help="check rule files, or test them on one article")
+    p = subparsers.add_parser(
+        "rules", help="check rule files, test them on one article, or apply them to stored articles"
+    )
     sub = p.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
     sub.required = True
 
