@@ -194,7 +194,11 @@ class Daemon:
         self.scheduler.shutdown()
         released = self.store.release_claims()
         if released:
-            log.info("%d message(s) not sent yet stay pending for the next start", released)
+            log.warning(
+                "%d message(s) were in flight at the stop: each counts an uncertain send "
+                "(sent once more as a possible repeat at the next start)",
+                released,
+            )
         await bounded("closing senders", close_senders(self.senders), 1.0)
         if self._fetcher is not None:
             await bounded("closing the fetcher", self._fetcher.aclose(), 1.0)

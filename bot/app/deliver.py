@@ -6,17 +6,27 @@
 
 Stories, deliveries and mutes come from the store; topic names and priorities come from the
 rules as a Vocabulary value. Selection and rendering are pure (core.digest, core.render*);
-this module only wires them to the store and the chat senders. Never twice: a batch and its
-deliveries rows are written in one transaction before anything is sent, and a message is
-marked sent only once the platform confirms (see store.outbox for the one exception, a
-message in flight when the process died).
+this module only wires them to the store and the chat senders. A batch and its deliveries
+rows are written in one transaction before anything is sent, and a message is marked sent
+only once the platform confirms.
+
+The delivery guarantee (README, Delivery; store.outbox has the statuses):
+- order: a channel's messages go out in the order recorded; the next waits until the one
+  before is sent, failed for good or held; other channels are not held up;
+- a send the platform answered is never repeated;
+- a send with no answer (lost reply, timeout, a process that died in flight) is uncertain:
+  where the platform can look a message up by its marker (Slack), it is looked up first and
+  not sent again when found; otherwise it is sent once more with a note saying it may
+  repeat an earlier message; after a second uncertain send it is held for a person
+  (`newswatch outbox`), never sent a third time on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,13 +34,17 @@ from typing import Any
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.chat.platforms import platform_of
 from bot.chat.sender import (
+    DeliveryError,
     DestinationMovedError,
     MessageRejectedError,
     PermanentDeliveryError,
     Sender,
+    SendNotStarted,
     TransientDeliveryError,
+    UncertainDeliveryError,
 )
 from bot.core.digest import Priority, select
+from bot.core.i18n import t
 from bot.core.render import Kind, Labels, translations
 from bot.core.rules import RuleSet
 from bot.models import Channel, Digest
@@ -80,6 +94,9 @@ class FlushReport:
     sent: int = 0
     retried: int = 0  # transient failures, left pending with a retry time
     failed: int = 0  # refused for good
+    uncertain: int = 0  # sends with no answer (the message may have arrived)
+    held: int = 0  # of those, messages held for a person after their second one
+    found: int = 0  # uncertain sends found on the platform by their marker (not resent)
     paused: dict[str, str] = field(default_factory=dict)  # channel id → reason
 
 
@@ -211,10 +228,15 @@ async def run_instant(
 
 
 def recover_outbox(store: Store) -> int:
-    """At start: messages a dead process left in flight go back to pending (sent again)."""
+    """At start: messages a dead process left in flight may have arrived; each counts an
+    uncertain send (sent once more, marked as a possible repeat, or held after its second)."""
     released = store.release_claims()
     if released:
-        log.warning("%d message(s) were in flight when the last run stopped; resending", released)
+        log.warning(
+            "%d message(s) were in flight when the last run stopped: each is sent once more "
+            "as a possible repeat, or held after its second uncertain send (newswatch outbox)",
+            released,
+        )
     return released
 
 
@@ -225,6 +247,12 @@ def retry_wait(attempts: int, retry_after: float | None) -> float:
     return float(min(5.0 * 2 ** max(0, attempts - 1), MAX_RETRY_WAIT))
 
 
+def marker_of(m: OutboxMessage) -> str:
+    """The message's own id, sent along where the platform keeps it (Slack metadata): the
+    same in every process and after a restart or a database copy."""
+    return hashlib.sha256(f"{m.channel_id}\n{m.batch}\n{m.seq}".encode()).hexdigest()[:24]
+
+
 async def flush_outbox(
     store: Store,
     senders: Mapping[str, Sender],
@@ -232,18 +260,28 @@ async def flush_outbox(
     *,
     limit: int = 500,
     metrics: Metrics = NO_METRICS,
+    owner: str | None = None,
+    channels: Collection[str] | None = None,
 ) -> FlushReport:
-    """Send due messages: channels in parallel, each channel's messages strictly in order."""
+    """Send due messages: channels in parallel, each channel's messages strictly in order.
+
+    With `owner` (a deliver process among several), only `channels`, whose leases it holds;
+    each claim checks the lease is still its own.
+    """
     now = now or utcnow()
     report = FlushReport()
     by_channel: dict[str, list[OutboxMessage]] = {}
     for m in store.due_messages(now, limit):
-        by_channel.setdefault(m.channel_id, []).append(m)
+        if channels is None or m.channel_id in channels:
+            by_channel.setdefault(m.channel_id, []).append(m)
     await asyncio.gather(
-        *(_flush_channel(store, senders, ms, now, report, metrics) for ms in by_channel.values())
+        *(
+            _flush_channel(store, senders, ms, now, report, metrics, owner)
+            for ms in by_channel.values()
+        )
     )
     metrics.outbox_depth.set(
-        sum(n for s, n in store.outbox_counts().items() if s != "sent" and s != "failed")
+        sum(n for s, n in store.outbox_counts().items() if s in ("pending", "sending"))
     )
     return report
 
@@ -252,12 +290,17 @@ _WAITING: set[str] = set()  # channels already told their platform has no sender
 
 
 async def _send_following(
-    store: Store, sender: Sender, m: OutboxMessage, now: datetime, moved: dict[str, str]
+    store: Store,
+    sender: Sender,
+    m: OutboxMessage,
+    payload: Mapping[str, Any],
+    now: datetime,
+    moved: dict[str, str],
 ) -> str:
     """Send `m`; when the platform says the chat moved, record the move (in the store, and
     in `moved` for the rest of this flush) and send it once more to the new address."""
     try:
-        return await sender.send(m.destination, m.payload)
+        return await sender.send(m.destination, payload)
     except DestinationMovedError as exc:
         store.move_destination(m.platform, m.destination, exc.new_destination, now)
         log.warning(
@@ -266,7 +309,23 @@ async def _send_following(
             extra={"channel": m.channel_id},
         )
         moved[m.destination] = exc.new_destination
-        return await sender.send(exc.new_destination, m.payload)
+        return await sender.send(exc.new_destination, payload)
+
+
+async def _look_up(sender: Sender, m: OutboxMessage, marker: str) -> str | bool | None:
+    """Before resending an uncertain message: its ref when the platform has it, False when
+    the platform says it is not there, None when it cannot tell (or cannot look: only a
+    sender that is a SentLookup can)."""
+    find = getattr(sender, "find_sent", None)
+    if find is None:
+        return None
+    since = (m.created_at or utcnow()) - timedelta(minutes=1)
+    try:
+        ref: str | None = await find(m.destination, marker, since.timestamp())
+    except DeliveryError as exc:
+        log.warning("cannot look message %d up: %s", m.id, exc, extra={"channel": m.channel_id})
+        return None
+    return ref if ref is not None else False
 
 
 async def _flush_channel(
@@ -276,6 +335,7 @@ async def _flush_channel(
     now: datetime,
     report: FlushReport,
     metrics: Metrics,
+    owner: str | None = None,
 ) -> None:
     moved: dict[str, str] = {}  # destinations the platform moved during this flush
     for m in messages:
@@ -290,10 +350,30 @@ async def _flush_channel(
             _WAITING.add(m.channel_id)
             log.log(level, "no %s sender configured; messages wait", m.platform, extra=ctx)
             return
-        if not store.claim_message(m.id, now):
-            return  # another flusher has this channel's queue; order matters, so stop here
+        marker = marker_of(m)
+        payload: dict[str, Any] = {**m.payload, "marker": marker}
+        # an uncertain message is looked up before the claim: a process dying meanwhile
+        # leaves it as it was (a claim would count one more uncertain send)
+        found = await _look_up(sender, m, marker) if m.uncertain else None
+        if not store.claim_message(m.id, now, owner):
+            return  # an earlier message is unfinished, or another flusher has the channel
+        if m.uncertain:
+            if isinstance(found, str):
+                store.mark_sent(m.id, found, utcnow())
+                report.sent += 1
+                report.found += 1
+                log.info("message %d had arrived (found by its marker)", m.id, extra=ctx)
+                continue
+            if found is False:
+                store.clear_uncertain(m.id)  # the platform says it is not there
+            else:
+                channel = store.channel(m.channel_id)
+                payload["resent"] = t(channel.language if channel else "en", "message.resent")
         try:
-            ref = await _send_following(store, sender, m, now, moved)
+            ref = await _send_following(store, sender, m, payload, now, moved)
+        except SendNotStarted as exc:
+            store.mark_retry(m.id, str(exc), now)
+            return
         except TransientDeliveryError as exc:
             wait = retry_wait(m.attempts + 1, exc.retry_after)
             store.mark_retry(m.id, str(exc), now + timedelta(seconds=wait))
@@ -314,14 +394,40 @@ async def _flush_channel(
             _count(metrics, "failed", m.platform)
             log.error("message %d refused for good: %s", m.id, exc, extra=ctx)
             continue
-        except Exception as exc:  # a bug or an unexpected library error: keep the message
-            store.mark_retry(m.id, f"{type(exc).__name__}: {exc}", now + timedelta(seconds=60))
-            report.retried += 1
-            log.exception("unexpected error sending message %d", m.id, extra=ctx)
+        except Exception as exc:  # no answer, a bug or an unexpected library error
+            if not isinstance(exc, UncertainDeliveryError):
+                log.exception("unexpected error sending message %d", m.id, extra=ctx)
+            _count(metrics, "failed", m.platform)
+            if _uncertain(store, m, str(exc) or type(exc).__name__, now, report):
+                continue  # held: the channel goes on
             return
         store.mark_sent(m.id, ref, utcnow())
         report.sent += 1
         _count(metrics, "sent", m.platform)
+
+
+def _uncertain(
+    store: Store, m: OutboxMessage, error: str, now: datetime, report: FlushReport
+) -> bool:
+    """Record a send with no answer; True when the message is now held for a person."""
+    wait = retry_wait(m.attempts + 1, None)
+    status = store.mark_uncertain(m.id, error, now + timedelta(seconds=wait))
+    report.uncertain += 1
+    ctx = {"channel": m.channel_id}
+    if status == "uncertain":
+        report.held += 1
+        log.error(
+            "message %d held: no answer twice, it may have arrived (%s); "
+            "`newswatch outbox release %d` sends it once more",
+            m.id,
+            error,
+            m.id,
+            extra=ctx,
+        )
+        return True
+    log.warning("no answer for message %d (%s): sent once more in %.0fs", m.id, error, wait,
+                extra=ctx)  # fmt: skip
+    return False
 
 
 def _count(metrics: Metrics, what: str, platform: str) -> None:

@@ -1,7 +1,7 @@
 """The delivery gate: how shutdown "stops taking work" without losing a message.
 
-The gate wraps every sender: once closed, a send that has not begun never starts (it waits
-until cancelled, its message still claimed, and the daemon puts it back to pending), while
+The gate wraps every sender: once closed, a send that has not begun never starts (it raises
+SendNotStarted, and the flusher leaves its message pending: nothing went out), while
 sends already on the wire are counted so the daemon can wait for them to be confirmed and
 marked sent. Also here: a bounded shutdown step.
 """
@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Mapping
 from typing import Any
 
-from bot.chat.sender import Sender
+from bot.chat.sender import Sender, SendNotStarted
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class GatedSender:
 
     async def send(self, destination: str, payload: Mapping[str, Any]) -> str:
         if self.gate.closed:
-            await asyncio.Event().wait()  # parked until shutdown cancels the job
+            raise SendNotStarted(f"{self.platform}: stopping; not sent")
         self.gate.inflight += 1
         try:
             return await self.inner.send(destination, payload)
@@ -37,6 +37,10 @@ class GatedSender:
 
     async def close(self) -> None:
         await self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        """The inner sender's other abilities (find_sent) pass through."""
+        return getattr(self.inner, name)
 
 
 class Gate:

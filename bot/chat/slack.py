@@ -1,8 +1,13 @@
 """Sending to Slack through slack_sdk's AsyncWebClient (chat.postMessage).
 
-The SDK's retry handlers wait out a 429's Retry-After and retry 5xx and connection errors a
-few times; what still fails is converted to the sender errors. Messages are posted with
-unfurling off and parse=none, so Slack adds no previews and parses no names.
+The SDK's retry handlers wait out a 429's Retry-After, retry 5xx answers and connections
+that could not be made; a connection lost after the request went out is NOT retried there
+(the message may have arrived): it is an UncertainDeliveryError for the flusher. Messages
+are posted with unfurling off and parse=none, so Slack adds no previews and parses no
+names, and carry their outbox marker as message metadata (event type `newswatch_message`),
+so `find_sent` can look a message up in conversations.history before it is sent again
+(needs the channels:history / groups:history scope; without it a resend says it may
+repeat).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from bot.chat.sender import (
     PermanentDeliveryError,
     Sender,
     TransientDeliveryError,
+    UncertainDeliveryError,
 )
 from bot.settings import Secrets, Settings
 
@@ -48,6 +54,8 @@ CHANNEL_GONE = {
     "org_login_required",
 }
 # The message itself is unacceptable.
+EVENT_TYPE = "newswatch_message"
+HISTORY_PAGES = 5  # conversations.history pages (200 messages each) read by find_sent
 REJECTED = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments",
             "no_text", "invalid_arguments", "as_user_not_supported"}  # fmt: skip
 
@@ -69,18 +77,33 @@ class SlackSender:
             base_url=base_url,
             timeout=timeout,
             retry_handlers=[
-                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                # only a connection never made: nothing was sent
+                AsyncConnectionErrorRetryHandler(
+                    max_retry_count=2, error_types=[aiohttp.ClientConnectorError]
+                ),
                 AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
                 AsyncServerErrorRetryHandler(max_retry_count=server_error_retries),
             ],
         )
 
     async def send(self, destination: str, payload: Mapping[str, Any]) -> str:
+        text, blocks = str(payload["text"]), payload.get("blocks")
+        note = payload.get("resent")
+        if note:
+            text = f"{note}\n\n{text}"
+            if blocks:
+                context = {"type": "context", "elements": [{"type": "plain_text", "text": note}]}
+                blocks = [context, *blocks]
+        marker = payload.get("marker")
+        metadata = (
+            {"event_type": EVENT_TYPE, "event_payload": {"marker": str(marker)}} if marker else None
+        )
         try:
             response = await self.client.chat_postMessage(
                 channel=destination,
-                text=str(payload["text"]),
-                blocks=payload.get("blocks"),
+                text=text,
+                blocks=blocks,
+                metadata=metadata,
                 unfurl_links=False,
                 unfurl_media=False,
                 parse="none",
@@ -88,9 +111,42 @@ class SlackSender:
             )
         except SlackApiError as exc:
             raise _convert(exc) from None
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+        except (aiohttp.ClientConnectorError, SlackClientError) as exc:
             raise TransientDeliveryError(f"slack: {type(exc).__name__}: {exc}") from None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise UncertainDeliveryError(f"slack: no answer: {type(exc).__name__}: {exc}") from None
         return f"{response.get('channel', destination)}:{response.get('ts', '')}"
+
+    async def find_sent(self, destination: str, marker: str, since: float) -> str | None:
+        """The ref of the message carrying `marker` in the channel's history since `since`,
+        None when it is not there; TransientDeliveryError when Slack cannot tell."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await self.client.conversations_history(
+                    channel=destination,
+                    oldest=f"{since:.6f}",
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except SlackApiError as exc:
+                error = (
+                    exc.response.data.get("error") if isinstance(exc.response.data, dict) else None
+                )
+                raise TransientDeliveryError(f"slack: history lookup: {error}") from None
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+                raise TransientDeliveryError(f"slack: history lookup: {exc}") from None
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") == EVENT_TYPE and (
+                    (meta.get("event_payload") or {}).get("marker") == marker
+                ):
+                    return f"{destination}:{message.get('ts', '')}"
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                return None
+        raise TransientDeliveryError("slack: history lookup: too many messages to read")
 
     async def close(self) -> None:
         session = getattr(self.client, "session", None)

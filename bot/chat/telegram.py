@@ -10,12 +10,14 @@ api.telegram.org.
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, TextIO
 
+import httpx
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -35,6 +37,7 @@ from bot.chat.sender import (
     PermanentDeliveryError,
     Sender,
     TransientDeliveryError,
+    UncertainDeliveryError,
 )
 from bot.core.render import Kind, Labels, render_telegram
 from bot.models import Digest
@@ -56,6 +59,24 @@ CHAT_GONE = (
     "peer_id_invalid",
     "chat_write_forbidden",
 )
+
+
+# httpx errors raised before the request left: nothing can have arrived.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _no_answer(exc: TelegramError) -> bool:
+    """Whether PTB raised this because no answer came back to a request that went out (a
+    read timeout, a dropped connection) rather than on an answer or a refused connection."""
+    cause = exc.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, NOT_SENT)
+
+
+def message_text(payload: Mapping[str, Any]) -> str:
+    """The HTML text to send: the rendered message, after the resend note if there is one."""
+    text = str(payload["text"])
+    note = payload.get("resent")
+    return f"<i>{html.escape(str(note), quote=False)}</i>\n\n{text}" if note else text
 
 
 def _seconds(value: int | timedelta) -> float:
@@ -116,7 +137,7 @@ class TelegramSender:
         try:
             message = await self.bot.send_message(
                 chat_id=destination,
-                text=str(payload["text"]),
+                text=message_text(payload),
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
@@ -136,6 +157,8 @@ class TelegramSender:
                 raise PermanentDeliveryError(f"telegram: {exc.message}") from None
             raise MessageRejectedError(f"telegram: {exc.message}") from None
         except TelegramError as exc:  # NetworkError, TimedOut, 5xx
+            if _no_answer(exc):
+                raise UncertainDeliveryError(f"telegram: no answer: {exc.message}") from None
             raise TransientDeliveryError(f"telegram: {exc.message}") from None
         return f"{message.chat_id}:{message.message_id}"
 

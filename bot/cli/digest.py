@@ -18,6 +18,7 @@ from bot.app.deliver import (
 )
 from bot.chat.platforms import platform_of
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.cli.outbox import held_lines
 from bot.cli.output import add_json_flag, plural, print_json
 from bot.config import Config, ConfigError, secrets_from_env
 from bot.core.rules import RulesError
@@ -127,6 +128,15 @@ def run(args: argparse.Namespace) -> int:
         state = store.pause_state(args.channel)
         if state.paused:
             print(f"{args.channel}: delivery paused: {state.reason}", file=sys.stderr)
+        held = held_lines(store, args.channel)
+        if held:
+            print(
+                f"{args.channel}: {len(held)} message(s) held after two sends with no answer "
+                "(each may have arrived); newswatch outbox release ID… | drop ID…",
+                file=sys.stderr,
+            )
+            for line in held:
+                print(f"  {line}", file=sys.stderr)
         if args.send:
             return asyncio.run(send(config, store, args.channel, vocab, args.json))
         return dry_run(store, args.channel, vocab, args.json)

@@ -30,6 +30,10 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.more_outlets": "+{count} more:",
         "story.others": "and {count} others",
         "channel.paused": "Delivery paused: {reason}",
+        "message.resent": (
+            "Sent again: "
+            "an earlier attempt got no answer, so this may repeat a message you already have."
+        ),
     },
     "ar": {
         "digest.title": "موجز newswatch — عدد الأخبار: {count}",
@@ -43,6 +47,9 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.more_outlets": "و{count} مصادر أخرى:",
         "story.others": "و{count} غيرها",
         "channel.paused": "الإرسال متوقف: {reason}",
+        "message.resent": (
+            "أُرسلت مرة أخرى: لم يصل رد على محاولة سابقة، فقد تكرر هذه الرسالة رسالة وصلتك."
+        ),
     },
     "fa": {
         "digest.title": "خلاصه newswatch — {count} خبر",
@@ -56,6 +63,9 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.more_outlets": "و {count} رسانه دیگر:",
         "story.others": "و {count} رسانه دیگر",
         "channel.paused": "ارسال متوقف شد: {reason}",
+        "message.resent": (
+            "دوباره فرستاده شد: تلاش پیشین پاسخی نگرفت، شاید این پیام تکرار پیامی باشد که دارید."
+        ),
     },
     "ru": {
         "digest.title": "Дайджест newswatch — сюжетов: {count}",
@@ -69,6 +79,10 @@ CATALOGUE: Mapping[str, Mapping[str, str]] = {
         "story.more_outlets": "ещё {count}:",
         "story.others": "и ещё {count}",
         "channel.paused": "Доставка приостановлена: {reason}",
+        "message.resent": (
+            "Отправлено повторно: "
+            "на прежнюю попытку не пришёл ответ, сообщение может повторять уже полученное."
+        ),
     },
 }
 

@@ -184,7 +184,8 @@ class CommandQueries:
                       (SELECT count(*) FROM sources WHERE enabled = 1 AND failing = 1),
                       (SELECT count(*) FROM channels),
                       (SELECT max(last_checked_at) FROM sources),
-                      (SELECT count(*) FROM outbox WHERE status = 'pending')"""
+                      (SELECT count(*) FROM outbox WHERE status = 'pending'),
+                      (SELECT count(*) FROM outbox WHERE status = 'uncertain')"""
         ).fetchone()
         return StatusSummary(
             articles=one[0],
@@ -194,4 +195,5 @@ class CommandQueries:
             channels=one[4],
             last_fetch=from_iso(one[5]),
             pending_messages=one[6],
+            held_messages=one[7],
         )

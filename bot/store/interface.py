@@ -259,6 +259,10 @@ class Store(CommandStore, Protocol):
         second); the new status."""
         ...
 
+    def clear_uncertain(self, message_id: int) -> None:
+        """The platform says the uncertain send never arrived (looked up by its marker)."""
+        ...
+
     def mark_failed(self, message_id: int, error: str) -> None: ...
     def release_claims(
         self, older_than: datetime | None = None, channel_id: str | None = None

@@ -198,6 +198,11 @@ class OutboxQueries:
             )
         return self.message_status(message_id)[0]
 
+    def clear_uncertain(self, message_id: int) -> None:
+        """The platform says the uncertain send never arrived: no longer counted."""
+        with self.db.conn:
+            self.db.execute("UPDATE outbox SET uncertain = 0 WHERE id = ?", [message_id])
+
     def mark_failed(self, message_id: int, error: str) -> None:
         """Refused for good (the platform rejected this message); never retried."""
         with self.db.conn:

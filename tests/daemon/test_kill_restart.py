@@ -138,11 +138,11 @@ def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Pat
         assert chat == CHAT
         by_ref[int(message_id)] = payload["text"]
     assert len(by_ref) == len(rows), "two rows point at one message"
-    for message_id, text in by_ref.items():
-        assert delivered.get(message_id) == text, report
+    for message_id, text in by_ref.items():  # a resent copy carries a note before the text
+        assert delivered.get(message_id, "").endswith(text), report
     # anything else the fake got is a resend of a row's message from the kill window
     resends = [text for mid, text in delivered.items() if mid not in by_ref]
-    assert all(text in by_ref.values() for text in resends), report
+    assert all(any(r.endswith(t) for t in by_ref.values()) for r in resends), report
     assert len(resends) <= ROUNDS, report
     print(f"{len(rows)} messages, {len(resends)} resent after a kill mid-send")
 

@@ -9,7 +9,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.app.deliver import marker_of
 from bot.store import OutboxMessage, Store
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeTelegram
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,15 @@ def tally(store: Store, channel: str, arrivals: Sequence[int]) -> Tally:
     )
     print(result.line())
     return result
+
+
+def telegram_arrivals(store: Store, fake: FakeTelegram, chat: str) -> list[int]:
+    return identify(store.outbox_messages(), fake.texts(chat))
+
+
+def slack_arrivals(store: Store, fake: FakeSlack, channel: str) -> list[int]:
+    """Outbox ids of the messages posted to a Slack channel, by the marker each carries."""
+    ids = {marker_of(m): m.id for m in store.outbox_messages()}
+    with fake._lock:
+        posted = [r.params for r in fake.messages if r.params.get("channel") == channel]
+    return [ids[p["metadata"]["event_payload"]["marker"]] for p in posted]

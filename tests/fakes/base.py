@@ -6,6 +6,11 @@ them, and applies scripted failures and holds:
     fake.fail("sendMessage", status=429, retry_after=1)   # next call answers 429 (times=1)
     fake.hold_after(2)   # after 2 delivered messages, the next send hangs unrecorded until
                          # release(); `fake.held` is set once one is hanging
+    fake.lose_reply("sendMessage", times=10, every=2)   # a lost reply: the send is done and
+                         # recorded, then the connection drops without an answer (every
+                         # second call, 10 times)
+    fake.reply_delay = 0.3   # sends are done and recorded at once, answered after a delay
+                             # (a kill in that window leaves a send the client never heard of)
 
 It runs its own event loop, so both async tests and sync code (CLI, subprocesses) can use it.
 """
@@ -13,6 +18,7 @@ It runs its own event loop, so both async tests and sync code (CLI, subprocesses
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import threading
 from collections.abc import Awaitable, Callable
@@ -30,12 +36,17 @@ class Recorded:
     status: int = 200  # what the fake answered
 
 
+LOST_REPLY = -1  # a Failure status: perform the call, then drop the connection unanswered
+
+
 @dataclass
 class Failure:
     method: str
     status: int
     times: int
     extra: dict[str, Any] = field(default_factory=dict)
+    every: int = 1  # applies to every n-th matching call
+    seen: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
 class FakeAPI:
@@ -46,6 +57,8 @@ class FakeAPI:
         self.messages: list[Recorded] = []  # delivered messages, in order
         self.failures: list[Failure] = []
         self.held = threading.Event()
+        self.reply_delay = 0.0
+        self.lost: list[Recorded] = []  # calls performed whose answer was dropped
         self._hold_after: int | None = None
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -59,6 +72,10 @@ class FakeAPI:
     def fail(self, method: str, status: int, times: int = 1, **extra: Any) -> None:
         with self._lock:
             self.failures.append(Failure(method, status, times, extra))
+
+    def lose_reply(self, method: str, times: int = 1, every: int = 1, **extra: Any) -> None:
+        with self._lock:
+            self.failures.append(Failure(method, LOST_REPLY, times, extra, every))
 
     def hold_after(self, delivered: int) -> None:
         self._hold_after = delivered
@@ -76,7 +93,11 @@ class FakeAPI:
     def _take_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
         with self._lock:
             for f in self.failures:
-                if f.method == method and self.failure_applies(f, params):
+                if (
+                    f.method == method
+                    and self.failure_applies(f, params)
+                    and next(f.seen) % f.every == 0
+                ):
                     f.times -= 1
                     if f.times <= 0:
                         self.failures.remove(f)
@@ -140,19 +161,34 @@ class FakeAPI:
                     await asyncio.sleep(0.02)
                 return web.Response(status=502, text="released")
         failure = self._take_failure(method, params)
+        if failure is not None and failure.status == LOST_REPLY:
+            await self._perform(method, params, record)
+            with self._lock:
+                self.lost.append(record)
+            assert request.transport is not None
+            request.transport.close()  # the client sees the connection drop, no answer
+            return web.Response(status=200)
         if failure is not None:
             response = self.failure_response(failure)
             record.status = response.status
             with self._lock:
                 self.requests.append(record)
             return response
+        status, body = await self._perform(method, params, record)
+        if method in self.send_methods and self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
+        return self.encode(status, body)
+
+    async def _perform(
+        self, method: str, params: dict[str, Any], record: Recorded
+    ) -> tuple[int, Any]:
         status, body = await self.answer(method, params)
         record.status = status
         with self._lock:
             self.requests.append(record)
             if method in self.send_methods and status == 200 and self.delivered(body):
                 self.messages.append(record)
-        return self.encode(status, body)
+        return status, body
 
     def delivered(self, body: Any) -> bool:
         return True

@@ -7,6 +7,9 @@ Records every call; chat.postMessage checks the documented limits (≤50 blocks,
 For chat-command tests: auth.test answers a bot identity; `results[method] = value`
 overrides any answer (views.open, users.info, conversations.info, ...); POSTs to
 /response/<id> (slash-command response_url) are recorded under method "response_url".
+Posted messages are kept per channel with their metadata, and conversations.history serves
+them as Slack does: newest first, `oldest`, `limit`, `cursor` pages, metadata only with
+`include_all_metadata` (a lost reply's message is there too: Slack did post it).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class FakeSlack(FakeAPI):
         super().__init__()
         self.results: dict[str, Any] = {}
         self._ts = itertools.count(1)
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel → posted, oldest first
 
     @property
     def base_url(self) -> str:
@@ -85,7 +89,24 @@ class FakeSlack(FakeAPI):
                          "user": "newswatch", "team": "Test"}  # fmt: skip
         if method == "chat.postMessage":
             return 200, self._post(params)
+        if method == "conversations.history":
+            return 200, self._history(params)
         return 200, {"ok": True}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            posted = list(self.history.get(str(params.get("channel")), []))
+        oldest = float(params.get("oldest") or 0)
+        newest_first = [m for m in reversed(posted) if float(m["ts"]) >= oldest]
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = newest_first[start : start + limit]
+        if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        cursor = str(start + limit) if more else ""
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": cursor}}  # fmt: skip
 
     def _post(self, params: dict[str, Any]) -> dict[str, Any]:
         blocks = params.get("blocks") or []
@@ -99,5 +120,10 @@ class FakeSlack(FakeAPI):
             if b.get("type") == "section" and len(b.get("text", {}).get("text", "")) > 3000:
                 return {"ok": False, "error": "invalid_blocks"}
         ts = f"{int(time.time())}.{next(self._ts):06d}"
+        message = {"type": "message", "ts": ts, "text": params.get("text", "")}
+        if params.get("metadata"):
+            message["metadata"] = params["metadata"]
+        with self._lock:
+            self.history.setdefault(str(params["channel"]), []).append(message)
         return {"ok": True, "channel": params["channel"], "ts": ts,
                 "message": {"text": params.get("text", ""), "ts": ts}}  # fmt: skip

@@ -58,6 +58,7 @@ class StatusSummary:
     channels: int
     last_fetch: datetime | None
     pending_messages: int
+    held_messages: int = 0  # held after two sends with no answer, for a person to release
 
 
 class CommandStore(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.chatrules import CHAT_DESCRIPTION, is_watch
@@ -283,7 +284,7 @@ def status(call: Call) -> Reply:
     How much is stored, when sources were last fetched, and what waits to be sent.
     """
     s = call.env.store.status_summary()
-    return call.reply(
+    reply = call.reply(
         "status",
         articles=s.articles,
         stories=s.stories,
@@ -293,3 +294,8 @@ def status(call: Call) -> Reply:
         channels=s.channels,
         pending=s.pending_messages,
     )
+    if s.held_messages:
+        reply = replace(
+            reply, text=reply.text + "\n" + call.t("status.held", count=s.held_messages)
+        )
+    return reply

@@ -93,6 +93,10 @@ EN: dict[str, str] = {
         "{sources} sources ({failing} failing), last fetch {last_fetch}\n"
         "{channels} channels, {pending} messages waiting to be sent"
     ),
+    "status.held": (
+        "{count} message(s) held: no answer came back twice, so they may have arrived; "
+        "an operator releases or drops them with `newswatch outbox`"
+    ),
     "never": "never",
     "language.set": "This channel now gets English.",
     "language.bad": "Language must be en, ar, fa or ru.",
@@ -209,6 +213,10 @@ AR: dict[str, str] = {
         "حالة newswatch:\n{articles} مقالة في {stories} خبراً\n"
         "{sources} مصدراً ({failing} متعطل)، آخر جلب {last_fetch}\n"
         "{channels} قناة، {pending} رسالة بانتظار الإرسال"
+    ),
+    "status.held": (
+        "{count} رسالة محتجزة: لم يصل رد مرتين، فربما وصلت؛ "
+        "يرسلها المشغّل أو يتركها عبر `newswatch outbox`"
     ),
     "never": "أبداً",
     "language.set": "هذه القناة تتلقى الآن العربية.",

@@ -161,7 +161,8 @@ class PgCommandQueries(PostgresBase):
                       (SELECT count(*) FROM sources WHERE enabled AND failing) AS failing,
                       (SELECT count(*) FROM channels) AS channels,
                       (SELECT max(last_checked_at) FROM sources) AS last_fetch,
-                      (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending"""
+                      (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+                      (SELECT count(*) FROM outbox WHERE status = 'uncertain') AS held"""
         )
         assert one is not None
         return StatusSummary(
@@ -172,4 +173,5 @@ class PgCommandQueries(PostgresBase):
             channels=one["channels"],
             last_fetch=one["last_fetch"],
             pending_messages=one["pending"],
+            held_messages=one["held"],
         )

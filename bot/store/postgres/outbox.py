@@ -137,6 +137,9 @@ class PgOutboxQueries(PostgresBase):
         )
         return str(row["status"]) if row else "missing"
 
+    def clear_uncertain(self, message_id: int) -> None:
+        self._run("UPDATE outbox SET uncertain = 0 WHERE id = %s", [message_id])
+
     def mark_failed(self, message_id: int, error: str) -> None:
         self._run(
             "UPDATE outbox SET status = 'failed', claimed_at = NULL, claimed_by = NULL, "
