@@ -165,7 +165,13 @@ async def poll_channel(
     known: KnownKeys,
 ) -> SourceOutcome:
     """The channel's new posts, oldest first; on a first poll, a few older pages too."""
-    page, keys = await pool.run(_keyed, resp.body, source)
+    try:
+        page, keys = await pool.run(_keyed, resp.body, source)
+    except FeedError as exc:
+        if urlsplit(source.url).path.startswith("/s/"):
+            raise
+        hint = "; a channel's posts are at https://t.me/s/<name> (or say `channel: <name>`)"
+        raise FeedError(exc.reason + hint) from None
     pages = [(page, keys)]
     problems: list[str] = []
     stored = known(keys)

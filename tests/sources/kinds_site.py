@@ -7,7 +7,8 @@ are on a real site. `requests` records each path with its query string.
 
 Routes:
   /s/qawsnews[?before=201]        the channel preview (newest page, or the older one)
-  /s/nosuchchannel                what t.me shows for a name that is no public channel
+  /s/nosuchchannel, /qawsnews     what t.me shows for a name that is no public channel, and
+                                  at a channel's address without /s/
   /sitemap_index.xml              an index: news.xml (recent) and 2019-03.xml (old)
   /sitemaps/news.xml              the news sitemap (one more URL at stage 3)
   /feed.json                      the JSON Feed (one more item at stage 3)
@@ -84,7 +85,7 @@ class KindsSite:
                 else ("channel_later.html" if later else "channel_newest.html")
             )
             return 200, fixture(name, self.base), "text/html; charset=utf-8"
-        if path == "/s/nosuchchannel":
+        if path in ("/s/nosuchchannel", "/qawsnews"):  # t.me/<name>: no posts either
             return 200, fixture("channel_none.html", self.base), "text/html; charset=utf-8"
         fixed = {
             "/sitemap_index.xml": "sitemap_index.xml",

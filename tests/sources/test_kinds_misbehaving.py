@@ -29,6 +29,7 @@ async def test_each_broken_source_fails_alone_with_a_clear_error(
   - {{id: soft404, kind: sitemap, url: {base}/bad/sitemap-error}}
   - {{id: enormous, kind: sitemap, url: {base}/bad/enormous-sitemap.xml}}
   - {{id: ghost, kind: telegram, url: {base}/s/nosuchchannel}}
+  - {{id: no-s, kind: telegram, url: {base}/qawsnews}}
   - {{id: bomb, kind: sitemap, url: {base}/bad/bomb.xml.gz}}
 """
     instance = make_instance(tmp_path, sources, fetch=", max_bytes: 300000")
@@ -47,6 +48,9 @@ async def test_each_broken_source_fails_alone_with_a_clear_error(
     assert errors["bomb"] == "sitemap over 300000 bytes once decompressed"
     assert errors["ghost"].startswith("no channel posts on the page")
     assert "'Telegram: Contact @nosuchchannel'" in errors["ghost"]  # what was there instead
+    assert errors["no-s"].endswith(
+        "a channel's posts are at https://t.me/s/<name> (or say `channel: <name>`)"
+    )
     for sid, error in errors.items():  # recorded against that source, and only that one
         assert health[sid].last_error == error and health[sid].error_count == 1
     assert health["good"].last_error is None and health["good"].articles_stored == 3
