@@ -85,6 +85,7 @@ def _as_json(report: SourceReport) -> dict[str, object]:
         "page_errors": len(report.page_errors),
         "last_page_error": report.page_errors[-1] if report.page_errors else None,
         "waiting": report.waiting,
+        "updated": report.updated,
         "next_check_at": report.next_check_at,
     }
 
@@ -96,6 +97,8 @@ def _line(report: SourceReport) -> str:
         line = f"{report.source_id}: unchanged ({report.items} listed)"
     else:
         line = f"{report.source_id}: {report.new} new of {report.items} listed"
+    if report.updated:
+        line += f", {report.updated} edited"
     if report.waiting:
         line += f", {report.waiting} waiting for their page"
     if report.page_errors:

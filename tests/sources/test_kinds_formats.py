@@ -190,3 +190,24 @@ def test_a_json_feed_item_that_is_not_an_object_is_skipped_and_said() -> None:
     assert feed.bozo == "items[0] is not an object"
     [item] = feed.items
     assert (item.guid, item.url, item.text) == ("12", "https://c.example/a", "Kept.")
+
+
+async def test_fetch_says_how_many_stored_posts_were_edited(
+    site: KindsSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "f"
+    config = write_config(
+        folder,
+        f"fetch: {{allow_private: true}}\nsources:\n"
+        f"  - {{id: qaws, kind: telegram, url: {site.base}/s/qawsnews}}\n",
+    )
+
+    def fetch(*args: str) -> str:
+        assert main(["--config", str(config), "fetch", *args]) == 0
+        return capsys.readouterr().out
+
+    [first] = json.loads(await asyncio.to_thread(fetch, "--json"))
+    assert (first["new"], first["updated"]) == (5, 0)
+    site.stage = 3
+    line = await asyncio.to_thread(fetch)
+    assert line == "qaws: 1 new of 4 listed, 1 edited\n"  # 205 is new, 203 was edited
