@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast, get_type_hints
 
@@ -391,6 +391,70 @@ class ReloadSection:
 
 
 @dataclass(frozen=True)
+class RetentionSection:
+    text_days: int = setting(
+        30,
+        "Days an article's full text (and its search index) is kept; after that its title, "
+        "link and first few sentences stay.",
+        min=1,
+    )
+    articles_days: int = setting(
+        90,
+        "Days an article (title, link, rule matches) is kept; its story stays, with its "
+        "counts, title and lead.",
+        min=1,
+    )
+    stories_days: int = setting(
+        365, "Days a story is kept after its last article (the story list's memory).", min=1
+    )
+    deliveries_days: int = setting(
+        30,
+        "Days sent or failed outbox messages and delivery records are kept (at least the "
+        "digest look-back of 3 days).",
+        min=3,
+    )
+    every_hours: float = setting(
+        24.0, "Hours between the daemon's prune runs (see `newswatch db prune`).", above=0
+    )
+
+
+def retention_problems(value: Callable[[str], object]) -> list[tuple[str, str]]:
+    """(setting, message) for retention values that make no sense together: text kept
+    longer than its article, articles longer than their story, or text dropped while a
+    story can still take new articles (grouping reads it)."""
+    text, articles, stories = (
+        int(cast(int, value(f"retention.{k}_days"))) for k in ("text", "articles", "stories")
+    )
+    window = float(cast(float, value("stories.window_hours")))
+    problems = []
+    if text > articles:
+        problems.append(
+            (
+                "retention.text_days",
+                f"{text} is more than retention.articles_days ({articles}): "
+                "an article's text cannot outlive the article",
+            )
+        )
+    if articles > stories:
+        problems.append(
+            (
+                "retention.articles_days",
+                f"{articles} is more than retention.stories_days "
+                f"({stories}): an article goes with its story",
+            )
+        )
+    if text * 24 < window:
+        problems.append(
+            (
+                "retention.text_days",
+                f"{text} days is less than stories.window_hours ({window:g}): "
+                "stories still open need their articles' text",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting's value, checked, read as attributes: `settings.fetch.concurrency`."""
 
@@ -414,6 +478,7 @@ class Settings:
     log: LogSection = field(default_factory=LogSection)
     delivery: DeliverySection = field(default_factory=DeliverySection)
     reload: ReloadSection = field(default_factory=ReloadSection)
+    retention: RetentionSection = field(default_factory=RetentionSection)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:

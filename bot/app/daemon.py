@@ -6,9 +6,11 @@ After that every job is idempotent against the database, so `kill -9` at any mom
 no article and no pending delivery (a message on the wire at the kill may arrive twice).
 
 Jobs: fetch (due sources every tick, then instant deliveries), digest (per channel cron),
-flush (outbox retries). SIGHUP or a changed file reloads configuration and rules; an invalid
-set is refused and the old stays. SIGTERM/SIGINT: stop taking work, let sends on the wire
-finish, put parked messages back to pending, and close the database within STOP_BUDGET.
+flush (outbox retries), prune (retention, at start and every retention.every_hours, under
+the fetch lock so it never runs between a fetch cycle's writes). SIGHUP or a changed file
+reloads configuration and rules; an invalid set is refused and the old stays.
+SIGTERM/SIGINT: stop taking work, let sends on the wire finish, put parked messages back to
+pending, and close the database within STOP_BUDGET.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from bot.app.health import HealthServer
 from bot.app.metrics import Metrics
 from bot.app.reapply import apply_rules
 from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
+from bot.app.retention import log_report, prune_store
 from bot.app.scheduler import Scheduler
 from bot.app.web import web_deps
 from bot.chat.adapter import ChatAdapter
@@ -84,6 +87,8 @@ class Daemon:
             flush=self.job_flush,
             tick=s.fetch.tick,
             flush_every=s.delivery.flush_interval,
+            prune=self.job_prune,
+            prune_every=s.retention.every_hours * 3600,
         )
         self.health: HealthServer | None = None
         self.last_cycle: float | None = None  # monotonic time the last fetch cycle ended
@@ -144,6 +149,7 @@ class Daemon:
         )
         self._run_soon(self.job_fetch, "fetch:start")
         self._run_soon(self.job_flush, "flush:start")
+        self._run_soon(self.job_prune, "prune:start")
         self._update_depth()
         log.info(
             "newswatch running: %d sources, %d channels, jobs %s",
@@ -313,6 +319,22 @@ class Daemon:
         finally:
             self._untrack(task)
 
+    async def job_prune(self) -> None:
+        if self.stop_requested.is_set():
+            return
+        task = self._track()
+        try:
+            async with self._fetch_lock:  # a fetch cycle waits (its tick is skipped)
+                report = await prune_store(self.store, self.config.settings.retention, utcnow())
+            log_report(report)
+        except asyncio.CancelledError:
+            if not self.stop_requested.is_set():
+                raise
+        except Exception:
+            log.exception("prune failed")
+        finally:
+            self._untrack(task)
+
     # --- reload --------------------------------------------------------------------------
 
     def reload(self, why: str) -> bool:
@@ -338,6 +360,7 @@ class Daemon:
         logging.getLogger().setLevel(self.config.settings.log.level)
         self.scheduler.tick = self.config.settings.fetch.tick
         self.scheduler.flush_every = self.config.settings.delivery.flush_interval
+        self.scheduler.prune_every = self.config.settings.retention.every_hours * 3600
         self._rebuild_jobs()
         log.info(
             "reloaded (%s): %d entities, %d topics, %d sources, %d channels",

@@ -9,7 +9,9 @@ on one PostgreSQL database (role `all`, the default, is the single-process daemo
   server frees it when the active process dies, so the standby takes over within seconds,
   rebuilding the story index from the database and finishing every article still without
   a story (an article is attached to its story in one transaction: never grouped twice,
-  never skipped). The active one also records instant alerts in the outbox.
+  never skipped). The active one also records instant alerts in the outbox, and prunes
+  (retention) when it takes the lead and every retention.every_hours: it alone closes
+  stories, and fetch workers only add articles, which pruning never touches.
 - deliver: flushes the outbox and runs the digest schedule; several may run, one is active
   (advisory lock, as for analyse), so each channel's messages go out in order from one
   process, with the outbox's once-only claims.
@@ -43,6 +45,7 @@ from bot.app.chatrules import ChatRulesFollower
 from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
 from bot.app.reload import Loaded
+from bot.app.retention import log_report, prune_store
 from bot.app.scheduler import Scheduler
 from bot.config import Config, Secrets
 from bot.core.commands import Env
@@ -155,6 +158,7 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
     """Match and group stored articles (one active process); record instant alerts."""
     state: dict[str, Pipeline] = {}
     vocabs: dict[str, Vocabulary] = {}
+    prune_at = [0.0]  # monotonic time of the next prune
 
     def use(rules: RuleSet) -> None:
         vocabs["now"] = Vocabulary.from_rules(rules)
@@ -167,6 +171,7 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
     def became_active() -> None:
         # the story index is rebuilt from the database, story-less articles finished
         state["pipeline"] = build_pipeline(store, follower.rules, config.settings)
+        prune_at[0] = 0.0
 
     async def round_() -> None:
         look(False)
@@ -177,6 +182,13 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
         if done:
             log.info("analysed %d article(s)", len(done))
             await run_instant(store, {}, vocab, send=False)
+        if time.monotonic() >= prune_at[0]:
+            retention = config.settings.retention
+            prune_at[0] = time.monotonic() + retention.every_hours * 3600
+            try:
+                log_report(await prune_store(store, retention, utcnow()))
+            except Exception:
+                log.exception("prune failed")
 
     await _while_leading("analyse", store, stop, became_active, round_)
 

@@ -7,6 +7,7 @@ No pickled job store: at every start (and reload) the jobs are made again from p
   timezone, calling run_digest(channel_id).
 - flush: optionally, flush() every `flush_every` seconds, so messages that failed for a
   while go out without waiting for the next digest.
+- prune: optionally, prune() every `prune_every` seconds (retention, bot.app.retention).
 A digest slot missed while the daemon was down is sent once at start, not once per missed
 slot: `missed_digests` compares each channel's last digest with its schedule.
 """
@@ -69,12 +70,16 @@ class Scheduler:
         *,
         tick: float = 60,
         flush_every: float = 60,
+        prune: Callable[[], Awaitable[object]] | None = None,
+        prune_every: float = 86400,
     ) -> None:
         self.fetch_due = fetch_due
         self.run_digest = run_digest
         self.flush = flush
         self.tick = tick
         self.flush_every = flush_every
+        self.prune = prune
+        self.prune_every = prune_every
         self.scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
@@ -110,6 +115,10 @@ class Scheduler:
         if self.flush is not None:
             self.scheduler.add_job(
                 self.flush, IntervalTrigger(seconds=self.flush_every), id="flush"
+            )
+        if self.prune is not None:
+            self.scheduler.add_job(
+                self.prune, IntervalTrigger(seconds=self.prune_every), id="prune"
             )
         for channel in channels:
             self.reschedule(channel)

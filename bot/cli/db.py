@@ -1,5 +1,9 @@
-"""`newswatch db copy --from A --to B`: move an installation between SQLite and PostgreSQL
-(either way), every table's row count checked on both ends afterwards."""
+"""`newswatch db …`: database upkeep.
+
+- copy --from A --to B: move an installation between SQLite and PostgreSQL (either way),
+  every table's row count checked on both ends afterwards;
+- prune, stats, backup: retention and maintenance (bot/cli/dbkeep.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from bot.app.assembly import open_store
 from bot.cli.common import CliError
+from bot.cli.dbkeep import register_upkeep
 from bot.store import Store, StoreError
 from bot.store.copy import TableCount, copy_store, same_place
 from bot.store.postgres import is_postgres_url, redact
@@ -55,7 +60,9 @@ def _report(counts: list[TableCount], source: str, target: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("db", help="database maintenance (copy between SQLite and PostgreSQL)")
+    p = sub.add_parser(
+        "db", help="database upkeep: prune, stats, backup, copy between SQLite and PostgreSQL"
+    )
     actions = p.add_subparsers(dest="db_command", metavar="ACTION")
     actions.required = True
     copy = actions.add_parser(
@@ -68,3 +75,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     copy.add_argument("--from", dest="source", required=True, metavar="FILE|URL")
     copy.add_argument("--to", dest="target", required=True, metavar="FILE|URL")
     copy.set_defaults(func=run_copy)
+    register_upkeep(actions)

@@ -22,6 +22,7 @@ from bot.settings import (
     Settings,
     SettingValueError,
     did_you_mean,
+    retention_problems,
 )
 
 CONFIG_ENV = "NEWSWATCH_CONFIG"
@@ -39,6 +40,8 @@ def read_settings(doc: Document, env: Mapping[str, str], problems: list[Problem]
     at = _Positions(doc, from_env)
     _check_timezone(values, at, problems)
     _check_platforms(values, at, problems)
+    for name, message in retention_problems(lambda name: _value(values, name)):
+        problems.append(at.problem(name, message))
     return Settings.from_values(values)
 
 

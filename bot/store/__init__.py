@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.interface import OutboxMessage, PauseState, SourceState, Store, StoreError
+from bot.store.interface import (
+    Horizons,
+    OutboxMessage,
+    PauseState,
+    SourceState,
+    SpaceReport,
+    Store,
+    StoreError,
+    TableSize,
+)
 from bot.store.postgres import PostgresStore, is_postgres_url
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
+    "Horizons",
     "OutboxMessage",
     "PauseState",
     "SourceState",
+    "SpaceReport",
     "Store",
     "StoreError",
+    "TableSize",
     "open_store",
 ]
 

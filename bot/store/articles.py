@@ -74,16 +74,24 @@ class ArticleQueries:
 
     def has_article(self, key: str) -> bool:
         # Asked once per item of every poll: the bare connection, not sqlite_utils' query.
-        sql = "SELECT 1 FROM articles WHERE key = ?"
-        return self.db.conn.execute(sql, (key,)).fetchone() is not None
+        sql = (
+            "SELECT 1 FROM articles WHERE key = ? UNION ALL SELECT 1 FROM pruned_keys WHERE key = ?"
+        )
+        return self.db.conn.execute(sql, (key, key)).fetchone() is not None
 
     def known_keys(self, keys: Sequence[str]) -> set[str]:
-        """Those of `keys` already stored: one query per feed rather than one per item."""
+        """Those of `keys` already stored (or stored and pruned since, bot.store.prune): one
+        query per feed rather than one per item."""
+        found = self._keys_in("articles", keys)
+        rest = [k for k in keys if k not in found]
+        return found | self._keys_in("pruned_keys", rest) if rest else found
+
+    def _keys_in(self, table: str, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = list(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT key FROM articles WHERE key IN ({marks})"
+            sql = f"SELECT key FROM {table} WHERE key IN ({marks})"
             found.update(row[0] for row in self.db.conn.execute(sql, chunk))
         return found
 

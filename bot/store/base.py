@@ -50,6 +50,9 @@ class StoreBase:
             conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
             self.db = Database(conn)
             self.db.execute("PRAGMA busy_timeout = 10000")
+            if self.db.execute("PRAGMA page_count").fetchone()[0] == 0:
+                # a new file: freed pages can be given back (bot.store.retention)
+                self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if str(path) != ":memory:":
                 self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")

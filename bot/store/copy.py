@@ -41,6 +41,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "waiting_items": ("id", "id"),
     "chat_entities": ("id", "id"),
     "chat_watches": ("channel_id, name", "channel_id, name"),
+    "pruned_keys": ("key", "key"),
 }
 _IDENTITIES = (
     "articles",

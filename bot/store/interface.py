@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from bot.core.commands.base import CommandStore
@@ -74,6 +75,34 @@ class OutboxMessage:
     ref: str | None = None  # the platform's id of the sent message
     uncertain: int = 0  # attempts whose outcome is unknown (no answer, or died in flight)
     created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Horizons:
+    """Retention cut-offs: what is older than these may go (rules in bot.store.prune)."""
+
+    text: datetime  # articles fetched before this keep only their lead
+    articles: datetime  # articles fetched before this go (their story stays)
+    stories: datetime  # closed stories whose last article is older go, articles and all
+    deliveries: datetime  # sent/failed messages and delivery records older go
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """One table's rows and bytes on disk (indexes included; None when not measurable)."""
+
+    table: str
+    rows: int
+    bytes: int | None
+
+
+@dataclass(frozen=True)
+class SpaceReport:
+    """The database's size and how its freed space is given back."""
+
+    total_bytes: int  # SQLite: the file and its write-ahead log; PostgreSQL: the database
+    free_bytes: int  # pages free inside the file (SQLite), reused before it grows
+    vacuum: str  # SQLite's auto_vacuum (none, full, incremental); "autovacuum" on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -202,8 +231,9 @@ class Store(CommandStore, Protocol):
         topic_ids: Iterable[str],
     ) -> None: ...
     def drop_empty_stories(self) -> int:
-        """Remove stories left with no article (a process died between creating a story and
-        attaching its first article; that article is grouped again); how many went."""
+        """Remove stories that never got an article (a process died between creating a story
+        and attaching its first; that article is grouped again; a story whose articles
+        retention removed stays); how many went."""
         ...
 
     def story_headlines(self, story_id: int) -> list[tuple[str, str]]: ...
@@ -289,6 +319,34 @@ class Store(CommandStore, Protocol):
     def resume_channel(self, channel_id: str) -> None: ...
     def pause_state(self, channel_id: str) -> PauseState: ...
     def paused_channels(self) -> dict[str, str]: ...
+
+    # --- retention and maintenance (bot.store.prune, bot.store.retention) -----------------
+
+    def prune_preview(self, horizons: Horizons) -> dict[str, int]:
+        """Rows of each table a prune would remove ("articles.text": texts it would cut)."""
+        ...
+
+    def prune_batches(
+        self, horizons: Horizons, now: datetime, batch: int = 500
+    ) -> Iterator[dict[str, int]]:
+        """Prune in short transactions, yielding what each removed (rows by table)."""
+        ...
+
+    def space(self) -> SpaceReport: ...
+    def make_incremental(self) -> bool:
+        """SQLite: switch the file to incremental vacuum (one full VACUUM) unless it is
+        already; whether it switched. PostgreSQL: False (autovacuum's job)."""
+        ...
+
+    def reclaim_space(self) -> None:
+        """Give freed pages back (SQLite: incremental vacuum, then fold the log)."""
+        ...
+
+    def table_sizes(self) -> list[TableSize]: ...
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the live database in the new file `target` (SQLite's online
+        backup); StoreError on PostgreSQL (pg_dump is the tool there) or when `target` exists."""
+        ...
 
     # --- browsing (the web page and API; read only) ----------------------------------------
 

@@ -268,3 +268,17 @@ def m009_chat_rules(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m010_pruned_keys(db: Database) -> None:
+    # Retention removes old articles; their identity keys stay a while, so a feed that
+    # still lists an item does not bring it back as news (bot.store.prune).
+    db.executescript(
+        """
+        CREATE TABLE pruned_keys (
+            key TEXT PRIMARY KEY,
+            pruned_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+    )

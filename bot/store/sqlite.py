@@ -12,6 +12,7 @@ from bot.store.browse import BrowseQueries
 from bot.store.channels import ChannelQueries
 from bot.store.commands import CommandQueries
 from bot.store.outbox import OutboxQueries
+from bot.store.retention import RetentionQueries
 from bot.store.sources import SourceQueries
 from bot.store.stories import StoryQueries
 from bot.store.waiting import WaitingQueries
@@ -30,6 +31,7 @@ class SqliteStore(
     WaitingQueries,
     WatchQueries,
     BrowseQueries,
+    RetentionQueries,
     StoreBase,
 ):
     """The SQLite database of one newswatch instance (WAL, one connection)."""

@@ -112,7 +112,7 @@ class StoryQueries:
     def drop_empty_stories(self) -> int:
         with self.db.conn:
             cursor = self.db.execute(
-                "DELETE FROM stories WHERE NOT EXISTS "
+                "DELETE FROM stories WHERE article_count = 0 AND NOT EXISTS "
                 "(SELECT 1 FROM articles a WHERE a.story_id = stories.id)"
             )
         return cursor.rowcount

@@ -9,6 +9,7 @@ from bot.store.postgres.browse import PgBrowseQueries
 from bot.store.postgres.channels import PgChannelQueries
 from bot.store.postgres.commands import PgCommandQueries
 from bot.store.postgres.outbox import PgOutboxQueries
+from bot.store.postgres.retention import PgRetentionQueries
 from bot.store.postgres.sources import PgSourceQueries
 from bot.store.postgres.stories import PgStoryQueries
 from bot.store.postgres.waiting import PgWaitingQueries
@@ -27,5 +28,6 @@ class PostgresStore(
     PgWaitingQueries,
     PgWatchQueries,
     PgBrowseQueries,
+    PgRetentionQueries,
 ):
     """One newswatch database on a PostgreSQL server, through a connection pool."""

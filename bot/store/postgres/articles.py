@@ -24,12 +24,22 @@ A_COLUMNS = ", ".join("a." + c for c in COLUMNS.split(", "))
 
 class PgArticleQueries(PostgresBase):
     def has_article(self, key: str) -> bool:
-        return self._one("SELECT 1 AS found FROM articles WHERE key = %s", [key]) is not None
+        sql = (
+            "SELECT 1 AS found FROM articles WHERE key = %s "
+            "UNION ALL SELECT 1 FROM pruned_keys WHERE key = %s"
+        )
+        return self._one(sql, [key, key]) is not None
 
     def known_keys(self, keys: Sequence[str]) -> set[str]:
-        """Those of `keys` already stored: one query per feed rather than one per item."""
+        """Those of `keys` already stored (or stored and pruned since, bot.store.prune): one
+        query per feed rather than one per item."""
         rows = self._all("SELECT key FROM articles WHERE key = ANY(%s)", [list(keys)])
-        return {r["key"] for r in rows}
+        found = {r["key"] for r in rows}
+        rest = [k for k in keys if k not in found]
+        if rest:
+            rows = self._all("SELECT key FROM pruned_keys WHERE key = ANY(%s)", [rest])
+            found.update(r["key"] for r in rows)
+        return found
 
     def known_links(self, source_id: str, urls: Sequence[str]) -> set[str]:
         """Those of `urls` (canonical) already stored as an article of this source."""

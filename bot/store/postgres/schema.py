@@ -203,4 +203,10 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
             PRIMARY KEY (channel_id, name)
         );
     """,
+    "m010_pruned_keys": """
+        CREATE TABLE pruned_keys (
+            key TEXT PRIMARY KEY,
+            pruned_at TIMESTAMPTZ NOT NULL
+        );
+    """,
 }

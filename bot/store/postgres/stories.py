@@ -97,8 +97,8 @@ class PgStoryQueries(PostgresBase):
 
     def drop_empty_stories(self) -> int:
         return self._run(
-            "DELETE FROM stories s "
-            "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)"
+            "DELETE FROM stories s WHERE s.article_count = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)"
         )
 
     def close_stories(self, story_ids: Iterable[int]) -> None:

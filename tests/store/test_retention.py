@@ -1,0 +1,225 @@
+"""Retention on both engines: a store filled with old and new rows, pruned, and what remains.
+
+The fixture's world (days before NOW): a closed story from long ago (everything goes), a
+closed story past the article horizon (its articles go, the story stays), a closed story
+past the text horizon (text cut to its lead, search by body word no longer finds it), an
+open story as old as the first (nothing goes), an article never grouped (stays), a recent
+story (stays); sent, failed and pending messages old and new; mutes and delivery records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app.retention import horizons, prune_store
+from bot.models import Article, TextTerm
+from bot.settings import RetentionSection
+from bot.store import Store, StoreError, open_store
+from bot.store.prune import TEXT_KEPT
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+KEEP = RetentionSection(text_days=30, articles_days=90, stories_days=365, deliveries_days=30)
+BODY = "The quay committee met at dawn. " + "Cranes idled along the breakwater. " * 60
+
+
+def _ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+@pytest.fixture
+def store(db_target: str) -> Iterator[Store]:
+    opened = open_store(db_target)
+    yield opened
+    opened.close()
+
+
+def _article(store: Store, key: str, days: float, title: str) -> int:
+    article = Article(
+        key=key,
+        source_id="reed",
+        source_name="Reed Gazette",
+        url=f"https://reed.example/{key}",
+        title=title,
+        text=f"{title}. {BODY}",
+        lang="en",
+        published=_ago(days),
+        fetched=_ago(days),
+    )
+    (aid,) = store.add_articles([(article, title.lower(), article.text.lower())])
+    assert aid is not None
+    return aid
+
+
+def _story(store: Store, name: str, days: float, closed: bool = True, n: int = 2) -> int:
+    sid = store.create_story(f"{name} story", "lead", _ago(days))
+    for i in range(n):
+        aid = _article(store, f"{name}-{i}", days, f"{name} harbour report {i}")
+        store.attach_article(sid, aid, _ago(days), ["e1"], ["t1"])
+    if closed:
+        store.close_stories([sid])
+    return sid
+
+
+def _message(store: Store, batch: str, days: float, outcome: str) -> int:
+    store.enqueue_batch("ops", batch, "console", "-", [{"text": batch}], {}, _ago(days))
+    (msg,) = store.outbox_messages(batch)
+    if outcome != "pending":
+        assert store.claim_message(msg.id, _ago(days))
+        if outcome == "sent":
+            store.mark_sent(msg.id, "ref", _ago(days))
+        else:
+            store.mark_failed(msg.id, "gone for good")
+    return msg.id
+
+
+def _world(store: Store) -> dict[str, int]:
+    ids = {
+        "ancient": _story(store, "ancient", 400),
+        "old": _story(store, "old", 100),
+        "month": _story(store, "month", 40),
+        "open": _story(store, "open", 400, closed=False),
+        "recent": _story(store, "recent", 1),
+        "loose": _article(store, "loose", 400, "loose item never grouped"),
+    }
+    store.mute("ops", ids["ancient"])
+    store.mute("ops", ids["old"])
+    store.record_delivered("ops", {ids["ancient"]: 1, ids["month"]: 1}, _ago(40))
+    store.record_delivered("ops", {ids["recent"]: 1}, _ago(1))
+    for name, days, outcome in [
+        ("sent-old", 40, "sent"),
+        ("failed-old", 40, "failed"),
+        ("pending-old", 40, "pending"),
+        ("sent-new", 1, "sent"),
+    ]:
+        ids[name] = _message(store, name, days, outcome)
+    return ids
+
+
+def _prune(store: Store) -> dict[str, int]:
+    return asyncio.run(prune_store(store, KEEP, NOW, batch=1)).removed
+
+
+def test_prune_keeps_what_is_still_needed(store: Store) -> None:
+    ids = _world(store)
+    expected = {
+        "stories": 1,  # ancient
+        "articles": 4,  # ancient's two, old's two
+        "articles.text": 2,  # month's two
+        "matches": 0,  # none saved in this world
+        "mutes": 1,  # ancient's; old's stays with its story
+        "deliveries": 2,  # ancient's, and month's (closed, quiet for 40 days)
+        "outbox": 2,  # sent-old, failed-old
+        "pruned_keys": 0,
+    }
+    assert store.prune_preview(horizons(KEEP, NOW)) == expected
+    assert _prune(store) == expected  # batch=1: many transactions, the same outcome
+
+    assert store.story(ids["ancient"]) is None
+    old = store.story(ids["old"])
+    assert old is not None and old.article_ids == () and old.title == "old story"
+    assert store.drop_empty_stories() == 0  # a story whose articles were pruned is no wreck
+    assert store.muted_story_ids("ops") == {ids["old"]}
+    opened = store.story(ids["open"])
+    assert opened is not None and len(opened.article_ids) == 2
+    recent = store.story(ids["recent"])
+    assert recent is not None and len(recent.article_ids) == 2
+    assert store.article(ids["loose"]) is not None
+    assert {s for s in store.delivered_outlets("ops")} == {ids["recent"]}
+    left = {m.id for m in store.outbox_messages()}
+    assert left == {ids["pending-old"], ids["sent-new"]}
+
+    # text cut to its lead: title, link and lead stay; the body is no longer searched
+    story = store.story(ids["month"])
+    assert story is not None
+    month = store.articles(story.article_ids)[0]
+    assert month.title == "month harbour report 0" and month.url.endswith("month-0")
+    assert month.text.startswith("month harbour report 0. The quay committee")
+    assert len(month.text) == TEXT_KEPT
+    since = _ago(500)
+    by_body = store.search_articles(TextTerm("breakwater"), since, 50, 0)
+    assert {a.key for a in by_body} == {"open-0", "open-1", "recent-0", "recent-1", "loose"}
+    by_title = store.search_articles(TextTerm("month"), since, 50, 0)
+    assert {a.key for a in by_title} == {"month-0", "month-1"}
+
+    # the pruned articles' keys still count as known: a feed listing them brings no news
+    assert store.known_keys(["ancient-0", "old-1", "fresh"]) == {"ancient-0", "old-1"}
+    assert store.has_article("old-0") and not store.has_article("fresh")
+
+    # a second run finds nothing more; a year later the keys are forgotten
+    assert sum(_prune(store).values()) == 0
+    later = asyncio.run(prune_store(store, KEEP, NOW + timedelta(days=366))).removed
+    assert later["pruned_keys"] == 4
+    assert store.known_keys(["ancient-0", "old-1"]) == set()
+
+
+def test_sizes_and_space(store: Store) -> None:
+    _world(store)
+    sizes = {t.table: t for t in store.table_sizes()}
+    assert sizes["articles"].rows == 11 and sizes["stories"].rows == 5
+    assert sizes["outbox"].rows == 4 and sizes["pruned_keys"].rows == 0
+    assert sizes["articles"].bytes is not None and sizes["articles"].bytes > 9 * len(BODY) // 2
+    space = store.space()
+    assert space.total_bytes > 0
+    assert space.vacuum in ("incremental", "autovacuum")
+
+
+def test_sqlite_file_shrinks_after_prune(tmp_path: Path) -> None:
+    db = tmp_path / "nw.db"
+    store = open_store(db)
+    try:
+        for i in range(40):
+            _story(store, f"s{i}", 400, n=5)
+        store.checkpoint()
+        before = db.stat().st_size
+        report = asyncio.run(prune_store(store, KEEP, NOW))
+        assert report.removed["stories"] == 40 and report.removed["articles"] == 200
+        assert report.vacuum == "incremental"
+        assert db.stat().st_size < before / 2
+        assert report.bytes_after < report.bytes_before
+    finally:
+        store.close()
+
+
+def test_old_sqlite_file_is_switched_once(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    sqlite3.connect(db).execute("PRAGMA auto_vacuum = NONE").connection.close()
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE placeholder (x)")  # the mode is fixed once a table exists
+    conn.execute("DROP TABLE placeholder")
+    conn.close()
+    store = open_store(db)
+    try:
+        assert store.space().vacuum == "none"
+        first = asyncio.run(prune_store(store, KEEP, NOW, switch_vacuum=True))
+        assert first.switched and first.vacuum == "incremental"
+        again = asyncio.run(prune_store(store, KEEP, NOW, switch_vacuum=True))
+        assert not again.switched
+    finally:
+        store.close()
+
+
+def test_backup_is_a_consistent_single_file(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "live.db")
+    try:
+        ids = _world(store)
+        target = tmp_path / "copy.db"
+        store.backup_to(target)
+        with pytest.raises(StoreError, match="already exists"):
+            store.backup_to(target)
+    finally:
+        store.close()
+    assert not Path(f"{target}-wal").exists()
+    copy = open_store(target)
+    try:
+        assert copy.article_count() == 11
+        assert copy.story(ids["old"]) is not None
+        assert copy.check_integrity() == []
+    finally:
+        copy.close()
