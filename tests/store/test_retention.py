@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 from bot.app.retention import horizons, prune_store
-from bot.models import Article, TextTerm
+from bot.models import TextTerm
 from bot.settings import RetentionSection
 from bot.store import Store, StoreError, open_store
 from bot.store.prune import TEXT_KEPT
+from tests.store.retention_world import BODY, article_at, story_at
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 KEEP = RetentionSection(text_days=30, articles_days=90, stories_days=365, deliveries_days=30)
-BODY = "The quay committee met at dawn. " + "Cranes idled along the breakwater. " * 60
 
 
 def _ago(days: float) -> datetime:
@@ -38,31 +38,8 @@ def store(db_target: str) -> Iterator[Store]:
     opened.close()
 
 
-def _article(store: Store, key: str, days: float, title: str) -> int:
-    article = Article(
-        key=key,
-        source_id="reed",
-        source_name="Reed Gazette",
-        url=f"https://reed.example/{key}",
-        title=title,
-        text=f"{title}. {BODY}",
-        lang="en",
-        published=_ago(days),
-        fetched=_ago(days),
-    )
-    (aid,) = store.add_articles([(article, title.lower(), article.text.lower())])
-    assert aid is not None
-    return aid
-
-
 def _story(store: Store, name: str, days: float, closed: bool = True, n: int = 2) -> int:
-    sid = store.create_story(f"{name} story", "lead", _ago(days))
-    for i in range(n):
-        aid = _article(store, f"{name}-{i}", days, f"{name} harbour report {i}")
-        store.attach_article(sid, aid, _ago(days), ["e1"], ["t1"])
-    if closed:
-        store.close_stories([sid])
-    return sid
+    return story_at(store, name, _ago(days), closed, n)
 
 
 def _message(store: Store, batch: str, days: float, outcome: str) -> int:
@@ -84,7 +61,7 @@ def _world(store: Store) -> dict[str, int]:
         "month": _story(store, "month", 40),
         "open": _story(store, "open", 400, closed=False),
         "recent": _story(store, "recent", 1),
-        "loose": _article(store, "loose", 400, "loose item never grouped"),
+        "loose": article_at(store, "loose", _ago(400), "loose item never grouped"),
     }
     store.mute("ops", ids["ancient"])
     store.mute("ops", ids["old"])
@@ -137,11 +114,11 @@ def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     story = store.story(ids["month"])
     assert story is not None
     month = store.articles(story.article_ids)[0]
-    assert month.title == "month harbour report 0" and month.url.endswith("month-0")
-    assert month.text.startswith("month harbour report 0. The quay committee")
+    assert month.title == "month weir report 0" and month.url.endswith("month-0")
+    assert month.text.startswith("month weir report 0. The lock keepers counted")
     assert len(month.text) == TEXT_KEPT
     since = _ago(500)
-    by_body = store.search_articles(TextTerm("breakwater"), since, 50, 0)
+    by_body = store.search_articles(TextTerm("barges"), since, 50, 0)
     assert {a.key for a in by_body} == {"open-0", "open-1", "recent-0", "recent-1", "loose"}
     by_title = store.search_articles(TextTerm("month"), since, 50, 0)
     assert {a.key for a in by_title} == {"month-0", "month-1"}
