@@ -6,9 +6,10 @@ After that every job is idempotent against the database, so `kill -9` at any mom
 no article and no pending delivery (a message on the wire at the kill may arrive twice).
 
 Jobs: fetch (due sources every tick, then instant deliveries), digest (per channel cron),
-flush (outbox retries), prune (retention, at start and every retention.every_hours, under
-the fetch lock so it never runs between a fetch cycle's writes). SIGHUP or a changed file
-reloads configuration and rules; an invalid set is refused and the old stays.
+flush (outbox retries), prune (retention: PRUNE_AFTER_START after start, then every
+retention.every_hours; never while a fetch cycle writes, which waits for it).
+SIGHUP or a changed file reloads configuration and rules; an invalid set is refused and the
+old stays.
 SIGTERM/SIGINT: stop taking work, let sends on the wire finish, put parked messages back to
 pending, and close the database within STOP_BUDGET.
 """
@@ -59,6 +60,7 @@ from bot.web.app import install
 
 log = logging.getLogger(__name__)
 STOP_BUDGET = 8.0  # seconds from the signal to a closed database (the promise is 10)
+PRUNE_AFTER_START = 300.0  # seconds: the first prune leaves start-up to the first fetch
 
 
 class Daemon:
@@ -100,7 +102,8 @@ class Daemon:
         self._cycle: asyncio.Task[Any] | None = None
         self._fetcher: Fetcher | None = None
         self._pool: ParsePool | None = None
-        self._fetch_lock = asyncio.Lock()
+        self._fetch_lock = asyncio.Lock()  # one fetch cycle at a time (a tick meanwhile skips)
+        self._writes = asyncio.Lock()  # a fetch cycle or a prune, never both at once
         self._files = snapshot(config_path, self.config)
 
     # --- life cycle ----------------------------------------------------------------------
@@ -149,7 +152,7 @@ class Daemon:
         )
         self._run_soon(self.job_fetch, "fetch:start")
         self._run_soon(self.job_flush, "flush:start")
-        self._run_soon(self.job_prune, "prune:start")
+        self.scheduler.run_later(self.job_prune, "prune:start", PRUNE_AFTER_START)
         self._update_depth()
         log.info(
             "newswatch running: %d sources, %d channels, jobs %s",
@@ -236,7 +239,7 @@ class Daemon:
             return
         task = self._track()
         try:
-            async with self._fetch_lock:
+            async with self._fetch_lock, self._writes:  # waits for a prune to finish
                 await self._fetch()
         except asyncio.CancelledError:
             if not self.stop_requested.is_set():
@@ -324,7 +327,7 @@ class Daemon:
             return
         task = self._track()
         try:
-            async with self._fetch_lock:  # a fetch cycle waits (its tick is skipped)
+            async with self._writes:  # after the running fetch cycle; the next one waits
                 report = await prune_store(self.store, self.config.settings.retention, utcnow())
             log_report(report)
         except asyncio.CancelledError:

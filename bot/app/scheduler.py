@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.cron import crontab_for_apscheduler
@@ -146,6 +147,11 @@ class Scheduler:
     def run_soon(self, job: Callable[[], Awaitable[object]], job_id: str) -> None:
         """Run `job` once, now (replacing a pending run of the same id)."""
         self.scheduler.add_job(job, id=job_id, replace_existing=True)
+
+    def run_later(self, job: Callable[[], Awaitable[object]], job_id: str, seconds: float) -> None:
+        """Run `job` once, `seconds` from now."""
+        at = datetime.now(UTC) + timedelta(seconds=seconds)
+        self.scheduler.add_job(job, DateTrigger(run_date=at), id=job_id, replace_existing=True)
 
     def pause(self) -> None:
         """Start no more jobs; running ones go on. (APScheduler's shutdown would cancel

@@ -1,5 +1,6 @@
-"""The daemon's prune job: scheduled every retention.every_hours, run under the fetch lock
-(it waits for a fetch cycle's writes to finish), and it removes only what retention allows."""
+"""The daemon's prune job: scheduled after start and every retention.every_hours, never
+while a fetch cycle writes (each waits for the other), and it removes only what retention
+allows."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ retention: {every_hours: 6}
 """
 
 
-async def test_prune_job_waits_for_the_fetch_lock_and_prunes(tmp_path: Path) -> None:
+async def test_prune_job_waits_for_a_fetch_cycle_and_prunes(tmp_path: Path) -> None:
     config = tmp_path / "newswatch.yaml"
     config.write_text(CONFIG, encoding="utf-8")
     daemon = Daemon(config, load(config), tmp_path / "nw.db", Secrets())
@@ -34,12 +35,19 @@ async def test_prune_job_waits_for_the_fetch_lock_and_prunes(tmp_path: Path) -> 
         trigger = jobs.scheduler.get_job("prune").trigger
         assert isinstance(trigger, IntervalTrigger) and trigger.interval.total_seconds() == 6 * 3600
 
-        async with daemon._fetch_lock:  # a fetch cycle is writing
+        async with daemon._writes:  # a fetch cycle is writing
             job = asyncio.ensure_future(daemon.job_prune())
             await asyncio.sleep(0.2)
             assert not job.done()
             assert daemon.store.story(ancient) is not None  # nothing removed meanwhile
         await asyncio.wait_for(job, 30)
+
+        async with daemon._writes:  # a prune is running: a fetch cycle waits, it is not skipped
+            fetch = asyncio.ensure_future(daemon.job_fetch())
+            await asyncio.sleep(0.2)
+            assert not fetch.done() and daemon._fetch_lock.locked()
+        await asyncio.wait_for(fetch, 30)
+        assert daemon.last_cycle is not None
         assert daemon.store.story(ancient) is None
         kept = daemon.store.story(recent)
         assert kept is not None and len(kept.article_ids) == 2
