@@ -43,7 +43,9 @@ def _story(store: Store, name: str, days: float, closed: bool = True, n: int = 2
 
 
 def _message(store: Store, batch: str, days: float, outcome: str) -> int:
-    store.enqueue_batch("ops", batch, "console", "-", [{"text": batch}], {}, _ago(days))
+    # a channel's messages go out in order: the one left pending waits in a channel of its own
+    channel = "slow" if outcome == "pending" else "ops"
+    store.enqueue_batch(channel, batch, "console", "-", [{"text": batch}], {}, _ago(days))
     (msg,) = store.outbox_messages(batch)
     if outcome != "pending":
         assert store.claim_message(msg.id, _ago(days))
