@@ -33,6 +33,8 @@ RUNS: dict[str, list[str]] = {
     "extract": ["{page}", "--config", "{config}"],
     "digest": ["analysts", "--config", "{config}"],
     "demo": [],
+    "db prune": ["--dry-run", "--config", "{config}"],
+    "db stats": ["--config", "{config}"],
 }
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")

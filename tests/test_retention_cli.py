@@ -64,7 +64,7 @@ def test_prune_dry_run_then_prune(home: Path, capsys: pytest.CaptureFixture[str]
     assert planned["removed"] == {
         "stories": 1,
         "articles": 2,
-        "articles.text": 0,
+        "articles_text": 0,
         "matches": 0,
         "mutes": 0,
         "deliveries": 0,

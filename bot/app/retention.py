@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 TABLES = (
     "stories",
     "articles",
-    "articles.text",
+    "articles_text",
     "matches",
     "mutes",
     "deliveries",

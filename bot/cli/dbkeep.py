@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config, open_store
+from bot.cli.output import add_json_flag, print_json
 
 
 def _size(n: int | None) -> str:
@@ -19,10 +19,6 @@ def _size(n: int | None) -> str:
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
     return f"{n} B"
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def run_prune(args: argparse.Namespace) -> int:
@@ -57,10 +53,10 @@ def run_prune(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     finally:
         store.close()
-    result["horizons"] = {k: v.isoformat() for k, v in vars(cut).items()}
+    result["horizons"] = cut
     result["vacuum"] = space.vacuum
     if args.json:
-        _print_json(result)
+        print_json(result)
         return 0
     kept = (
         f"text {keep.text_days} days, articles {keep.articles_days}, stories "
@@ -71,7 +67,7 @@ def run_prune(args: argparse.Namespace) -> int:
     print(f"{'would remove' if args.dry_run else 'removed'} from {where} (kept: {kept}):")
     print(f"  {'table':<15} {'rows':>10}")
     for table, n in counts.items():
-        note = "   (text cut to its lead)" if table == "articles.text" and n else ""
+        note = "   (text cut to its lead)" if table == "articles_text" and n else ""
         print(f"  {table:<15} {n:>10,}{note}")
     if args.dry_run:
         print(f"nothing removed (--dry-run); database {_size(space.total_bytes)}")
@@ -96,13 +92,13 @@ def run_stats(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json(
+        print_json(
             {
                 "database": where,
                 "total_bytes": space.total_bytes,
                 "free_bytes": space.free_bytes,
                 "vacuum": space.vacuum,
-                "tables": [vars(t) for t in sizes],
+                "tables": sizes,
             }
         )
         return 0
@@ -149,7 +145,7 @@ def register_upkeep(actions: argparse._SubParsersAction[argparse.ArgumentParser]
     prune.add_argument(
         "--dry-run", action="store_true", help="say what would go, per table; remove nothing"
     )
-    prune.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_flag(prune)
     add_config_arguments(prune)
     prune.set_defaults(func=run_prune)
 
@@ -159,7 +155,7 @@ def register_upkeep(actions: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Rows and bytes on disk per table (indexes counted with their table), "
         "the database's size, the free space inside a SQLite file and its vacuum mode.",
     )
-    stats.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_flag(stats)
     add_config_arguments(stats)
     stats.set_defaults(func=run_stats)
 

@@ -323,7 +323,7 @@ class Store(CommandStore, Protocol):
     # --- retention and maintenance (bot.store.prune, bot.store.retention) -----------------
 
     def prune_preview(self, horizons: Horizons) -> dict[str, int]:
-        """Rows of each table a prune would remove ("articles.text": texts it would cut)."""
+        """Rows of each table a prune would remove ("articles_text": texts it would cut)."""
         ...
 
     def prune_batches(

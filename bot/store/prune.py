@@ -63,7 +63,7 @@ def preview(tx: Tx, h: Horizons, t: Time) -> dict[str, int]:
     queries: dict[str, tuple[str, list[Any]]] = {
         "stories": (f"SELECT count(*) FROM stories s WHERE {_DOOMED_STORY}", [t(h.stories)]),
         "articles": (f"SELECT count(*) FROM articles a WHERE {_DOOMED_ARTICLE}", doomed),
-        "articles.text": (
+        "articles_text": (
             f"SELECT count(*) FROM articles a WHERE {_CUT_TEXT} AND NOT {_DOOMED_ARTICLE}",
             [t(h.text), *doomed],
         ),
@@ -172,7 +172,7 @@ def _texts(begin: Begin, h: Horizons, t: Time, batch: int) -> Iterator[dict[str,
                 [TEXT_KEPT, *ids],
             )
         after = ids[-1]
-        yield {"articles.text": cut}
+        yield {"articles_text": cut}
 
 
 def _deliveries(begin: Begin, h: Horizons, t: Time, batch: int) -> Iterator[dict[str, int]]:

@@ -54,7 +54,7 @@ class RetentionQueries:
     ) -> Iterator[dict[str, int]]:
         touched = False
         for done in prune.batches(self._prune_tx, horizons, now, to_iso, batch):
-            touched = touched or bool(done.get("articles") or done.get("articles.text"))
+            touched = touched or bool(done.get("articles") or done.get("articles_text"))
             yield done
         if touched:
             yield from self._merge_fts()

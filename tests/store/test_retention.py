@@ -88,7 +88,7 @@ def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     expected = {
         "stories": 1,  # ancient
         "articles": 4,  # ancient's two, old's two
-        "articles.text": 2,  # month's two
+        "articles_text": 2,  # month's two
         "matches": 0,  # none saved in this world
         "mutes": 1,  # ancient's; old's stays with its story
         "deliveries": 2,  # ancient's, and month's (closed, quiet for 40 days)
