@@ -129,7 +129,7 @@ class Timed:
         self.matcher.match(title, text)
 
     def clear(self) -> None:
-        self.matcher.lexicon._memo.clear()
+        self.matcher.lexicon.forget()
 
 
 def main() -> None:

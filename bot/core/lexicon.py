@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import compress, repeat
-from operator import is_, itemgetter
+from itertools import compress
+from operator import itemgetter
 
 from bot.core.query import Term
 
@@ -60,7 +60,8 @@ class Lexicon:
         self._term_ids: dict[tuple[object, bool], int] = {}
         self.terms: list[tuple[int, ...]] = []
         self.first: dict[int, list[int]] = {}  # word id → terms that start with it
-        self._memo: dict[str, tuple[int, ...]] = {}
+        self._seen: set[str] = set()  # tokens looked up (see _word_hits)
+        self._hits: dict[str, tuple[int, ...]] = {}  # ... those that match a word: their ids
         for term, variants in terms:
             self._add_term(term, variants)
         # Prefix keys share one filter: a token is checked against the prefix tables only
@@ -140,19 +141,28 @@ class Lexicon:
         return found
 
     def _word_hits(self, tokens: list[str]) -> list[tuple[int, ...] | None]:
-        """For each token, the ids of the words it matches. Remembered per token (bounded):
-        news vocabulary repeats, so most tokens of an article were seen before and cost one
-        dictionary probe, in C; the others go through `lookup` together."""
-        memo = self._memo
-        got = list(map(memo.get, tokens))
-        misses = list(set(compress(tokens, map(is_, got, repeat(None)))))
-        if misses:
-            fresh = self.lookup(misses)
+        """For each token, the ids of the words it matches (None for none). Remembered per
+        token (bounded): news vocabulary repeats, so most tokens of an article were seen
+        before; the others go through `lookup` together. What is remembered is split in two
+        so that the per-token probes stay cheap: the set of tokens seen (a set keeps each
+        hash beside its key, so a probe reads less memory than a dict's) and a small dict of
+        the few that matched something, which stays in the processor's cache."""
+        seen = self._seen
+        got = list(map(self._hits.get, tokens))  # hashes each token while it is fresh
+        if not seen.issuperset(tokens):
+            misses = list(set(tokens).difference(seen))
+            fresh = {t: ids for t, ids in self.lookup(misses).items() if ids}
             got = list(map(fresh.get, tokens, got))  # fresh answer where missing, C loop
-            if len(memo) + len(misses) > MEMO_TOKENS:
-                memo.clear()
-            memo.update(fresh)
+            if len(seen) + len(misses) > MEMO_TOKENS:
+                self.forget()
+            seen.update(misses)
+            self._hits.update(fresh)
         return got
+
+    def forget(self) -> None:
+        """Empty the token memo (answers stay the same, only slower until it fills again)."""
+        self._seen.clear()
+        self._hits.clear()
 
     def lookup(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
         """Word ids for each of `distinct` tokens (() for none), in C-level batches."""

@@ -11,6 +11,7 @@ See bot.core.rules for the evaluation order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.lexicon import Lexicon, Occurrence
 from bot.core.normalize import Tokens
@@ -83,6 +84,12 @@ class Matcher:
             for key in keys:
                 self._topics_of.setdefault(key, []).append(tid)
         self._rank = {tid: i for i, tid in enumerate(rules.order)}
+        # Term ids resolved once: hashing a Term (a dataclass of dataclasses) runs Python code
+        self._vetoes = {
+            eid: tuple(self.lexicon.term_id(t, False) for t in terms)
+            for eid, terms in rules.excludes.items()
+        }
+        self._compiled = {tid: _compile(node, self.lexicon) for tid, node in rules.queries.items()}
 
     def match(self, title: str, text: str) -> MatchResult:
         """Entities and topics the article's title and text satisfy, with evidence."""
@@ -93,7 +100,7 @@ class Matcher:
     def _match(self, art: _Article) -> tuple[list[Match], list[Match], _Context]:
         found = self.lexicon.scan(art.tokens, art.title_tokens)
         entities, entity_occ = self._entities(art, found)
-        ctx = _Context(self.lexicon, found, art, entity_occ)
+        ctx = _Context(found, art, entity_occ)
         topics = self._topics(art, found, ctx) if found else []
         return entities, topics, ctx
 
@@ -113,11 +120,11 @@ class Matcher:
         art = _Article.of(title, text)
         local = Lexicon([(t, False) for t in _query_terms(node)])
         found = local.scan(art.tokens, art.title_tokens)
-        ctx = _Context(local, found, art, {})
+        ctx = _Context(found, art, {})
         if refs(node):
             _, _, full = self._match(art)
             ctx.entity_occ, ctx.topic_occ = full.entity_occ, full.topic_occ
-        ok, occ = ctx.evaluate(node)
+        ok, occ = ctx.evaluate(_compile(node, local))
         if not ok:
             return None
         return Match("topic", "query", _evidence_of(art, occ))
@@ -125,17 +132,12 @@ class Matcher:
     def _entities(
         self, art: _Article, found: dict[int, list[Occurrence]]
     ) -> tuple[list[Match], dict[str, list[tuple[Occurrence, str]]]]:
-        lex = self.lexicon
         by_entity: dict[str, list[tuple[Occurrence, str]]] = {}
         for tid, occs in found.items():
             for eid, alias in self._alias_of.get(tid, ()):
                 by_entity.setdefault(eid, []).extend((o, alias) for o in occs)
         for eid, hits in list(by_entity.items()):
-            vetoes = [
-                o
-                for t in self.rules.excludes.get(eid, ())
-                for o in found.get(lex.term_id(t, False), ())
-            ]
+            vetoes = [o for t in self._vetoes.get(eid, ()) for o in found.get(t, ())]
             if vetoes:
                 hits = [
                     h for h in hits if not any(v[0] <= h[0][0] and h[0][1] <= v[1] for v in vetoes)
@@ -160,7 +162,7 @@ class Matcher:
         while pending:
             tid = min(pending, key=self._rank.__getitem__)
             pending.discard(tid)
-            ok, occ = ctx.evaluate(self.rules.queries[tid])
+            ok, occ = ctx.evaluate(self._compiled[tid])
             if ok:
                 ctx.topic_occ[tid] = occ
                 done.append(Match("topic", tid, _evidence_of(art, occ)))
@@ -168,64 +170,88 @@ class Matcher:
         return sorted(done, key=lambda m: m.id)
 
 
+# A query with its terms resolved to lexicon ids, as nested tuples (evaluated per article):
+# (TERM, id, text), (REF, kind, id), (NOT, child), (AND, children), (OR, children),
+# (NEAR, left id, right id, left text, right text, distance).
+TERM, REF, NOT, AND, OR, NEAR = range(6)
+Compiled = tuple[Any, ...]
+
+
+def _compile(node: Node, lex: Lexicon) -> Compiled:
+    if isinstance(node, Term):
+        return (TERM, lex.term_id(node, False), node.text)
+    if isinstance(node, Ref):
+        return (REF, node.kind, node.id)
+    if isinstance(node, Not):
+        return (NOT, _compile(node.child, lex))
+    if isinstance(node, And | Or):
+        children = tuple(_compile(c, lex) for c in node.children)
+        return (AND if isinstance(node, And) else OR, children)
+    if isinstance(node, Near):
+        left, right = lex.term_id(node.left, False), lex.term_id(node.right, False)
+        return (NEAR, left, right, node.left.text, node.right.text, node.distance)
+    raise TypeError(node)
+
+
 class _Context:
     """One article's evaluation state for queries."""
 
     def __init__(
         self,
-        lex: Lexicon,
         found: dict[int, list[Occurrence]],
         art: _Article,
         entity_occ: dict[str, list[tuple[Occurrence, str]]],
     ) -> None:
-        self.lex = lex
         self.found = found
         self.art = art
         self.entity_occ = entity_occ
         self.topic_occ: dict[str, list[tuple[Occurrence, str]]] = {}
 
-    def evaluate(self, node: Node) -> tuple[bool, list[tuple[Occurrence, str]]]:
-        if isinstance(node, Term):
-            occs = self.found.get(self.lex.term_id(node, False), [])
-            return bool(occs), [(o, node.text) for o in occs]
-        if isinstance(node, Ref):
-            table = self.entity_occ if node.kind == "entity" else self.topic_occ
-            occ = table.get(node.id)
+    def evaluate(self, node: Compiled) -> tuple[bool, list[tuple[Occurrence, str]]]:
+        op = node[0]
+        if op == TERM:
+            occs = self.found.get(node[1])
+            if not occs:
+                return False, []
+            text = node[2]
+            return True, [(o, text) for o in occs]
+        if op == REF:
+            table = self.entity_occ if node[1] == "entity" else self.topic_occ
+            occ = table.get(node[2])
             return occ is not None, list(occ or [])
-        if isinstance(node, Not):
-            ok, _ = self.evaluate(node.child)
+        if op == NOT:
+            ok, _ = self.evaluate(node[1])
             return not ok, []
-        if isinstance(node, And):
+        if op == AND:
             out: list[tuple[Occurrence, str]] = []
-            for child in node.children:
+            for child in node[1]:
                 ok, occ = self.evaluate(child)
                 if not ok:
                     return False, []
                 out.extend(occ)
             return True, out
-        if isinstance(node, Or):
+        if op == OR:
             out = []
             hit = False
-            for child in node.children:
+            for child in node[1]:
                 ok, occ = self.evaluate(child)
                 if ok:
                     hit = True
                     out.extend(occ)
             return hit, out
-        if isinstance(node, Near):
-            return self._near(node)
-        raise TypeError(node)
+        return self._near(node)
 
-    def _near(self, node: Near) -> tuple[bool, list[tuple[Occurrence, str]]]:
-        left = self.found.get(self.lex.term_id(node.left, False), [])
-        right = self.found.get(self.lex.term_id(node.right, False), [])
+    def _near(self, node: Compiled) -> tuple[bool, list[tuple[Occurrence, str]]]:
+        _, left_id, right_id, left_text, right_text, distance = node
+        left = self.found.get(left_id, [])
+        right = self.found.get(right_id, [])
         out: list[tuple[Occurrence, str]] = []
         split = self.art.title_tokens
         for a in left:
             for b in right:
                 gap = max(b[0] - a[1], a[0] - b[1])
-                if gap <= node.distance and (a[0] < split) == (b[0] < split):
-                    out.extend(((a, node.left.text), (b, node.right.text)))
+                if gap <= distance and (a[0] < split) == (b[0] < split):
+                    out.extend(((a, left_text), (b, right_text)))
         return bool(out), out
 
 

@@ -132,4 +132,4 @@ def test_answers_survive_the_memo_being_cleared(monkeypatch: pytest.MonkeyPatch)
     results = [m.match("t", text), m.match("", "other words here " * 3), m.match("t", text)]
     assert results[0] == results[2]
     assert results[0].entity_ids == {"iran", "russia"}
-    assert len(m.lexicon._memo) <= 5 + 20
+    assert len(m.lexicon._seen) <= 5 + 20
