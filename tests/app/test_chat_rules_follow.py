@@ -91,3 +91,40 @@ def test_a_rule_file_that_defines_a_chat_entity_wins_at_reload(
         assert "chat entity @kestrin is also defined in the rule files" in caplog.text
     finally:
         daemon.store.close()
+
+
+async def test_a_channel_has_at_most_max_watches(daemon: Daemon) -> None:
+    from bot.core.commands.watches import MAX_WATCHES
+
+    try:
+        env = daemon._env()
+        request = Request("console", "desk-room", "u1", True, utcnow())
+        for n in range(MAX_WATCHES):
+            assert (await execute(f"watch w{n} harbour{n}", request, env)).ok
+        refused = await execute("watch one-more harbour", request, env)
+        assert not refused.ok and f"{MAX_WATCHES} watches already" in refused.text
+        assert (await execute("watch w0 quay", request, env)).ok  # replacing one is fine
+        assert len(daemon.pipeline.rules.topics) == 1 + MAX_WATCHES
+    finally:
+        daemon.store.close()
+
+
+def test_the_roles_look_at_the_store_at_most_every_poll(tmp_path: Path) -> None:
+    from bot.app.roles import _following
+    from bot.core.rules import RuleSet
+
+    store = open_store(tmp_path / "nw.db")
+    try:
+        seen: list[RuleSet] = []
+        follower, look = _following(store, RuleSet(), seen.append)
+        desk = store.ensure_channel("console", "desk-room", "UTC")
+        store.save_watch(ChatWatch(desk.id, "k", "Kura"), "instant", "7", utcnow())
+        look(False)  # within CHAT_RULES_POLL of the start: not yet
+        assert seen == []
+        look(True)  # a command in this process, or the poll's time has come
+        assert len(seen) == 1 and set(seen[0].topics) == {"chat:console-desk-room:k"}
+        look(True)  # nothing changed since: nothing handed on
+        assert len(seen) == 1
+        assert follower.rules is seen[0]
+    finally:
+        store.close()

@@ -25,6 +25,7 @@ from bot.models import DeliveryMode, EntityKind, Reply
 
 MAX_NAME = 100  # characters of an entity's name or one alias
 MAX_ALIASES = 30
+MAX_WATCHES = 50  # per channel: each is a topic every article is matched against
 
 
 def _rules_changed(call: Call) -> None:
@@ -58,6 +59,9 @@ def watch(call: Call) -> Reply:
     except QuerySyntaxError as exc:
         raise _syntax(call, exc) from None
     channel = _channel(call)
+    have = {w.name for w in call.env.store.chat_rules().watches if w.channel_id == channel.id}
+    if name not in have and len(have) >= MAX_WATCHES:
+        raise CommandError("watch.too_many", limit=MAX_WATCHES)
     outcome = call.env.store.save_watch(
         ChatWatch(channel.id, name, query), mode, call.request.user, call.request.now
     )
@@ -93,9 +97,12 @@ def watches(call: Call) -> Reply:
     if not mine:
         return call.reply("watches.none")
     active = call.env.rules().topics
+    followed = {s.target for s in call.channel.subscriptions}
     lines = [call.t("watches.header")]
     for w in mine:
         note = "" if w.topic_id in active else " " + call.t("watches.inactive")
+        if w.topic_id not in followed:  # `unsubscribe all` took the subscription
+            note += " " + call.t("watches.unfollowed", name=w.name)
         lines.append(f"• {w.name} — {_short(w.query, 200)}{note}")
     return Reply("\n".join(lines))
 
