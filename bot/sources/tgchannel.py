@@ -58,12 +58,21 @@ class ChannelPage:
     title: str  # the channel's name, for messages
 
 
+Classes = dict[str, list[HtmlElement]]
+
+
 def _has_class(el: HtmlElement, name: str) -> bool:
     return name in (el.get("class") or "").split()
 
 
-def _by_class(root: HtmlElement, name: str) -> list[HtmlElement]:
-    return [el for el in root.iter() if isinstance(el.tag, str) and _has_class(el, name)]
+def _classes(root: HtmlElement) -> Classes:
+    """Each class name used under `root` (itself included) → its elements, in document
+    order: one walk of the tree instead of one per class looked up."""
+    index: Classes = {}
+    for el in root.iter():
+        for name in (el.get("class") or "").split() if isinstance(el.tag, str) else ():
+            index.setdefault(name, []).append(el)
+    return index
 
 
 def parse_channel_page(
@@ -71,12 +80,10 @@ def parse_channel_page(
 ) -> ChannelPage:
     """The posts of one preview page. Raises PageError (not HTML) or FeedError (no post)."""
     root = parse_html(body, None)
-    title = " ".join(
-        next(
-            (el.text_content() for el in _by_class(root, "tgme_channel_info_header_title")), ""
-        ).split()
-    )
-    messages = [m for m in _by_class(root, "tgme_widget_message") if m.get("data-post")]
+    index = _classes(root)
+    heads = index.get("tgme_channel_info_header_title", [])
+    title = " ".join(heads[0].text_content().split()) if heads else ""
+    messages = [m for m in index.get("tgme_widget_message", []) if m.get("data-post")]
     if not messages:
         heading = " ".join((root.findtext(".//title") or "").split())[:80]
         raise FeedError(
@@ -84,7 +91,7 @@ def parse_channel_page(
             + (f"; the page is titled {heading!r}" if heading else "")
         )
     posts = [p for m in messages if (p := _post(m, source_id, lang, full_text)) is not None]
-    more = next((a for a in _by_class(root, "tme_messages_more") if a.get("data-before")), None)
+    more = next((a for a in index.get("tme_messages_more", []) if a.get("data-before")), None)
     before = more.get("data-before", "") if more is not None else ""
     return ChannelPage(tuple(posts), int(before) if before.isdigit() else None, title)
 
@@ -93,25 +100,26 @@ def _post(message: HtmlElement, source_id: str, lang: str | None, full_text: boo
     if _has_class(message, "service_message"):
         return None  # "channel created", "photo updated"
     post = (message.get("data-post") or "").strip().strip("/")
+    index = _classes(message)
     texts = [
         el
-        for el in _by_class(message, "tgme_widget_message_text")
+        for el in index.get("tgme_widget_message_text", [])
         if not any(_has_class(a, "tgme_widget_message_reply") for a in el.iterancestors())
     ]
     text = html_to_text(etree.tostring(texts[0], encoding="unicode")) if texts else ""
-    preview = next(iter(_by_class(message, "tgme_widget_message_link_preview")), None)
-    shared = _http(preview.get("href")) if preview is not None else ""
-    preview_title = _text_of(preview, "link_preview_title") if preview is not None else ""
-    preview_text = _text_of(preview, "link_preview_description") if preview is not None else ""
+    previews = index.get("tgme_widget_message_link_preview", [])
+    shared = _http(previews[0].get("href")) if previews else ""
+    preview_title = _text_of(index, "link_preview_title")
+    preview_text = _text_of(index, "link_preview_description")
     if not text:
         text = "\n".join(t for t in (preview_title, preview_text) if t)
     if not text:
         return None  # a photo, sticker or poll without words: nothing to read
-    date_link = next(iter(_by_class(message, "tgme_widget_message_date")), None)
+    date_link = next(iter(index.get("tgme_widget_message_date", [])), None)
     when = date_link.find(".//time") if date_link is not None else None
     published = parse_iso(when.get("datetime") or "") if when is not None else None
     link = POST_LINK.format(post)
-    meta = " ".join(el.text_content() for el in _by_class(message, "tgme_widget_message_meta"))
+    meta = " ".join(el.text_content() for el in index.get("tgme_widget_message_meta", []))
     item = RawItem(
         source_id=source_id,
         title=_title(text),
@@ -126,8 +134,8 @@ def _post(message: HtmlElement, source_id: str, lang: str | None, full_text: boo
     return Post(item, bool(_EDITED.search(meta)))
 
 
-def _text_of(el: HtmlElement, cls: str) -> str:
-    return " ".join(" ".join(x.text_content().split()) for x in _by_class(el, cls)).strip()
+def _text_of(index: Classes, cls: str) -> str:
+    return " ".join(" ".join(x.text_content().split()) for x in index.get(cls, [])).strip()
 
 
 def _http(href: str | None) -> str:
