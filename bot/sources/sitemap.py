@@ -124,18 +124,27 @@ def _capped(total: int, what: str) -> str | None:
     return f"the sitemap lists {total} {what}; read the first {MAX_URLS}"
 
 
+def _texts(el: Any) -> dict[str, str]:
+    """Tag → text of an element's children (one pass: path lookups cost more per entry)."""
+    return {child.tag: child.text or "" for child in el if isinstance(child.tag, str)}
+
+
 def _entry(el: Any, news: bool) -> Entry | None:
-    loc = (el.findtext(f"{_S}loc") or "").strip()
+    found = _texts(el)
+    loc = found.get(f"{_S}loc", "").strip()
     if not loc.startswith(("http://", "https://")):
         return None
-    published = parse_iso(el.findtext(f"{_S}lastmod") or "")
-    title, lang = "", None
-    block = el.find(f"{_N}news") if news else None
+    title, lang, published = "", None, None
+    block = el.find(f"{_N}news") if news and f"{_N}news" in found else None
     if block is not None:
-        title = " ".join((block.findtext(f"{_N}title") or "").split())
-        published = parse_iso(block.findtext(f"{_N}publication_date") or "") or published
-        code = (block.findtext(f"{_N}publication/{_N}language") or "").strip()
-        lang = code.split("-")[0].split("_")[0].lower() or None
+        said = _texts(block)
+        title = " ".join(said.get(f"{_N}title", "").split())
+        published = parse_iso(said.get(f"{_N}publication_date", ""))
+        publication = block.find(f"{_N}publication")
+        code = _texts(publication).get(f"{_N}language", "") if publication is not None else ""
+        lang = code.strip().split("-")[0].split("_")[0].lower() or None
+    if published is None:
+        published = parse_iso(found.get(f"{_S}lastmod", ""))
     return Entry(loc, title, published, lang)
 
 
