@@ -12,9 +12,14 @@ on one PostgreSQL database (role `all`, the default, is the single-process daemo
   never skipped). The active one also records instant alerts in the outbox, and prunes
   (retention) when it takes the lead and every retention.every_hours: it alone closes
   stories, and fetch workers only add articles, which pruning never touches.
-- deliver: flushes the outbox and runs the digest schedule; several may run, one is active
-  (advisory lock, as for analyse), so each channel's messages go out in order from one
-  process, with the outbox's once-only claims.
+- deliver: flushes the outbox; several may run, each channel served by one at a time: a
+  process takes a channel's lease row (SELECT … FOR UPDATE SKIP LOCKED, expiring after
+  CHANNEL_LEASE seconds, renewed every LEASE_RENEW seconds while it lives) and claims that
+  channel's messages only under its lease. When a deliverer dies its leases expire and
+  another takes its channels over, counting its claims in flight as uncertain sends (sent
+  once more as a possible repeat, never a third time: bot.store.outbox). One of them (the
+  advisory lock, as for analyse) also runs the digest schedule, recording digests that the
+  channel's deliverer sends.
 - chat: the chat command adapters; a digest asked for in chat is recorded for deliver.
 
 Instant alerts cross processes by short polling (analyse records them within a second of
@@ -38,11 +43,12 @@ from bot.app.assembly import (
     active_sources,
     build_pipeline,
     chat_adapters,
+    close_senders,
     make_fetcher,
     make_senders,
 )
 from bot.app.chatrules import ChatRulesFollower
-from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox, run_digest, run_instant
+from bot.app.deliver import Vocabulary, flush_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
 from bot.app.reload import Loaded
 from bot.app.retention import log_report, prune_store
@@ -60,6 +66,8 @@ log = logging.getLogger(__name__)
 
 STANDBY_POLL = 2.0  # seconds between a standby's tries for the lead
 ACTIVE_POLL = 1.0  # seconds between an active analyser's or deliverer's rounds
+CHANNEL_LEASE = 30.0  # seconds a deliverer's hold on a channel lasts unless renewed
+LEASE_RENEW = 5.0  # seconds between a deliverer's renewals of its channel leases
 CHAT_RULES_POLL = 10.0  # seconds between looks at the rules made in chat (in another process)
 
 
@@ -196,40 +204,49 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
 async def deliver_role(
     config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
 ) -> None:
-    """Flush the outbox and run the digest schedule (one active process)."""
+    """Flush the outbox, one channel at a time per process (several may run), and run the
+    digest schedule (in one of them)."""
     senders = make_senders(config.settings, secrets)
-    vocabs: dict[str, Vocabulary] = {}
-
-    def use(rules: RuleSet) -> None:
-        vocabs["now"] = Vocabulary.from_rules(rules)
-
-    follower, look = _following(store, loaded.rules, use)
-    use(follower.rules)
+    vocab = Vocabulary.from_rules(loaded.rules)
+    owner = worker_name("deliver")
     leading = {"now": False}
 
     async def digest(channel_id: str) -> None:
-        if leading["now"]:
-            await run_digest(store, channel_id, senders, vocabs["now"])
+        if leading["now"]:  # recorded here, sent by whichever process holds the channel
+            await run_digest(store, channel_id, senders, vocab, send=False)
 
     async def nothing() -> None:
         return None
 
+    async def heartbeat() -> None:
+        # leases stay this process's while it lives, even through a long send
+        while True:
+            await asyncio.sleep(LEASE_RENEW)
+            store.renew_channel_leases(owner, utcnow() + timedelta(seconds=CHANNEL_LEASE))
+
     scheduler = Scheduler(nothing, digest, tick=3600.0)
-
-    def became_active() -> None:
-        recover_outbox(store)
-        leading["now"] = True
-
-    async def round_() -> None:
-        look(False)
-        await flush_outbox(store, senders)
-
     scheduler.start(store.channels(), [], store.last_digest_times(), utcnow())
+    renewing = asyncio.create_task(heartbeat())
+    served: set[str] = set()
     try:
-        await _while_leading("deliver", store, stop, became_active, round_)
+        while not stop.is_set():
+            lead = store.hold_lead("deliver")
+            if lead != leading["now"]:
+                log.info("deliver: %s the digest schedule", "runs" if lead else "leaves")
+                leading["now"] = lead
+            now = utcnow()
+            held = store.lease_channels(owner, now, now + timedelta(seconds=CHANNEL_LEASE))
+            if set(held) - served:
+                log.info("deliver: serving channel(s) %s", ", ".join(sorted(set(held) - served)))
+            served |= set(held)
+            if held:
+                await flush_outbox(store, senders, now, owner=owner, channels=set(held))
+            await _pause(stop, ACTIVE_POLL)
     finally:
+        renewing.cancel()
         scheduler.shutdown()
-        store.release_claims()
+        store.release_channel_leases(owner)
+        await close_senders(senders)
 
 
 async def chat_role(

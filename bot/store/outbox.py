@@ -283,6 +283,13 @@ class OutboxQueries:
         with self.db.conn:
             self.db.execute("DELETE FROM outbox_leases WHERE owner = ?", [owner])
 
+    def channel_leases(self, now: datetime) -> dict[str, str]:
+        """Channel → the deliver process holding its lease now."""
+        rows = self.db.execute(
+            "SELECT channel_id, owner FROM outbox_leases WHERE expires_at > ?", [to_iso(now)]
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
     def outbox_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
         return {r[0]: int(r[1]) for r in rows}

@@ -74,7 +74,9 @@ def tally(store: Store, channel: str, arrivals: Sequence[int]) -> Tally:
 
 
 def telegram_arrivals(store: Store, fake: FakeTelegram, chat: str) -> list[int]:
-    return identify(store.outbox_messages(), fake.texts(chat))
+    """Outbox ids of the messages a Telegram chat received, by their text."""
+    mine = [m for m in store.outbox_messages() if m.destination == chat]
+    return identify(mine, fake.texts(chat))
 
 
 def slack_arrivals(store: Store, fake: FakeSlack, channel: str) -> list[int]:

@@ -63,6 +63,7 @@ def test_a_channel_lease_serves_one_owner_until_it_expires(s: Store) -> None:
     assert s.lease_channels("w1", NOW, LATER, limit=1) == ["c"]
     assert s.lease_channels("w2", NOW, LATER) == ["d"]  # c is w1's
     assert s.lease_channels("w1", NOW, LATER) == ["c"]  # its own again; d is w2's
+    assert s.channel_leases(NOW) == {"c": "w1", "d": "w2"} and s.channel_leases(LATER) == {}
     assert not s.claim_message(c1.id, NOW, owner="w2")
     assert s.claim_message(c1.id, NOW, owner="w1")  # w1 dies with c1 in flight
     assert s.renew_channel_leases("w2", LATER + timedelta(minutes=1)) == 1

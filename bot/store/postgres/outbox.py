@@ -222,6 +222,10 @@ class PgOutboxQueries(PostgresBase):
     def release_channel_leases(self, owner: str) -> None:
         self._run("DELETE FROM outbox_leases WHERE owner = %s", [owner])
 
+    def channel_leases(self, now: datetime) -> dict[str, str]:
+        rows = self._all("SELECT channel_id, owner FROM outbox_leases WHERE expires_at > %s", [now])
+        return {r["channel_id"]: r["owner"] for r in rows}
+
     def outbox_counts(self) -> dict[str, int]:
         rows = self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
         return {r["status"]: int(r["n"]) for r in rows}
