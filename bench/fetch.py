@@ -259,6 +259,7 @@ async def _through_pipeline(
     """Pipeline.fetch_cycle on a fresh SQLite file: the fetch cycle proper (analyse=False,
     unless `inline`), the all-304 cycle, then matching and grouping of what was stored."""
     from bot.app.ingest import Pipeline
+    from bot.cli.progress import Progress
     from bot.config import load_config
     from bot.core.rules import parse_rules
     from bot.sources.http import Fetcher
@@ -274,10 +275,16 @@ async def _through_pipeline(
 
         @_measure
         async def cycle() -> dict[str, int]:
-            with ParsePool(workers) as pool:
+            # a bar on a terminal only (stderr), redrawn at most ten times a second
+            with ParsePool(workers) as pool, Progress("cycle", 0) as bar:
                 async with Fetcher(settings) as fetcher:
                     reports = await pipeline.fetch_cycle(
-                        fetcher, sources, datetime.now(UTC), analyse=inline, pool=pool
+                        fetcher,
+                        sources,
+                        datetime.now(UTC),
+                        analyse=inline,
+                        pool=pool,
+                        progress=bar,
                     )
             return {
                 "new": sum(r.new for r in reports),

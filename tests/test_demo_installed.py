@@ -32,6 +32,9 @@ def test_demo_runs_outside_the_repository(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "===== digest for channel 'analysts'" in done.stdout
     assert "rules: 27 entities, 9 topics" in done.stdout
+    # the outlet's missing page is said once, on its source's line, not in a log record too
+    assert "1 page error, stored on the feed text" in done.stdout
+    assert "page failed" not in done.stderr
     assert list(tmp_path.iterdir()) == []  # and leaves nothing behind
 
 

@@ -22,6 +22,7 @@ import bot.demo as demo_package
 from bot.app.assembly import assemble, fetch_once, make_senders
 from bot.app.deliver import Vocabulary, run_digest
 from bot.cli.common import CliError
+from bot.cli.fetch import source_logs_quiet
 from bot.cli.output import add_json_flag, plural, print_json
 from bot.config import ConfigError, Secrets, config_from_text
 from bot.core.rules import RulesError
@@ -113,9 +114,13 @@ async def _cycle(
         entities = plural(len(rules.entities), "entity", "entities")
         print(f"rules: {entities}, {plural(len(rules.topics), 'topic')}\n", file=out)
         print("fetch:", file=out)
-        reports = await fetch_once(instance, now)
+        with source_logs_quiet():  # each source's line below says what failed
+            reports = await fetch_once(instance, now)
         for report in reports:
             detail = report.error if report.error else f"{report.new} new of {report.items}"
+            if report.page_errors:
+                errors = plural(len(report.page_errors), "page error")
+                detail += f"; {errors}, stored on the feed text (last: {report.page_errors[-1]})"
             print(f"  {report.source_id:<10} {report.status:<9} {detail}", file=out)
         stories = store.stories_since(now - timedelta(days=7))
         multi = [s for s in stories if len(s.outlets) > 1]
@@ -154,6 +159,7 @@ async def _cycle(
                 "new": r.new,
                 "items": r.items,
                 "error": r.error,
+                "page_errors": list(r.page_errors),
             }
             for r in reports
         ],

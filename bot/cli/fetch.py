@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, add_config_arguments, database_path, open_config
@@ -47,12 +49,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"invalid configuration:\n{exc}") from None
     except StoreError as exc:
         raise CliError(str(exc)) from None
-    quiet = _ReportedBySource()
-    for handler in [*logging.getLogger().handlers, logging.lastResort]:
-        if handler is not None:
-            handler.addFilter(quiet)
     try:
-        with Progress("fetch", 0, enabled=not args.json) as bar:  # on a terminal only
+        with source_logs_quiet(), Progress("fetch", 0, enabled=not args.json) as bar:
             reports = asyncio.run(fetch_once(instance, utcnow(), args.due, bar))
     finally:
         instance.close()
@@ -72,6 +70,21 @@ class _ReportedBySource(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not hasattr(record, "source")
+
+
+@contextlib.contextmanager
+def source_logs_quiet() -> Iterator[None]:
+    """While a command prints each source's report (fetch, demo), the log's records about
+    one source stay out of the terminal: the report line says the same, once."""
+    quiet = _ReportedBySource()
+    handlers = [h for h in [*logging.getLogger().handlers, logging.lastResort] if h is not None]
+    for handler in handlers:
+        handler.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(quiet)
 
 
 def _as_json(report: SourceReport) -> dict[str, object]:
