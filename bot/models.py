@@ -291,6 +291,9 @@ class SourceHealth:
     page_errors: int = 0  # article pages that failed, over the source's life
     last_page_error: str | None = None
     last_page_error_at: datetime | None = None
+    origin: str = "config"  # config, or where a database-only source came from
+    paused_at: datetime | None = None  # a person's pause (web, chat, CLI), kept until resumed
+    paused_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.app.chatrules import ChatRulesFollower
 from bot.app.ingest import CycleProgress, Pipeline, SourceReport
 from bot.app.metrics import NO_METRICS, Metrics
 from bot.app.rulefiles import load_rule_files
+from bot.app.sourcelist import running_sources
 from bot.chat.adapter import ChatAdapter
 from bot.chat.platforms import PLATFORMS
 from bot.chat.sender import Sender
@@ -133,9 +134,11 @@ async def fetch_once(
     only_due: bool = False,
     progress: CycleProgress | None = None,
 ) -> list[SourceReport]:
-    """One fetch cycle over the configured sources (with `only_due`, those due a check);
-    `progress` is told the number of sources, then each one done."""
-    chosen = instance.pipeline.sources_to_fetch(instance.config.sources, now, only_due)
+    """One fetch cycle over every running source, configured or added to the database
+    (with `only_due`, those due a check); `progress` is told the number of sources, then
+    each one done."""
+    running = active_sources(instance.config, instance.store)
+    chosen = instance.pipeline.sources_to_fetch(running, now, only_due)
     settings = FetchSettings.from_settings(instance.config.settings.fetch)
     with ParsePool(instance.config.settings.fetch.parse_workers) as pool:
         async with make_fetcher(settings) as fetcher:
@@ -145,8 +148,9 @@ async def fetch_once(
 
 
 def active_sources(config: Config, store: Store) -> list[Source]:
-    """Configured sources and those added to the database (OPML), enabled ones only."""
-    return [s for s in store.active_sources(config.sources) if s.enabled]
+    """The running sources (bot.app.sourcelist): configured and database-only ones, enabled
+    by their settings and not paused by a person."""
+    return running_sources(config.sources, store)
 
 
 def make_senders(

@@ -76,7 +76,7 @@ class BrowseQueries:
         """Every source with its fetch state and the number of articles stored from it."""
         rows = self.db.query(
             """SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS stored
-               FROM sources s ORDER BY s.id"""
+               FROM sources s WHERE s.origin != 'removed' ORDER BY s.id"""
         )
         return [
             SourceHealth(
@@ -85,6 +85,9 @@ class BrowseQueries:
                 url=r["url"],
                 kind=r["kind"],
                 enabled=bool(r["enabled"]),
+                origin=r["origin"],
+                paused_at=from_iso(r["paused_at"]),
+                paused_by=r["paused_by"],
                 last_checked=from_iso(r["last_checked_at"]),
                 last_success=from_iso(r["last_success_at"]),
                 last_error=r["last_error"],

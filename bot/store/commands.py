@@ -20,6 +20,7 @@ from bot.models import Article, Channel, DeliveryMode, Platform, Story, TextQuer
 from bot.store.articles import _article
 from bot.store.base import from_iso, to_iso
 from bot.store.fts import match_expression
+from bot.store.sources import RUNS
 
 
 def chat_channel_id(platform: str, destination: str) -> str:
@@ -162,8 +163,8 @@ class CommandQueries:
 
     def source_report(self) -> list[SourceStatus]:
         rows = self.db.query(
-            "SELECT id, name, last_success_at, last_error, failing, error_count FROM sources "
-            "WHERE enabled = 1 ORDER BY id"
+            "SELECT id, name, last_success_at, last_error, failing, error_count, paused_at "
+            "FROM sources WHERE enabled = 1 AND origin != 'removed' ORDER BY id"
         )
         return [
             SourceStatus(
@@ -173,15 +174,16 @@ class CommandQueries:
                 last_error=r["last_error"],
                 failing=bool(r["failing"]),
                 error_count=r["error_count"],
+                paused=r["paused_at"] is not None,
             )
             for r in rows
         ]
 
     def status_summary(self) -> StatusSummary:
         one = self.db.execute(
-            """SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),
-                      (SELECT count(*) FROM sources WHERE enabled = 1),
-                      (SELECT count(*) FROM sources WHERE enabled = 1 AND failing = 1),
+            f"""SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),
+                      (SELECT count(*) FROM sources WHERE {RUNS}),
+                      (SELECT count(*) FROM sources WHERE {RUNS} AND failing = 1),
                       (SELECT count(*) FROM channels),
                       (SELECT max(last_checked_at) FROM sources),
                       (SELECT count(*) FROM outbox WHERE status = 'pending'),

@@ -282,3 +282,17 @@ def m010_pruned_keys(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m011_source_pause(db: Database) -> None:
+    # A person's pause of a source (CLI, chat, web), kept apart from the file's `enabled` so
+    # a configuration re-sync never undoes it; who added a database-only source, and when.
+    db.executescript(
+        """
+        ALTER TABLE sources ADD COLUMN paused_at TEXT;
+        ALTER TABLE sources ADD COLUMN paused_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_at TEXT;
+        """
+    )

@@ -8,9 +8,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import Source
 from bot.store.base import from_iso, to_iso
 from bot.store.interface import SourceState
+
+# The SQL that says a source runs (bot.core.commands.sourcebook): its settings enable it, no
+# person paused it, and the file still lists it if it came from there.
+RUNS = "enabled = 1 AND paused_at IS NULL AND origin != 'removed'"
+RUNS_PG = "enabled AND paused_at IS NULL AND origin <> 'removed'"
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -24,6 +30,16 @@ def _source(row: dict[str, Any]) -> Source:
         lang=row["lang"],
         enabled=bool(row["enabled"]),
         selector=row["selector"],
+    )
+
+
+def _entry(row: dict[str, Any]) -> SourceEntry:
+    return SourceEntry(
+        source=_source(row),
+        origin=row["origin"],
+        paused_at=from_iso(row["paused_at"]),
+        paused_by=row["paused_by"],
+        added_by=row["added_by"],
     )
 
 
@@ -52,7 +68,10 @@ class SourceQueries:
     db: Database
 
     def sync_sources(self, sources: Iterable[Source]) -> None:
-        """Make the sources table mirror the configuration, keeping fetch state."""
+        """Make the sources table mirror the configuration, keeping fetch state and a
+        person's pause; a configured source the file no longer lists is marked removed
+        (kept, with its state, in case the file lists it again)."""
+        ids: list[str] = []
         with self.db.conn:
             for s in sources:
                 self.db.execute(
@@ -74,13 +93,30 @@ class SourceQueries:
                         s.selector,
                     ],
                 )
+                ids.append(s.id)
+            marks = ",".join("?" * len(ids))
+            self.db.execute(
+                f"UPDATE sources SET origin = ? WHERE origin = ? AND id NOT IN ({marks})",
+                [REMOVED, CONFIG, *ids],
+            )
 
-    def add_sources(self, sources: Iterable[Source], origin: str) -> list[Source]:
-        """Store sources that live only in the database (OPML import, chat); returns those
-        added. A source whose id or URL is already known is skipped, never overwritten."""
+    def add_sources(
+        self,
+        sources: Iterable[Source],
+        origin: str,
+        added_by: str | None = None,
+        now: datetime | None = None,
+    ) -> list[Source]:
+        """Store sources that live only in the database (OPML import, CLI, chat); returns
+        those added. A source whose id or URL is already known is skipped, never overwritten
+        (a configured source the file no longer lists gives way)."""
         added: list[Source] = []
         with self.db.conn:
             for s in sources:
+                self.db.execute(
+                    "DELETE FROM sources WHERE origin = ? AND (id = ? OR url = ?)",
+                    [REMOVED, s.id, s.url],
+                )
                 clash = self.db.execute(
                     "SELECT 1 FROM sources WHERE id = ? OR url = ?", [s.id, s.url]
                 ).fetchone()
@@ -88,7 +124,8 @@ class SourceQueries:
                     continue
                 self.db.execute(
                     """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
-                       full_text, lang, selector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       full_text, lang, selector, added_by, added_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [
                         s.id,
                         s.kind,
@@ -100,6 +137,8 @@ class SourceQueries:
                         int(s.full_text),
                         s.lang,
                         s.selector,
+                        added_by,
+                        to_iso(now),
                     ],
                 )
                 added.append(s)
@@ -107,13 +146,29 @@ class SourceQueries:
 
     def stored_sources(self) -> list[Source]:
         """Sources that exist only in the database (origin other than the configuration)."""
-        rows = self.db.query("SELECT * FROM sources WHERE origin != 'config' ORDER BY id")
+        rows = self.db.query(
+            "SELECT * FROM sources WHERE origin NOT IN (?, ?) ORDER BY id", [CONFIG, REMOVED]
+        )
         return [_source(r) for r in rows]
 
-    def active_sources(self, configured: Sequence[Source]) -> list[Source]:
-        """Configured sources, then database-only ones whose id the configuration lacks."""
-        ids = {s.id for s in configured}
-        return [*configured, *(s for s in self.stored_sources() if s.id not in ids)]
+    def source_entries(self) -> list[SourceEntry]:
+        """Every listed source (configured or not) with its origin and pause."""
+        rows = self.db.query("SELECT * FROM sources WHERE origin != ? ORDER BY id", [REMOVED])
+        return [_entry(r) for r in rows]
+
+    def set_source_pause(self, source_id: str, at: datetime | None, by: str | None) -> None:
+        """A person's pause (at, by) or its end (None, None); the file's settings untouched."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE sources SET paused_at = ?, paused_by = ? WHERE id = ?",
+                [to_iso(at), by, source_id],
+            )
+
+    def remove_source(self, source_id: str) -> None:
+        """Forget a source and its waiting items; its stored articles stay."""
+        with self.db.conn:
+            self.db.execute("DELETE FROM waiting_items WHERE source_id = ?", [source_id])
+            self.db.execute("DELETE FROM sources WHERE id = ?", [source_id])
 
     def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]:
         """The enabled sources among `sources` whose next check has come (or never ran)."""

@@ -26,6 +26,7 @@ from bot.models import (
     WaitingItem,
 )
 from bot.models import TextTerm as W
+from bot.core.commands.sourcebook import SourceProblem, merge, pause, remove, resume
 from bot.store import Store, open_store
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -60,6 +61,50 @@ def _add(store: Store, article: Article) -> int:
     return aid
 
 
+def test_pauses_outlive_resync_and_removed_config_sources_leave_the_lists(store: Store) -> None:
+    configured = [
+        Source(id="reed", url="https://reed.example/rss"),
+        Source(id="moor", url="https://moor.example/rss"),
+    ]
+    store.sync_sources(configured)
+    store.add_sources(
+        [Source(id="quay", url="https://quay.example/rss")],
+        origin="chat",
+        added_by="telegram:7",
+        now=T0,
+    )
+    assert pause(store, "moor", "telegram:7", T0)[1] is True
+    assert pause(store, "MOOR", "cli", T0)[1] is False  # ids in any case; already paused
+    store.sync_sources([Source(id="reed", url="https://reed.example/rss2"), configured[1]])
+    entries = {e.source.id: e for e in store.source_entries()}
+    assert (entries["moor"].paused_at, entries["moor"].paused_by) == (T0, "telegram:7")
+    assert (entries["quay"].origin, entries["quay"].added_by) == ("chat", "telegram:7")
+    assert entries["reed"].source.url == "https://reed.example/rss2" and entries["reed"].runs
+    summary = store.status_summary()
+    assert summary.sources == 2  # reed and quay run; moor is paused
+    assert {r.id: r.paused for r in store.source_report()} == {
+        "moor": True,
+        "quay": False,
+        "reed": False,
+    }
+    # moor leaves the file: gone from every list, its pause kept should it come back
+    store.sync_sources([configured[0]])
+    assert [e.source.id for e in store.source_entries()] == ["quay", "reed"]
+    assert [h.id for h in store.source_health()] == ["quay", "reed"]
+    assert [s.id for s in store.stored_sources()] == ["quay"]
+    store.sync_sources(configured)
+    back = {e.source.id: e for e in store.source_entries()}["moor"]
+    assert back.paused and back.origin == "config"
+    assert resume(store, "moor")[1] is True and resume(store, "moor")[1] is False
+    # a removed configured source gives way to one added with its address
+    store.sync_sources([configured[0]])
+    assert store.add_sources([Source(id="moor2", url="https://moor.example/rss")], "cli")
+    assert remove(store, "moor2").source.id == "moor2"
+    assert [e.source.id for e in store.source_entries()] == ["quay", "reed"]
+    with pytest.raises(SourceProblem, match="comes from the configuration file"):
+        remove(store, "reed")
+
+
 def test_fresh_store_is_migrated_and_writable(store: Store) -> None:
     assert store.pending_migrations() == []
     assert store.check_writable() is None
@@ -81,7 +126,7 @@ def test_sources_state_due_and_database_only_sources(store: Store) -> None:
     assert [s.id for s in added] == ["quay"]
     assert [s.id for s in store.stored_sources()] == ["quay"]
     assert store.stored_sources()[0].full_text is True
-    active = store.active_sources(configured)
+    active = [e.source for e in merge(configured, store.source_entries())]
     assert [s.id for s in active] == ["reed", "off", "quay"]
     assert [s.id for s in store.due_sources(active, T0)] == ["reed", "quay"]
     store.record_fetch_success("reed", T0, T0 + timedelta(minutes=15), '"e1"', "Tue", 3)

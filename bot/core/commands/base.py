@@ -47,6 +47,7 @@ class SourceStatus:
     last_error: str | None
     failing: bool
     error_count: int
+    paused: bool = False  # by a person (chat, CLI, web), until someone resumes it
 
 
 @dataclass(frozen=True)

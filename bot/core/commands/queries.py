@@ -260,8 +260,10 @@ def sources(call: Call) -> Reply:
         return call.reply("sources.none")
     never = call.t("never")
     lines = []
-    for s in sorted(report, key=lambda s: (not s.failing, s.name.lower())):
-        if s.failing:
+    for s in sorted(report, key=lambda s: (not s.failing, not s.paused, s.name.lower())):
+        if s.paused:
+            lines.append("• " + call.t("sources.paused", name=s.name))
+        elif s.failing:
             error = _short(s.last_error or "", 120)
             lines.append(
                 "• " + call.t("sources.failing", name=s.name, errors=s.error_count, error=error)

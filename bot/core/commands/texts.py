@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.commands.texts_fa import FA, FA_HELP
 from bot.core.commands.texts_ru import RU, RU_HELP
+from bot.core.commands.texts_sources import SOURCES_AR, SOURCES_EN
 
 EN: dict[str, str] = {
     "help.header": "newswatch commands:",
@@ -262,6 +263,8 @@ AR: dict[str, str] = {
     "entity.removed": "حُذف @{id}.",
 }
 
+EN.update(SOURCES_EN)
+AR.update(SOURCES_AR)
 CATALOGUES = {"en": EN, "ar": AR, "fa": FA, "ru": RU}
 
 

@@ -65,7 +65,7 @@ class PgBrowseQueries(PostgresBase):
     def source_health(self) -> list[SourceHealth]:
         rows = self._all(
             """SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS stored
-               FROM sources s ORDER BY s.id"""
+               FROM sources s WHERE s.origin <> 'removed' ORDER BY s.id"""
         )
         return [
             SourceHealth(
@@ -74,6 +74,9 @@ class PgBrowseQueries(PostgresBase):
                 url=r["url"],
                 kind=r["kind"],
                 enabled=bool(r["enabled"]),
+                origin=r["origin"],
+                paused_at=r["paused_at"],
+                paused_by=r["paused_by"],
                 last_checked=r["last_checked_at"],
                 last_success=r["last_success_at"],
                 last_error=r["last_error"],

@@ -14,6 +14,7 @@ from bot.store.commands import chat_channel_id
 from bot.store.postgres.articles import A_COLUMNS
 from bot.store.postgres.base import PostgresBase
 from bot.store.postgres.tsquery import tsquery_text
+from bot.store.sources import RUNS_PG as RUNS
 
 
 class PgCommandQueries(PostgresBase):
@@ -138,8 +139,8 @@ class PgCommandQueries(PostgresBase):
 
     def source_report(self) -> list[SourceStatus]:
         rows = self._all(
-            "SELECT id, name, last_success_at, last_error, failing, error_count FROM sources "
-            "WHERE enabled ORDER BY id"
+            "SELECT id, name, last_success_at, last_error, failing, error_count, paused_at "
+            "FROM sources WHERE enabled AND origin <> 'removed' ORDER BY id"
         )
         return [
             SourceStatus(
@@ -149,16 +150,17 @@ class PgCommandQueries(PostgresBase):
                 last_error=r["last_error"],
                 failing=r["failing"],
                 error_count=r["error_count"],
+                paused=r["paused_at"] is not None,
             )
             for r in rows
         ]
 
     def status_summary(self) -> StatusSummary:
         one = self._one(
-            """SELECT (SELECT count(*) FROM articles) AS articles,
+            f"""SELECT (SELECT count(*) FROM articles) AS articles,
                       (SELECT count(*) FROM stories) AS stories,
-                      (SELECT count(*) FROM sources WHERE enabled) AS sources,
-                      (SELECT count(*) FROM sources WHERE enabled AND failing) AS failing,
+                      (SELECT count(*) FROM sources WHERE {RUNS}) AS sources,
+                      (SELECT count(*) FROM sources WHERE {RUNS} AND failing) AS failing,
                       (SELECT count(*) FROM channels) AS channels,
                       (SELECT max(last_checked_at) FROM sources) AS last_fetch,
                       (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,

@@ -209,4 +209,10 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
             pruned_at TIMESTAMPTZ NOT NULL
         );
     """,
+    "m011_source_pause": """
+        ALTER TABLE sources ADD COLUMN paused_at TIMESTAMPTZ;
+        ALTER TABLE sources ADD COLUMN paused_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_at TIMESTAMPTZ;
+    """,
 }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import Source
 from bot.store.interface import SourceState
 from bot.store.postgres.base import PostgresBase
-from bot.store.sources import _source, _state
+from bot.store.sources import _entry, _source, _state
 
 _UPSERT = """INSERT INTO sources (id, kind, url, name, enabled, origin, interval, full_text,
     lang, selector) VALUES (%s, %s, %s, %s, %s, 'config', %s, %s, %s, %s)
@@ -26,12 +27,27 @@ class PgSourceQueries(PostgresBase):
         ]
         with self._tx() as conn, conn.cursor() as cur:
             cur.executemany(_UPSERT, rows)
+            cur.execute(
+                "UPDATE sources SET origin = %s WHERE origin = %s AND NOT (id = ANY(%s))",
+                [REMOVED, CONFIG, [r[0] for r in rows]],
+            )
 
-    def add_sources(self, sources: Iterable[Source], origin: str) -> list[Source]:
-        """Store database-only sources; one whose id or URL is known is skipped."""
+    def add_sources(
+        self,
+        sources: Iterable[Source],
+        origin: str,
+        added_by: str | None = None,
+        now: datetime | None = None,
+    ) -> list[Source]:
+        """Store database-only sources; one whose id or URL is known is skipped (a removed
+        configured source gives way)."""
         added: list[Source] = []
         with self._tx() as conn:
             for s in sources:
+                conn.execute(
+                    "DELETE FROM sources WHERE origin = %s AND (id = %s OR url = %s)",
+                    [REMOVED, s.id, s.url],
+                )
                 clash = conn.execute(
                     "SELECT 1 FROM sources WHERE id = %s OR url = %s", [s.id, s.url]
                 ).fetchone()
@@ -39,7 +55,8 @@ class PgSourceQueries(PostgresBase):
                     continue
                 conn.execute(
                     """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
-                       full_text, lang, selector) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+                       full_text, lang, selector, added_by, added_at)
+                       VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
                     [
                         s.id,
                         s.kind,
@@ -51,18 +68,32 @@ class PgSourceQueries(PostgresBase):
                         s.full_text,
                         s.lang,
                         s.selector,
+                        added_by,
+                        now,
                     ],
                 )
                 added.append(s)
         return added
 
     def stored_sources(self) -> list[Source]:
-        rows = self._all("SELECT * FROM sources WHERE origin != 'config' ORDER BY id")
+        rows = self._all(
+            "SELECT * FROM sources WHERE origin NOT IN (%s, %s) ORDER BY id", [CONFIG, REMOVED]
+        )
         return [_source(r) for r in rows]
 
-    def active_sources(self, configured: Sequence[Source]) -> list[Source]:
-        ids = {s.id for s in configured}
-        return [*configured, *(s for s in self.stored_sources() if s.id not in ids)]
+    def source_entries(self) -> list[SourceEntry]:
+        rows = self._all("SELECT * FROM sources WHERE origin != %s ORDER BY id", [REMOVED])
+        return [_entry(r) for r in rows]
+
+    def set_source_pause(self, source_id: str, at: datetime | None, by: str | None) -> None:
+        self._run(
+            "UPDATE sources SET paused_at = %s, paused_by = %s WHERE id = %s", [at, by, source_id]
+        )
+
+    def remove_source(self, source_id: str) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM waiting_items WHERE source_id = %s", [source_id])
+            conn.execute("DELETE FROM sources WHERE id = %s", [source_id])
 
     def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]:
         next_at = {

@@ -1,0 +1,101 @@
+"""Adding a source by its address, for `newswatch sources add`, the chat's `source add` and
+anything else that adds one: the address is fetched once and must be something a source
+kind reads (its kind is taken from the content, not guessed from the URL), so a typo or a
+site's front page never becomes a source that fails forever.
+
+`find_feed` is the seam where feed discovery plugs in: an address that answered with a web
+page instead of a feed goes there, and today it is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.app.sourcelist import known_sources
+from bot.core.commands.sourcebook import SourceProblem, check_new, new_id
+from bot.models import Source
+from bot.sources.errors import FetchError
+from bot.sources.feeds import FeedError
+from bot.sources.http import Fetcher, FetchSettings, Response
+from bot.sources.kinds import HTML_ACCEPT, KINDS, KindEntry, sniff_kind
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What an address gives: the URL to poll, its kind, how many items it has now."""
+
+    url: str
+    kind: str
+    items: int
+    note: str = ""  # how it was found, when not simply "the address is a feed"
+
+
+def _accept() -> str:
+    return ", ".join([*(k.accept for k in KINDS.values() if k.sniff), HTML_ACCEPT])
+
+
+async def inspect_address(fetcher: Fetcher, url: str) -> Candidate:
+    """Fetch `url` once and say what source it makes (SourceProblem when none)."""
+    try:
+        response = await fetcher.get(url, accept=_accept())
+    except FetchError as exc:
+        raise SourceProblem("source.fetch_failed", url=url, error=str(exc)) from None
+    kind = sniff_kind(response.body, response.content_type)
+    if kind is None:
+        return await find_feed(fetcher, url, response)
+    return Candidate(url=url, kind=kind.name, items=await _count(kind, response, url))
+
+
+async def _count(kind: KindEntry, response: Response, url: str) -> int:
+    if kind.read is None:
+        return 0
+    read = kind.read
+    try:
+        _, items = await asyncio.to_thread(read, response.body, response.url)
+    except FeedError as exc:
+        raise SourceProblem("source.not_feed", url=url, what=f"unreadable ({exc})") from None
+    return len(items)
+
+
+async def find_feed(fetcher: Fetcher, url: str, page: Response) -> Candidate:
+    """The address answered with something no kind reads as a feed (a web page, most
+    likely): the seam for feed discovery (bot/sources/discover.py), which finds the site's
+    feed and returns it as a Candidate. Until it is plugged in, refused."""
+    what = f"a web page ({page.content_type or 'no Content-Type'})"
+    raise SourceProblem("source.not_feed", url=url, what=what)
+
+
+AddedBy = tuple[str, str]  # (origin: cli | chat | web, who: "cli", "telegram:<id>", …)
+
+
+async def add_source(
+    store: Store,
+    configured: Sequence[Source],
+    settings: FetchSettings,
+    url: str,
+    *,
+    by: AddedBy,
+    now: datetime,
+    interval: int,
+    source_id: str | None = None,
+    name: str = "",
+    make_fetcher: Callable[[FetchSettings], Fetcher] = Fetcher,
+) -> tuple[Source, Candidate]:
+    """Check `url` (not known yet, fetched once, a kind reads it) and store it as a
+    database-only source, fetched from the next cycle. SourceProblem says why not."""
+    url = url.strip()
+    check_new(known_sources(configured, store), url, source_id)
+    async with make_fetcher(settings) as fetcher:
+        found = await inspect_address(fetcher, url)
+    entries = known_sources(configured, store)  # again: the fetch took a while
+    check_new(entries, found.url, source_id)
+    sid = source_id or new_id(found.url, [e.source.id for e in entries])
+    source = Source(id=sid, url=found.url, kind=found.kind, name=name, interval=interval)
+    origin, who = by
+    if not store.add_sources([source], origin, added_by=who, now=now):
+        raise SourceProblem("source.known_url", url=found.url, id=sid)
+    return source, found
