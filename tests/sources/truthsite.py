@@ -44,7 +44,7 @@ PAGES: dict[str, tuple[str, bytes]] = {
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         found = PAGES.get(self.path)
         if found is None:
             self.send_error(404)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.commands.sourcebook import SourceProblem, merge, pause, remove, resume
 from bot.models import (
     Article,
     Channel,
@@ -26,7 +27,6 @@ from bot.models import (
     WaitingItem,
 )
 from bot.models import TextTerm as W
-from bot.core.commands.sourcebook import SourceProblem, merge, pause, remove, resume
 from bot.store import Store, open_store
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
