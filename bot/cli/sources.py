@@ -57,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_list)
 
     add_discover(sub)
+
     p = sub.add_parser(
         "add",
         help="add a feed by its URL (fetched once: its kind is read from what it serves)",

@@ -62,17 +62,20 @@ def _states(config: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[
     return {r["id"]: r for r in json.loads(out)}
 
 
+def _configured_and_imported(
+    folder: Path, served: LoopbackServer, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    """The courier feed in the file, the salt post's imported from OPML."""
+    config = write_config(folder, served.base)
+    opml = write_opml(folder, served.base)
+    assert _run(["sources", "import", str(opml), "--config", str(config)], capsys)[0] == 0
+    return config
+
+
 def test_a_pause_outlives_a_reread_of_the_file_and_a_restart(
     tmp_path: Path, served: LoopbackServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = write_config(tmp_path, served.base)
-    assert (
-        _run(
-            ["sources", "import", str(write_opml(tmp_path, served.base)), "--config", str(config)],
-            capsys,
-        )[0]
-        == 0
-    )
+    config = _configured_and_imported(tmp_path, served, capsys)
     status, out = _run(["sources", "disable", "courier", "--config", str(config)], capsys)
     assert status == 0 and "Paused courier" in out
     state = _states(config, capsys)["courier"]
@@ -109,14 +112,7 @@ def test_the_file_disables_and_a_person_pauses_apart(
 def test_remove_refuses_configured_sources_and_suggests_close_ids(
     tmp_path: Path, served: LoopbackServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = write_config(tmp_path, served.base)
-    assert (
-        _run(
-            ["sources", "import", str(write_opml(tmp_path, served.base)), "--config", str(config)],
-            capsys,
-        )[0]
-        == 0
-    )
+    config = _configured_and_imported(tmp_path, served, capsys)
     imported = next(s for s in _states(config, capsys) if s != "courier")
     status, out = _run(["sources", "remove", "courier", "--config", str(config)], capsys)
     assert status == 1 and "courier comes from the configuration file: remove it there" in out
