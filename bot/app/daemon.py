@@ -46,6 +46,7 @@ from bot.app.reapply import apply_rules
 from bot.app.reload import Loaded, Refused, load, restart_only_changes, snapshot
 from bot.app.retention import log_report, prune_store
 from bot.app.scheduler import Scheduler
+from bot.app.sourceadd import source_adder
 from bot.app.web import web_deps
 from bot.chat.adapter import ChatAdapter
 from bot.chat.console import LogStream
@@ -443,6 +444,7 @@ class Daemon:
             channel_changed=self.channel_changed,
             rules_changed=self.chat_rules_changed,
             timezone=self.config.settings.timezone,
+            add_source=source_adder(self.store, lambda: self.config),
         )
 
     def _mount_web(self, app: web.Application) -> None:

@@ -53,6 +53,7 @@ from bot.app.ingest import Pipeline
 from bot.app.reload import Loaded
 from bot.app.retention import log_report, prune_store
 from bot.app.scheduler import Scheduler
+from bot.app.sourceadd import source_adder
 from bot.config import Config, Secrets
 from bot.core.commands import Env
 from bot.core.rules import RuleSet
@@ -273,6 +274,7 @@ async def chat_role(
         digest_now=digest_now,
         rules_changed=lambda: look(True),
         timezone=config.settings.timezone,
+        add_source=source_adder(store, lambda: config),
     )
     adapters = chat_adapters(config.settings, secrets, env)
     if not adapters:

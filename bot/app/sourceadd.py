@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app.sourcelist import known_sources
+from bot.config import Config
+from bot.core.commands.base import AddedSource, AddSource
 from bot.core.commands.sourcebook import SourceProblem, check_new, new_id
 from bot.models import Source
 from bot.sources.errors import FetchError
@@ -99,3 +101,23 @@ async def add_source(
     if not store.add_sources([source], origin, added_by=who, now=now):
         raise SourceProblem("source.known_url", url=found.url, id=sid)
     return source, found
+
+
+def source_adder(store: Store, config: Callable[[], Config], origin: str = "chat") -> AddSource:
+    """`Env.add_source` for the chat: add_source with the configuration of the moment
+    (the daemon reloads it), the fetch limits of `fetch.*`, recorded as `origin`."""
+
+    async def add(url: str, who: str, now: datetime) -> AddedSource:
+        current = config()
+        source, found = await add_source(
+            store,
+            current.sources,
+            FetchSettings.from_settings(current.settings.fetch),
+            url,
+            by=(origin, who),
+            now=now,
+            interval=current.settings.fetch.interval,
+        )
+        return AddedSource(source.id, source.url, found.kind, found.items, found.note)
+
+    return add

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from bot.app.assembly import load_rules
 from bot.app.chatrules import ChatRulesFollower
+from bot.app.sourceadd import source_adder
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.core.commands import Env, Request, changes, execute
 from bot.core.match import Matcher
@@ -34,6 +35,7 @@ def run_line(args: argparse.Namespace, line: str) -> int:
     store = open_store(args, config)
     try:
         store.sync_channels(config.channels)
+        store.sync_sources(config.sources)
         follower = ChatRulesFollower(store, rules)
         matcher = {"now": Matcher(follower.rules)}
 
@@ -52,6 +54,7 @@ def run_line(args: argparse.Namespace, line: str) -> int:
             matcher=lambda: matcher["now"],
             rules_changed=rules_changed,
             timezone=config.settings.timezone,
+            add_source=source_adder(store, lambda: config, origin="cli"),
         )
         request = Request(
             platform=channel.platform if channel else "",

@@ -162,6 +162,7 @@ async def test_every_subcommand_answers(bolt: Bolt, world: World) -> None:
         "watches": "• quay — harbor OR drill*",
         "unwatch quay": "Stopped watching quay.",
         'entity add kestrin "Kestrin Dagh" Kestrin': "only the instance's administrators",
+        "source pause qamar": "only the instance's administrators",
     }
     for line, expected in lines.items():
         answer = await bolt.slash(line)

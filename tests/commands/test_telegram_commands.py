@@ -84,6 +84,7 @@ async def test_every_command_answers(app: TelegramApp, fake: FakeTelegram, world
         "/watches": "• quay — harbor OR drill*",
         "/unwatch quay": "Stopped watching quay.",
         '/entity add kestrin "Kestrin Dagh" Kestrin': "only the instance's administrators",
+        "/source pause qamar": "only the instance's administrators",
     }
     for line, expected in lines.items():
         sent = await _reply(fake, line, user_id=ADMIN)

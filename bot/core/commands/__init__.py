@@ -5,7 +5,7 @@ presses carry a command line as their action and go through `execute` too, so th
 permission check and argument parsing apply to them exactly as to typed commands.
 """
 
-from bot.core.commands import channel, queries, watches
+from bot.core.commands import channel, queries, sourcecmd, watches
 from bot.core.commands.actions import ActionTokens
 from bot.core.commands.base import (
     CommandError,
@@ -44,6 +44,7 @@ __all__ = [
     "execute",
     "notice",
     "queries",
+    "sourcecmd",
     "split_line",
     "visible",
     "watches",

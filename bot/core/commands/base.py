@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.chatrules import ChatEntity, ChatRules, ChatWatch
 from bot.core.query import Node
@@ -26,6 +26,9 @@ from bot.models import (
     Story,
     TextQuery,
 )
+
+if TYPE_CHECKING:
+    from bot.core.commands.sourcebook import SourceEntry
 
 
 class CommandError(Exception):
@@ -96,6 +99,13 @@ class CommandStore(Protocol):
     def remove_chat_entity(self, entity_id: str) -> bool: ...
     def save_watch(self, watch: ChatWatch, mode: DeliveryMode, by: str, now: datetime) -> str: ...
     def remove_watch(self, channel_id: str, name: str) -> bool: ...
+    # the instance's sources (bot.core.commands.sourcebook decides from these)
+    def source_entries(self) -> list[SourceEntry]:
+        """Every listed source with its origin and a person's pause."""
+        ...
+
+    def set_source_pause(self, source_id: str, at: datetime | None, by: str | None) -> None: ...
+    def remove_source(self, source_id: str) -> None: ...
 
 
 class QueryMatcher(Protocol):
@@ -128,6 +138,22 @@ class Request:
     instance_admin: bool = False  # on the platform's `admins` list (entities from chat)
 
 
+@dataclass(frozen=True)
+class AddedSource:
+    """A source `Env.add_source` stored: what it is and how many items it lists now."""
+
+    id: str
+    url: str
+    kind: str
+    items: int
+    note: str = ""  # how it was found, when the address was not the feed itself
+
+
+# (address, who: "telegram:<user id>", now) → the source stored (bot.app.sourceadd); raises
+# bot.core.commands.sourcebook.SourceProblem (a CommandError) when it cannot be added.
+AddSource = Callable[[str, str, datetime], Awaitable[AddedSource]]
+
+
 @dataclass
 class Env:
     """Long-lived collaborators the adapter passes to every command."""
@@ -139,4 +165,5 @@ class Env:
     channel_changed: ChannelChanged | None = None
     rules_changed: RulesChanged | None = None
     timezone: str = "UTC"  # for channels created from chat
+    add_source: AddSource | None = None  # None: `source add` is not available here
     language: Language = "en"  # before a channel has chosen one

@@ -83,7 +83,8 @@ class SourceProblem(CommandError):
 
 
 class SourceBookStore(Protocol):
-    """The store methods these decisions need (bot.store's Store satisfies it)."""
+    """The store methods these decisions need (declared in CommandStore too, so the chat's
+    and the web's stores have them; bot.store's Store satisfies both)."""
 
     def source_entries(self) -> list[SourceEntry]: ...
     def set_source_pause(self, source_id: str, at: datetime | None, by: str | None) -> None: ...
@@ -109,8 +110,8 @@ def merge(configured: Sequence[Source], stored: Sequence[SourceEntry]) -> list[S
 
 
 def find(entries: Sequence[SourceEntry], ident: str) -> SourceEntry:
-    """The source named by id (any case) or by its exact URL; SourceProblem with the
-    closest ids otherwise."""
+    """The source named by id (any case), by its exact URL or by its name; SourceProblem
+    with the closest ids otherwise."""
     ident = ident.strip()
     for e in entries:
         if e.source.id == ident or e.source.url == ident:
@@ -118,6 +119,9 @@ def find(entries: Sequence[SourceEntry], ident: str) -> SourceEntry:
     folded = [e for e in entries if e.source.id.lower() == ident.lower()]
     if len(folded) == 1:
         return folded[0]
+    named = [e for e in entries if e.source.name and e.source.name.lower() == ident.lower()]
+    if len(named) == 1:  # as `sources` in a chat shows it
+        return named[0]
     ids = [e.source.id for e in entries]
     close = difflib.get_close_matches(ident, ids, n=3, cutoff=0.6)
     if close:

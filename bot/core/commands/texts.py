@@ -105,7 +105,7 @@ EN: dict[str, str] = {
     "expired": "This button has expired; run the command again.",
     "denied.instance": (
         "Sorry, only the instance's administrators (telegram.admins or slack.admins) can "
-        "change entities."
+        "change what every channel shares (entities, sources)."
     ),
     "what.watches": "watches",
     "watch.bad_name": "{name!r} is not a watch name: use a-z, 0-9, '-' and '_' (at most 40).",
@@ -227,7 +227,8 @@ AR: dict[str, str] = {
     "error": "حدث خطأ من جهتي؛ التفاصيل لدى المشغّلين.",
     "expired": "انتهت صلاحية هذا الزر؛ أعد تشغيل الأمر.",
     "denied.instance": (
-        "عذراً، وحدهم مديرو هذه النسخة (telegram.admins أو slack.admins) يمكنهم تغيير الكيانات."
+        "عذراً، وحدهم مديرو هذه النسخة (telegram.admins أو slack.admins) يمكنهم تغيير ما "
+        "تتشاركه القنوات كلها (الكيانات والمصادر)."
     ),
     "what.watches": "مراقبات",
     "watch.bad_name": (

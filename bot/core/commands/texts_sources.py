@@ -6,10 +6,7 @@ from __future__ import annotations
 
 SOURCES_EN: dict[str, str] = {
     "what.sources": "sources",
-    "denied.instance": (
-        "Sorry, only the instance's administrators (telegram.admins or slack.admins in the "
-        "configuration) can change the sources."
-    ),
+    "source.add_unavailable": "Adding a source is not available here; use `newswatch sources add`.",
     "source.unknown": "No source {ident!r} ({count} known; `sources` lists them).",
     "source.unknown_close": "No source {ident!r}. Did you mean {ids}?",
     "source.disabled_by_file": (
@@ -44,17 +41,12 @@ SOURCES_EN: dict[str, str] = {
     "source.resumed": "Resumed {id}: fetched again from the next cycle.",
     "source.resumed_same": "{id} is not paused.",
     "source.removed": "Removed {id} ({url}); its stored articles stay.",
-    "source.usage": "Usage: source add <url> | source remove <id> | source pause|resume <id>",
     "sources.paused": "{name}: paused",
     "sources.disabled": "{name}: disabled in the configuration file",
 }
 
 SOURCES_AR: dict[str, str] = {
     "what.sources": "المصادر",
-    "denied.instance": (
-        "عذراً، وحدهم مشرفو هذه النسخة (telegram.admins أو slack.admins في الإعدادات) يمكنهم "
-        "تغيير المصادر."
-    ),
     "source.unknown": "لا يوجد مصدر {ident!r} (المعروف {count}؛ `sources` يعرضها).",
     "source.unknown_close": "لا يوجد مصدر {ident!r}. هل تقصد {ids}؟",
     "source.configured": (
