@@ -33,8 +33,7 @@ def _stored(db: Path) -> dict[str, int]:
 
 def _fetch(config: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
     assert main(["fetch", "--once", "--json", "--config", str(config)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    return {r["source"]: r for r in map(json.loads, lines)}
+    return {r["source"]: r for r in json.loads(capsys.readouterr().out)}
 
 
 def test_fetch_once_fetches_the_sources_an_opml_import_added(
