@@ -80,24 +80,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_config_arguments(p)
     p.set_defaults(func=run_remove)
 
-    p = sub.add_parser(
-        "disable",
-        aliases=["pause"],
-        help="pause a source until someone resumes it (kept across restarts and re-reads of "
-        "the configuration)",
-    )
-    p.add_argument("source", metavar="ID|URL")
-    add_config_arguments(p)
-    p.set_defaults(func=run_disable)
-
-    p = sub.add_parser(
-        "enable",
-        aliases=["resume"],
-        help="resume a paused source (one the file disables stays off: edit the file)",
-    )
-    p.add_argument("source", metavar="ID|URL")
-    add_config_arguments(p)
-    p.set_defaults(func=run_enable)
+    for name, also, func, text in (
+        (
+            "disable",
+            "pause",
+            run_disable,
+            "pause a source until someone resumes it (kept across restarts and re-reads of "
+            "the configuration)",
+        ),
+        (
+            "enable",
+            "resume",
+            run_enable,
+            "resume a paused source (one the file disables stays off: edit the file)",
+        ),
+    ):
+        for word, helped in ((name, text), (also, f"the same as `sources {name}`")):
+            p = sub.add_parser(word, help=helped)
+            p.add_argument("source", metavar="ID|URL")
+            add_config_arguments(p)
+            p.set_defaults(func=func)
 
 
 def _opened(args: argparse.Namespace, existing: bool = False) -> tuple[Config, Store]:
