@@ -90,7 +90,10 @@ class RetentionQueries:
             self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self.db.execute("VACUUM")  # the mode takes effect only through a full VACUUM
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: cannot VACUUM to switch mode: {exc}") from None
+            raise StoreError(
+                f"{self.path}: cannot VACUUM to switch to incremental vacuum ({exc}): stop the "
+                "daemon and run `newswatch db prune` again"
+            ) from None
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return True
 
