@@ -28,7 +28,7 @@ from pathlib import Path
 from bot.app.retention import prune_store
 from bot.core.normalize import normalize
 from bot.models import Article
-from bot.settings import RetentionSection
+from bot.settings import RetentionSection, Settings
 from bot.store import Store, open_store
 
 EN = "etaoinshrdlucmfwypvbgk"
@@ -149,7 +149,7 @@ def main() -> None:
         _vacuum(old, "NONE")  # baseline 2: a file from before incremental vacuum
 
         cpu = time.process_time()
-        report = asyncio.run(prune_store(store, keep, END))
+        report = asyncio.run(prune_store(store, Settings(), END))
         cpu = time.process_time() - cpu
         after = _size(live)
         remaining = store.article_count()
@@ -158,7 +158,7 @@ def main() -> None:
 
         old_store = open_store(old)
         old_cpu = time.process_time()
-        old_report = asyncio.run(prune_store(old_store, keep, END))
+        old_report = asyncio.run(prune_store(old_store, Settings(), END))
         old_cpu = time.process_time() - old_cpu
         old_store.close()
         old_after = _size(old)

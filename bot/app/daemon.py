@@ -329,7 +329,7 @@ class Daemon:
         task = self._track()
         try:
             async with self._writes:  # after the running fetch cycle; the next one waits
-                report = await prune_store(self.store, self.config.settings.retention, utcnow())
+                report = await prune_store(self.store, self.config.settings, utcnow())
             log_report(report)
         except asyncio.CancelledError:
             if not self.stop_requested.is_set():

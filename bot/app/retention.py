@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.settings import RetentionSection
+from bot.settings import Settings
 from bot.store import Horizons, Store
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,16 @@ TABLES = (
 )
 
 
-def horizons(retention: RetentionSection, now: datetime) -> Horizons:
-    """The cut-off times the settings give at `now`."""
+def horizons(settings: Settings, now: datetime) -> Horizons:
+    """The cut-off times the retention settings give at `now`; a story quiet for twice the
+    story window (stories.window_hours) takes no more articles."""
+    retention = settings.retention
     return Horizons(
         text=now - timedelta(days=retention.text_days),
         articles=now - timedelta(days=retention.articles_days),
         stories=now - timedelta(days=retention.stories_days),
         deliveries=now - timedelta(days=retention.deliveries_days),
+        quiet=now - timedelta(hours=2 * settings.stories.window_hours),
     )
 
 
@@ -59,7 +62,7 @@ class PruneReport:
 
 async def prune_store(
     store: Store,
-    retention: RetentionSection,
+    settings: Settings,
     now: datetime,
     *,
     switch_vacuum: bool = False,
@@ -74,7 +77,7 @@ async def prune_store(
     if switch_vacuum:
         report.switched = store.make_incremental()
     removed: Counter[str] = Counter({t: 0 for t in TABLES})
-    for done in store.prune_batches(horizons(retention, now), now, batch):
+    for done in store.prune_batches(horizons(settings, now), now, batch):
         removed.update(done)
         await asyncio.sleep(0)  # the event loop's other work goes on between batches
     store.reclaim_space()

@@ -195,7 +195,7 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
             retention = config.settings.retention
             prune_at[0] = time.monotonic() + retention.every_hours * 3600
             try:
-                log_report(await prune_store(store, retention, utcnow()))
+                log_report(await prune_store(store, config.settings, utcnow()))
             except Exception:
                 log.exception("prune failed")
 

@@ -29,7 +29,7 @@ def run_prune(args: argparse.Namespace) -> int:
     config = open_config(args)
     keep = config.settings.retention
     now = utcnow()
-    cut = horizons(keep, now)
+    cut = horizons(config.settings, now)
     where = str(database_path(args, config))
     store = open_store(args, config, existing=True)
     try:
@@ -38,7 +38,7 @@ def run_prune(args: argparse.Namespace) -> int:
             space = store.space()
             result: dict[str, Any] = {"database": where, "dry_run": True, "removed": counts}
         else:
-            report = asyncio.run(prune_store(store, keep, now, switch_vacuum=True))
+            report = asyncio.run(prune_store(store, config.settings, now, switch_vacuum=True))
             counts, space = report.removed, store.space()
             result = {
                 "database": where,

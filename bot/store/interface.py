@@ -85,6 +85,7 @@ class Horizons:
     articles: datetime  # articles fetched before this go (their story stays)
     stories: datetime  # closed stories whose last article is older go, articles and all
     deliveries: datetime  # sent/failed messages and delivery records older go
+    quiet: datetime  # a story whose last article is older takes no more: it counts as closed
 
 
 @dataclass(frozen=True)

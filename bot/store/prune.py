@@ -9,9 +9,11 @@ The rules, each a cut-off time (`Horizons`, from the `retention` settings):
   search index's body) emptied, when it was fetched before `text` and its story is closed;
 - delivery records go when older than `deliveries` and their story is closed and quiet
   since then (or gone); outbox messages go when sent or failed for good before `deliveries`.
-Never touched: an article without a story yet (analysis still to do), anything of an open
-story, an outbox message still to send (pending, sending, waiting to retry, held), a mute
-of a story that stays.
+A story counts as closed when marked so, or when its last article is older than `quiet`
+(twice the story window: no article can join it any more, though a process stopped before
+marking it). Never touched: an article without a story yet (analysis still to do), anything
+of an open story, an outbox message still to send (pending, sending, waiting to retry,
+held), a mute of a story that stays.
 
 An article that goes leaves its identity key in `pruned_keys`, so a feed that still lists
 the item does not bring it back as news; a key is forgotten `stories` after it went.
@@ -19,6 +21,7 @@ the item does not bring it back as news; a key is forgotten `stories` after it w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -29,21 +32,36 @@ from bot.store.interface import Horizons
 TEXT_KEPT = 400  # characters of text an article keeps: its lead (bot.core.headline.lead_of)
 STORY_BATCH = 200  # stories removed per transaction (each may bring many articles)
 
-_DOOMED_STORY = "s.closed AND s.last_seen < ?"
-_DOOMED_ARTICLE = (  # params: stories, articles
-    "EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id AND s.closed "
-    "AND (s.last_seen < ? OR a.fetched < ?))"
+# Conditions over the horizons, named `:text`, `:articles`, `:stories`, `:deliveries`,
+# `:quiet` (made positional by `_sql`).
+_CLOSED = "(s.closed OR s.last_seen < :quiet)"
+_DOOMED_STORY = f"{_CLOSED} AND s.last_seen < :stories"
+_DOOMED_ARTICLE = (
+    f"EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id AND {_CLOSED} "
+    "AND (s.last_seen < :stories OR a.fetched < :articles))"
 )
-_CUT_TEXT = (  # params: text
-    "EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id AND s.closed) "
-    "AND a.fetched < ? AND a.norm_text != ''"
+_CUT_TEXT = (
+    f"EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id AND {_CLOSED}) "
+    "AND a.fetched < :text AND a.norm_text != ''"
 )
-_OLD_DELIVERY = (  # params: deliveries, deliveries, stories
-    "(d.delivered_at < ? AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = d.story_id "
-    "AND (NOT s.closed OR s.last_seen >= ?))) "
-    "OR EXISTS (SELECT 1 FROM stories s WHERE s.id = d.story_id AND s.closed AND s.last_seen < ?)"
+_OLD_DELIVERY = (
+    "(d.delivered_at < :deliveries AND NOT EXISTS (SELECT 1 FROM stories s WHERE "
+    f"s.id = d.story_id AND (NOT {_CLOSED} OR s.last_seen >= :deliveries))) "
+    f"OR EXISTS (SELECT 1 FROM stories s WHERE s.id = d.story_id AND {_DOOMED_STORY})"
 )
-_DONE_MESSAGE = "o.status IN ('sent', 'failed') AND coalesce(o.sent_at, o.created_at) < ?"
+_DONE_MESSAGE = "o.status IN ('sent', 'failed') AND coalesce(o.sent_at, o.created_at) < :deliveries"
+_NAME = re.compile(r":([a-z]+)")
+# Tables whose old rows nothing refers to: (table, key, the key as selected, rows to delete).
+_LEAVES = (
+    (
+        "deliveries",
+        "(channel_id, story_id)",
+        "d.channel_id, d.story_id",
+        f"deliveries d WHERE {_OLD_DELIVERY}",
+    ),
+    ("outbox", "id", "o.id", f"outbox o WHERE {_DONE_MESSAGE}"),
+    ("pruned_keys", "key", "p.key", "pruned_keys p WHERE p.pruned_at < :stories"),
+)
 
 
 class Tx(Protocol):
@@ -57,34 +75,33 @@ Begin = Callable[[], AbstractContextManager[Tx]]
 Time = Callable[[datetime], Any]  # a time as the engine stores it
 
 
+def _sql(sql: str, h: Horizons, t: Time, *extra: Any) -> tuple[str, list[Any]]:
+    """`sql` with its `:name` horizons made `?` parameters, then `extra` ones."""
+    params = [t(getattr(h, name)) for name in _NAME.findall(sql)]
+    return _NAME.sub("?", sql), [*params, *extra]
+
+
 def preview(tx: Tx, h: Horizons, t: Time) -> dict[str, int]:
     """How many rows of each kind a prune with these horizons would remove (or cut)."""
-    doomed = [t(h.stories), t(h.articles)]
-    queries: dict[str, tuple[str, list[Any]]] = {
-        "stories": (f"SELECT count(*) FROM stories s WHERE {_DOOMED_STORY}", [t(h.stories)]),
-        "articles": (f"SELECT count(*) FROM articles a WHERE {_DOOMED_ARTICLE}", doomed),
+    queries = {
+        "stories": f"SELECT count(*) FROM stories s WHERE {_DOOMED_STORY}",
+        "articles": f"SELECT count(*) FROM articles a WHERE {_DOOMED_ARTICLE}",
         "articles_text": (
-            f"SELECT count(*) FROM articles a WHERE {_CUT_TEXT} AND NOT {_DOOMED_ARTICLE}",
-            [t(h.text), *doomed],
+            f"SELECT count(*) FROM articles a WHERE {_CUT_TEXT} AND NOT {_DOOMED_ARTICLE}"
         ),
         "matches": (
             "SELECT count(*) FROM matches m JOIN articles a ON a.id = m.article_id "
-            f"WHERE {_DOOMED_ARTICLE}",
-            doomed,
+            f"WHERE {_DOOMED_ARTICLE}"
         ),
         "mutes": (
             "SELECT count(*) FROM mutes m JOIN stories s ON s.id = m.story_id "
-            f"WHERE {_DOOMED_STORY}",
-            [t(h.stories)],
+            f"WHERE {_DOOMED_STORY}"
         ),
-        "deliveries": (
-            f"SELECT count(*) FROM deliveries d WHERE {_OLD_DELIVERY}",
-            [t(h.deliveries), t(h.deliveries), t(h.stories)],
-        ),
-        "outbox": (f"SELECT count(*) FROM outbox o WHERE {_DONE_MESSAGE}", [t(h.deliveries)]),
-        "pruned_keys": ("SELECT count(*) FROM pruned_keys WHERE pruned_at < ?", [t(h.stories)]),
+        "deliveries": f"SELECT count(*) FROM deliveries d WHERE {_OLD_DELIVERY}",
+        "outbox": f"SELECT count(*) FROM outbox o WHERE {_DONE_MESSAGE}",
+        "pruned_keys": "SELECT count(*) FROM pruned_keys WHERE pruned_at < :stories",
     }
-    return {name: int(tx.rows(sql, params)[0][0]) for name, (sql, params) in queries.items()}
+    return {name: int(tx.rows(*_sql(sql, h, t))[0][0]) for name, sql in queries.items()}
 
 
 def batches(
@@ -95,9 +112,8 @@ def batches(
     yield from _stories(begin, h, now, t)
     yield from _articles(begin, h, now, t, batch)
     yield from _texts(begin, h, t, batch)
-    yield from _deliveries(begin, h, t, batch)
-    yield from _simple(begin, "outbox o", "id", _DONE_MESSAGE, t(h.deliveries), batch)
-    yield from _simple(begin, "pruned_keys o", "key", "o.pruned_at < ?", t(h.stories), batch)
+    for leaf in _LEAVES:
+        yield from _simple(begin, h, t, leaf, batch)
 
 
 def _marks(ids: Sequence[object]) -> str:
@@ -119,13 +135,10 @@ def _drop_articles(tx: Tx, ids: Sequence[int], now: Any) -> dict[str, int]:
 
 
 def _stories(begin: Begin, h: Horizons, now: datetime, t: Time) -> Iterator[dict[str, int]]:
+    sql = f"SELECT s.id FROM stories s WHERE {_DOOMED_STORY} ORDER BY s.id LIMIT ?"
     while True:
         with begin() as tx:
-            found = tx.rows(
-                f"SELECT s.id FROM stories s WHERE {_DOOMED_STORY} ORDER BY s.id LIMIT ?",
-                [t(h.stories), STORY_BATCH],
-            )
-            ids = [int(r[0]) for r in found]
+            ids = [int(r[0]) for r in tx.rows(*_sql(sql, h, t, STORY_BATCH))]
             if not ids:
                 return
             m = _marks(ids)
@@ -142,13 +155,13 @@ def _stories(begin: Begin, h: Horizons, now: datetime, t: Time) -> Iterator[dict
 def _articles(
     begin: Begin, h: Horizons, now: datetime, t: Time, batch: int
 ) -> Iterator[dict[str, int]]:
+    sql = (
+        "SELECT a.id FROM articles a JOIN stories s ON s.id = a.story_id "
+        f"WHERE a.fetched < :articles AND {_CLOSED} ORDER BY a.id LIMIT ?"
+    )
     while True:
         with begin() as tx:
-            found = tx.rows(
-                "SELECT a.id FROM articles a JOIN stories s ON s.id = a.story_id "
-                "WHERE a.fetched < ? AND s.closed ORDER BY a.id LIMIT ?",
-                [t(h.articles), batch],
-            )
+            found = tx.rows(*_sql(sql, h, t, batch))
             if not found:
                 return
             done = _drop_articles(tx, [int(r[0]) for r in found], t(now))
@@ -156,14 +169,11 @@ def _articles(
 
 
 def _texts(begin: Begin, h: Horizons, t: Time, batch: int) -> Iterator[dict[str, int]]:
+    sql = f"SELECT a.id FROM articles a WHERE {_CUT_TEXT} AND a.id > ? ORDER BY a.id LIMIT ?"
     after = 0  # id cursor: rows already cut are passed once, not once per batch
     while True:
         with begin() as tx:
-            found = tx.rows(
-                f"SELECT a.id FROM articles a WHERE a.id > ? AND {_CUT_TEXT} ORDER BY a.id LIMIT ?",
-                [after, t(h.text), batch],
-            )
-            ids = [int(r[0]) for r in found]
+            ids = [int(r[0]) for r in tx.rows(*_sql(sql, h, t, after, batch))]
             if not ids:
                 return
             cut = tx.run(
@@ -175,31 +185,15 @@ def _texts(begin: Begin, h: Horizons, t: Time, batch: int) -> Iterator[dict[str,
         yield {"articles_text": cut}
 
 
-def _deliveries(begin: Begin, h: Horizons, t: Time, batch: int) -> Iterator[dict[str, int]]:
-    while True:
-        with begin() as tx:
-            gone = tx.run(
-                "DELETE FROM deliveries WHERE (channel_id, story_id) IN (SELECT d.channel_id, "
-                f"d.story_id FROM deliveries d WHERE {_OLD_DELIVERY} LIMIT ?)",
-                [t(h.deliveries), t(h.deliveries), t(h.stories), batch],
-            )
-        if not gone:
-            return
-        yield {"deliveries": gone}
-
-
 def _simple(
-    begin: Begin, table_as_o: str, key: str, where: str, cutoff: Any, batch: int
+    begin: Begin, h: Horizons, t: Time, what: tuple[str, str, str, str], batch: int
 ) -> Iterator[dict[str, int]]:
-    """Delete rows of one table (named `o` in `where`) that nothing refers to, in batches."""
-    table = table_as_o.split()[0]
+    """Delete rows of a table nothing refers to, `batch` at a time (see _LEAVES)."""
+    table, key, picked, source = what
+    sql = f"DELETE FROM {table} WHERE {key} IN (SELECT {picked} FROM {source} LIMIT ?)"
     while True:
         with begin() as tx:
-            gone = tx.run(
-                f"DELETE FROM {table} WHERE {key} IN "
-                f"(SELECT o.{key} FROM {table_as_o} WHERE {where} LIMIT ?)",
-                [cutoff, batch],
-            )
+            gone = tx.run(*_sql(sql, h, t, batch))
         if not gone:
             return
         yield {table: gone}

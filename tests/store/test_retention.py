@@ -1,10 +1,12 @@
 """Retention on both engines: a store filled with old and new rows, pruned, and what remains.
 
-The fixture's world (days before NOW): a closed story from long ago (everything goes), a
-closed story past the article horizon (its articles go, the story stays), a closed story
-past the text horizon (text cut to its lead, search by body word no longer finds it), an
-open story as old as the first (nothing goes), an article never grouped (stays), a recent
-story (stays); sent, failed and pending messages old and new; mutes and delivery records.
+The fixture's world (days before NOW): a closed story from long ago (everything goes), the
+same never marked closed but quiet since (goes too: no article can join it), a closed story
+past the article horizon (its articles go, the story stays), a closed story past the text
+horizon (text cut to its lead, search by body word no longer finds it), an open story whose
+first articles are as old as those (nothing goes), an article never grouped (stays), a
+recent story (stays); sent, failed and pending messages old and new; mutes and delivery
+records.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ import pytest
 
 from bot.app.retention import horizons, prune_store
 from bot.models import TextTerm
-from bot.settings import RetentionSection
+from bot.settings import RetentionSection, Settings
 from bot.store import Store, StoreError, open_store
 from bot.store.prune import TEXT_KEPT
 from tests.store.retention_world import BODY, article_at, story_at
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-KEEP = RetentionSection(text_days=30, articles_days=90, stories_days=365, deliveries_days=30)
+KEEP = Settings(
+    retention=RetentionSection(text_days=30, articles_days=90, stories_days=365, deliveries_days=30)
+)
 
 
 def _ago(days: float) -> datetime:
@@ -61,7 +65,8 @@ def _world(store: Store) -> dict[str, int]:
         "ancient": _story(store, "ancient", 400),
         "old": _story(store, "old", 100),
         "month": _story(store, "month", 40),
-        "open": _story(store, "open", 400, closed=False),
+        "stale": _story(store, "stale", 400, closed=False),
+        "open": _open_story(store),
         "recent": _story(store, "recent", 1),
         "loose": article_at(store, "loose", _ago(400), "loose item never grouped"),
     }
@@ -79,6 +84,15 @@ def _world(store: Store) -> dict[str, int]:
     return ids
 
 
+def _open_story(store: Store) -> int:
+    """A story still open: reports 100 and 40 days old, and one from yesterday."""
+    sid = store.create_story("open story", "lead", _ago(100))
+    for i, days in enumerate((100, 40, 1)):
+        aid = article_at(store, f"open-{i}", _ago(days), f"open weir report {i}")
+        store.attach_article(sid, aid, _ago(days), [], [])
+    return sid
+
+
 def _prune(store: Store) -> dict[str, int]:
     return asyncio.run(prune_store(store, KEEP, NOW, batch=1)).removed
 
@@ -86,8 +100,8 @@ def _prune(store: Store) -> dict[str, int]:
 def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     ids = _world(store)
     expected = {
-        "stories": 1,  # ancient
-        "articles": 4,  # ancient's two, old's two
+        "stories": 2,  # ancient, stale
+        "articles": 6,  # ancient's two, stale's two, old's two
         "articles_text": 2,  # month's two
         "matches": 0,  # none saved in this world
         "mutes": 1,  # ancient's; old's stays with its story
@@ -98,13 +112,13 @@ def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     assert store.prune_preview(horizons(KEEP, NOW)) == expected
     assert _prune(store) == expected  # batch=1: many transactions, the same outcome
 
-    assert store.story(ids["ancient"]) is None
+    assert store.story(ids["ancient"]) is None and store.story(ids["stale"]) is None
     old = store.story(ids["old"])
     assert old is not None and old.article_ids == () and old.title == "old story"
     assert store.drop_empty_stories() == 0  # a story whose articles were pruned is no wreck
     assert store.muted_story_ids("ops") == {ids["old"]}
     opened = store.story(ids["open"])
-    assert opened is not None and len(opened.article_ids) == 2
+    assert opened is not None and len(opened.article_ids) == 3
     recent = store.story(ids["recent"])
     assert recent is not None and len(recent.article_ids) == 2
     assert store.article(ids["loose"]) is not None
@@ -121,7 +135,14 @@ def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     assert len(month.text) == TEXT_KEPT
     since = _ago(500)
     by_body = store.search_articles(TextTerm("barges"), since, 50, 0)
-    assert {a.key for a in by_body} == {"open-0", "open-1", "recent-0", "recent-1", "loose"}
+    assert {a.key for a in by_body} == {
+        "open-0",
+        "open-1",
+        "open-2",
+        "recent-0",
+        "recent-1",
+        "loose",
+    }
     by_title = store.search_articles(TextTerm("month"), since, 50, 0)
     assert {a.key for a in by_title} == {"month-0", "month-1"}
 
@@ -132,16 +153,16 @@ def test_prune_keeps_what_is_still_needed(store: Store) -> None:
     # a second run finds nothing more; a year later the keys are forgotten
     assert sum(_prune(store).values()) == 0
     later = asyncio.run(prune_store(store, KEEP, NOW + timedelta(days=366))).removed
-    assert later["pruned_keys"] == 4
+    assert later["pruned_keys"] == 6
     assert store.known_keys(["ancient-0", "old-1"]) == set()
 
 
 def test_sizes_and_space(store: Store) -> None:
     _world(store)
     sizes = {t.table: t for t in store.table_sizes()}
-    assert sizes["articles"].rows == 11 and sizes["stories"].rows == 5
+    assert sizes["articles"].rows == 14 and sizes["stories"].rows == 6
     assert sizes["outbox"].rows == 4 and sizes["pruned_keys"].rows == 0
-    assert sizes["articles"].bytes is not None and sizes["articles"].bytes > 9 * len(BODY) // 2
+    assert sizes["articles"].bytes is not None and sizes["articles"].bytes > 14 * len(BODY) // 2
     space = store.space()
     assert space.total_bytes > 0
     assert space.vacuum in ("incremental", "autovacuum")
@@ -197,7 +218,7 @@ def test_backup_is_a_consistent_single_file(tmp_path: Path) -> None:
     assert not Path(f"{target}-wal").exists()
     copy = open_store(target)
     try:
-        assert copy.article_count() == 11
+        assert copy.article_count() == 14
         assert copy.story(ids["old"]) is not None
         assert copy.check_integrity() == []
     finally:
