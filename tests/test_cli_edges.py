@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,3 +142,13 @@ def test_progress_bar_only_on_a_terminal(project: dict[str, str]) -> None:
         check=False,
     )
     assert "fetch [" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_cli_text_says_counts_with_plural_not_parentheses() -> None:
+    """ "1 stories in 1 message(s)" is what bot.cli.output.plural is for."""
+    for path in sorted((Path(__file__).parent.parent / "bot/cli").glob("*.py")):
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                text = token.string.replace("http(s)", "")
+                if token.type == tokenize.STRING and re.search(r"[a-z]\(s\)", text):
+                    raise AssertionError(f"bot/cli/{path.name}:{token.start[0]}: use plural()")

@@ -128,11 +128,11 @@ def run(args: argparse.Namespace) -> int:
         state = store.pause_state(args.channel)
         if state.paused:
             print(f"{args.channel}: delivery paused: {state.reason}", file=sys.stderr)
-        held = held_lines(store, args.channel)
+        held = held_lines(store, args.channel, config.settings.timezone)
         if held:
             print(
-                f"{args.channel}: {len(held)} message(s) held after two sends with no answer "
-                "(each may have arrived); newswatch outbox release ID… | drop ID…",
+                f"{args.channel}: {plural(len(held), 'message')} held after two sends with no "
+                "answer (each may have arrived); newswatch outbox release ID… | drop ID…",
                 file=sys.stderr,
             )
             for line in held:

@@ -13,6 +13,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
+from bot.cli.output import local_time, plural
 
 if TYPE_CHECKING:
     from bot.store import OutboxMessage, Store
@@ -27,10 +28,10 @@ def preview(m: OutboxMessage) -> str:
     return first if len(first) <= PREVIEW else first[: PREVIEW - 1] + "…"
 
 
-def held_lines(store: Store, channel_id: str | None = None) -> list[str]:
-    """One line per held message (`digest` shows its channel's too)."""
+def held_lines(store: Store, channel_id: str | None = None, zone: str = "UTC") -> list[str]:
+    """One line per held message (`digest` shows its channel's too), times in `zone`."""
     return [
-        f"#{m.id}  {m.channel_id}  {m.created_at:%Y-%m-%d %H:%M} UTC  {preview(m)}"
+        f"#{m.id}  {m.channel_id}  {local_time(m.created_at, zone)}  {preview(m)}"
         if m.created_at
         else f"#{m.id}  {m.channel_id}  {preview(m)}"
         for m in store.held_messages(channel_id)
@@ -40,11 +41,11 @@ def held_lines(store: Store, channel_id: str | None = None) -> list[str]:
 HINT = "release: sent once more (it may repeat); drop: counted as delivered, never sent"
 
 
-def show(store: Store, channel_id: str | None) -> int:
-    lines = held_lines(store, channel_id)
+def show(store: Store, channel_id: str | None, zone: str = "UTC") -> int:
+    lines = held_lines(store, channel_id, zone)
     counts = store.outbox_counts()
     waiting = counts.get("pending", 0) + counts.get("sending", 0)
-    print(f"{waiting} message(s) waiting to be sent, {len(lines)} held")
+    print(f"{plural(waiting, 'message')} waiting to be sent, {len(lines)} held")
     if lines:
         print("held after two sends with no answer (each may have arrived):")
         for line in lines:
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             return decide(store, args.ids, send=True)
         if args.action == "drop":
             return decide(store, args.ids, send=False)
-        return show(store, args.channel)
+        return show(store, args.channel, config.settings.timezone)
     finally:
         store.close()
 

@@ -89,7 +89,7 @@ def run_apply(args: argparse.Namespace) -> int:
     except RulesError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise CliError(f"{len(exc.problems)} error(s) in the rules", 1) from None
+        raise CliError(f"{plural(len(exc.problems), 'error')} in the rules", 1) from None
     store = open_store(args, config)
     try:
         store.sync_channels(config.channels)
