@@ -12,6 +12,7 @@ rule-set size, so the figures compare the cost of the rule set, not of the hits.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import time
@@ -143,6 +144,8 @@ def main() -> None:
     warm_docs = articles(args.articles, args.seed + 1)  # other articles, same vocabulary
     chars = sum(len(t) + len(x) for t, x in docs) / len(docs)
     print(f"{len(docs)} articles, {chars:.0f} characters on average, one core (CPU time)")
+    # a busy machine slows CPU time too (shared caches): say how busy it was
+    print("load average at start:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print("cold: token memo emptied before the run; warm: after matching other articles")
     header = f"{'aliases+terms':>14} {'cold art/s':>11} {'warm art/s':>11} {'naive art/s':>12}"
     print(header + f" {'warm/naive':>11} {'compiled MB':>12} {'compile s':>10} {'hits/art':>9}")

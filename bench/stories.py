@@ -19,6 +19,7 @@ import argparse
 import gc
 import itertools
 import math
+import os
 import random
 import resource
 import statistics
@@ -182,6 +183,8 @@ def main() -> int:
         f"story index bench (python {sys.version.split()[0]}, "
         f"{args.sample} timed articles per size, CPU time)"
     )
+    # a busy machine slows CPU time too (shared caches): say how busy it was
+    print("load average at start:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(
         f"{'articles':>10} {'fill s':>7} {'median ms':>11} {'p95 ms':>7} {'brute ms':>9} "
         f"{'speed-up':>9} {'peak RSS MB':>12}"

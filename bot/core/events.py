@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache, reduce
-from operator import or_
+from itertools import compress
+from operator import itemgetter, or_
 from zlib import crc32
 
 from bot.core.eventwords import DIRECTIONS, FAMILIES, MONTHS, NUMBER_WORDS, SCALES, WEAK
-from bot.core.normalize import normalize
+from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
 assert len(FAMILIES) <= 32, "kinds are stored as 32-bit masks"
@@ -40,6 +42,8 @@ FIGURES_SPAN = 1200  # figures are read from the title and the text's first char
 # particulars an event is told by come first, and the scan stays cheap on long articles
 
 _AR_CLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_CLITIC_MAX = max(map(len, _AR_CLITICS))
+_HEAD = 3  # letters a stripped form keeps at least (see _forms)
 # a run of digits and separators (found fast), then the figures written in it
 _RUN = re.compile(r"\d+(?:[.,٫٬\u00a0\u202f ]\d+)*")
 _THOUSANDS = re.compile(r"[,٬\u00a0\u202f ](?=\d{3})")
@@ -69,6 +73,13 @@ class ActionWords:
         self._lengths = sorted(self.prefixes)
         self._seen: set[str] = set()  # words already looked up
         self._named: dict[str, int] = {}  # ... those that name a family, with their bits
+        # A word can name a family only if, at the start of one of its forms (itself, or
+        # without a clitic: offset 0 to 4), the first _HEAD letters begin an entry. Entries
+        # shorter than that can only be the whole word (a stripped form keeps 3 letters).
+        keys = [*self.exact, *(k for table in self.prefixes.values() for k in table)]
+        self._heads = frozenset(k[:_HEAD] for k in keys if len(k) >= _HEAD)
+        self._short = frozenset(k for k in self.exact if len(k) < _HEAD)
+        self._filtered = all(n >= _HEAD for n in self.prefixes)
 
     def bits(self, word: str) -> int:
         """The families a normalised word names (0 for none)."""
@@ -90,12 +101,24 @@ class ActionWords:
             if len(self._seen) > 500_000:
                 self._seen.clear()
             self._seen.update(new)
-            for w in new:
+            for w in self._maybe(new):
                 bits = self.bits(w)
                 if bits:
                     self._named[w] = bits
         named = self._named
         return reduce(or_, map(named.__getitem__, distinct.intersection(named)), 0)
+
+    def _maybe(self, words: AbstractSet[str]) -> AbstractSet[str]:
+        """Those of `words` that may name a family (see __init__), in C-level passes: most
+        words of an article are not action words and never reach the slower `bits`."""
+        if not self._filtered:
+            return words
+        listed = list(words)
+        out = set(words & self._short)
+        for k in range(_CLITIC_MAX + 1):
+            heads = map(itemgetter(slice(k, k + _HEAD)), listed)
+            out.update(compress(listed, map(self._heads.__contains__, heads)))
+        return out
 
 
 def _forms(word: str) -> list[str]:
@@ -103,7 +126,7 @@ def _forms(word: str) -> list[str]:
     forms = [word]
     if word and "\u0600" <= word[0] <= "\u06ff":
         for p in _AR_CLITICS:
-            if word.startswith(p) and len(word) - len(p) >= 3:
+            if word.startswith(p) and len(word) - len(p) >= _HEAD:
                 forms.append(word[len(p) :])
     return forms
 
@@ -212,7 +235,7 @@ class Signature:
 
 def signature(title: str, text: str, title_words: list[str], words: list[str]) -> Signature:
     """The signature of an article, given its normalised title and text words."""
-    lead_words = normalize(text[: lead_end(text)]).split()
+    lead_words = split_words(text[: lead_end(text)])
     lead = ACTIONS.kinds([*title_words, *lead_words])
     distinct = set(words).union(title_words)
     return Signature(

@@ -282,6 +282,12 @@ def spans(text: str) -> list[tuple[int, int]]:
     return [toks.span(i) for i in range(len(toks.words))]
 
 
+def split_words(text: str) -> list[str]:
+    """`normalize(text).split()` without building the joined string and splitting it again:
+    the non-empty normalised tokens (none holds a space: they are letters and digits)."""
+    return list(filter(None, Tokens(text).words))
+
+
 def normalize(text: str) -> str:
     """Normalised tokens joined by single spaces: for indexing, comparing and rule terms."""
     return " ".join(filter(None, words(text)))

@@ -30,7 +30,8 @@ def signature(words: Sequence[str], n: int = _NGRAM) -> bytes:
     # Words hashed once (crc32), n-grams as the hash of a tuple of ints: both stable across
     # runs and computed in C; kept to 30 bits so the sort compares one-digit ints (its fast
     # path); a dict built from the hashes sorted high to low keeps each bin's smallest.
-    wh = list(map(crc32, map(str.encode, words)))
+    # one encode of the joined words, split back: the same bytes per word as encoding each
+    wh = list(map(crc32, " ".join(words).encode().split(b" "))) if words else []
     grams = map(hash, zip(*(wh[i:] for i in range(n)), strict=False)) if n > 1 else iter(wh)
     hs = sorted(map(_MASK.__and__, grams), reverse=True)
     # each hash's bin is its low 6 bits: the low byte of each, masked by a translation table

@@ -43,8 +43,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import filterfalse, repeat
-from operator import mul
+from itertools import chain, compress, repeat
+from operator import is_, mul
 from typing import Any, NamedTuple, Protocol
 
 from bot.core import shingles
@@ -57,7 +57,7 @@ from bot.core.events import (
     number_points,
     signature,
 )
-from bot.core.normalize import normalize
+from bot.core.normalize import split_words
 from bot.core.stem import stems
 
 PRIOR_DOCS = 20.0
@@ -195,8 +195,8 @@ class StoryIndex:
     def features(self, doc: StoryDoc) -> Features:
         if self._cached is not None and self._cached[0] == doc:
             return self._cached[1]
-        title = normalize(doc.title).split()
-        words = normalize(doc.text).split() or title
+        title = split_words(doc.title)
+        words = split_words(doc.text) or title
         tf = Counter(self._term_ids(words))
         for t in self._term_ids(title):
             tf[t] += TITLE_BOOST
@@ -240,19 +240,21 @@ class StoryIndex:
         word once the word has been met, instead of a stem lookup and a vocabulary lookup."""
         cache = self._word_ids
         out = list(map(cache.get, words))
-        if None in out:
+        if out.count(None):  # a scan in C (`None in out` compares each item in turn)
             if len(cache) > _WORD_CACHE_MAX:
                 cache.clear()
             # only the words never met, in text order (term ids do not depend on set order)
-            new = list(dict.fromkeys(filterfalse(cache.__contains__, words)))
+            new = list(dict.fromkeys(compress(words, map(is_, out, repeat(None)))))
             vocab = self._vocab
+            fresh: dict[str, int] = {}
             for w, s in zip(new, stems(new), strict=True):
                 tid = vocab.get(s, 0) if s else 0
                 if s and not tid:
                     self._next_term += 1
                     tid = vocab[s] = self._next_term
-                cache[w] = tid
-            out = list(map(cache.__getitem__, words))
+                fresh[w] = tid
+            cache.update(fresh)
+            out = list(map(fresh.get, words, out))  # the small dict, not the memo again
         return out  # type: ignore[return-value]  # every None replaced above
 
     # ---- assignment -----------------------------------------------------------------
@@ -267,13 +269,14 @@ class StoryIndex:
         # ones only add more unrelated articles to count
         term_df, ent_df = table.term_df, table.entity_df
         budget = p.postings_cap * 4
-        term_hits: Counter[int] = Counter()
+        tails = []
         for t in sorted(f.terms[: p.query_terms], key=lambda t: term_df.get(t, 0)):
             tail = table.tail(table.term_postings, t, min(p.postings_cap, budget))
-            term_hits.update(tail)
+            tails.append(tail)
             budget -= len(tail)
             if budget <= 0:
                 break
+        term_hits = Counter(chain.from_iterable(tails))  # one count, in the same order
         # across languages only names and figures are shared: the rarest actors and strong
         # figures each bring their own candidates, and the rarest places when the actors bring
         # fewer than a full list (a name or figure no article in the window has brings none,
@@ -289,8 +292,8 @@ class StoryIndex:
         figures = sorted((x for x in f.numbers if x in num_df), key=num_df.__getitem__)[:2]
         for x in figures:
             other_hits.update(table.tail(table.number_postings, x, p.postings_cap))
-        seqs = {s for s, _ in term_hits.most_common(p.candidates)}
-        seqs.update(s for s, _ in other_hits.most_common(p.candidates))
+        seqs = set(_most_common(term_hits, p.candidates))
+        seqs.update(_most_common(other_hits, p.candidates))
         query = dict(zip(f.terms, f.weights, strict=True))
         mine = self._entity_side(f)
         verdicts: dict[int, _Verdict] = {}  # story → how the new article fits it as a whole
@@ -569,6 +572,13 @@ class _EntitySide:
         weight = self.weight
         total = math.sqrt(self.total * sum(map(weight, other))) or 1.0
         return sum(map(weight, common)) / total, len(common), shared_actors, False
+
+
+def _most_common(counts: Counter[int], n: int) -> list[int]:
+    """The keys of `counts.most_common(n)`, in its order: most_common runs a heap in Python
+    over every key, a sort by count in C gives the same list (stable: among equal counts the
+    first counted comes first, as heapq.nlargest documents) in half the time."""
+    return sorted(counts, key=counts.__getitem__, reverse=True)[:n]
 
 
 def _ts(dt: datetime) -> float:
