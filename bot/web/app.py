@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from bot.web import api, feeds, pages
+from bot.web import api, feeds, pages, sourceactions
 from bot.web.context import AUTHED, CSRF, DEPS, GUARD, TEMPLATES, json_error, render, templates
 from bot.web.deps import WebDeps
 from bot.web.security import (
@@ -33,6 +33,7 @@ ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", r"/stories/{id:\d{1,12}}", pages.story, "story"),
     ("GET", "/search", pages.search, "search"),
     ("GET", "/sources", pages.sources, "sources"),
+    ("POST", "/sources/{id}/{action:pause|resume}", sourceactions.page_action, "source-action"),
     ("GET", "/rules", pages.rules, "rules"),
     ("POST", "/rules/test", pages.rules_test, "rules-test"),
     ("GET", "/rules/{kind:topic|entity}/{id}", pages.rule, "rule"),
@@ -45,6 +46,7 @@ ROUTES: list[tuple[str, str, Handler, str]] = [
     ("GET", r"/api/stories/{id:\d{1,12}}", api.story, "api-story"),
     ("GET", "/api/search", api.search, "api-search"),
     ("GET", "/api/sources", api.sources, "api-sources"),
+    ("POST", "/api/sources/{id}/{action:pause|resume}", sourceactions.api_action, "api-source"),
     ("GET", "/api/channels", api.channels, "api-channels"),
     ("POST", "/api/channels/{id}/{action:pause|resume}", api.channel_action, "api-channel"),
     ("GET", "/api/rules", api.rules, "api-rules"),

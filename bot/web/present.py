@@ -24,8 +24,8 @@ from bot.models import (
     Story,
 )
 
-SourceStatus = Literal["failing", "warning", "never", "ok", "disabled"]
-_STATUS_ORDER = {"failing": 0, "warning": 1, "never": 2, "ok": 3, "disabled": 4}
+SourceStatus = Literal["failing", "warning", "never", "ok", "paused", "disabled"]
+_STATUS_ORDER = {"failing": 0, "warning": 1, "never": 2, "ok": 3, "paused": 4, "disabled": 5}
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([mhd])\s*$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
 
@@ -105,10 +105,13 @@ def result_json(result: MatchResult) -> dict[str, Any]:
 
 
 def source_status(s: SourceHealth) -> SourceStatus:
-    """failing (past the error threshold), warning (recent errors, or the last poll gave
-    nothing to read), never fetched, ok."""
+    """disabled (by the configuration file), paused (by a person, until resumed), failing
+    (past the error threshold), warning (recent errors, or the last poll gave nothing to
+    read), never fetched, ok."""
     if not s.enabled:
         return "disabled"
+    if s.paused_at is not None:
+        return "paused"
     if s.failing:
         return "failing"
     if s.error_count > 0 or s.warning:
@@ -129,6 +132,9 @@ def source_json(s: SourceHealth) -> dict[str, Any]:
         "kind": s.kind,
         "status": source_status(s),
         "enabled": s.enabled,
+        "origin": s.origin,
+        "paused_at": when(s.paused_at),
+        "paused_by": s.paused_by,
         "last_checked": when(s.last_checked),
         "last_success": when(s.last_success),
         "last_error": s.last_error,
