@@ -69,6 +69,8 @@ def run_prune(args: argparse.Namespace) -> int:
     for table, n in counts.items():
         note = "   (text cut to its lead)" if table == "articles_text" and n else ""
         print(f"  {table:<15} {n:>10,}{note}")
+    if space.vacuum == "autovacuum":
+        print("PostgreSQL: autovacuum reuses the freed space (no VACUUM run here)")
     if args.dry_run:
         print(f"nothing removed (--dry-run); database {_size(space.total_bytes)}")
     else:
