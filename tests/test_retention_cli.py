@@ -128,3 +128,9 @@ def test_backup_on_postgresql_says_pg_dump(
     assert not (tmp_path / "x.dump").exists()
     planned = _json(capsys, "db", "prune", "--dry-run", "--json", "--db", pg_url)
     assert planned["vacuum"] == "autovacuum"
+    assert main(["db", "prune", "--db", pg_url]) == 0
+    assert "autovacuum reuses the freed space" in capsys.readouterr().out
+    stats = _json(capsys, "db", "stats", "--json", "--db", pg_url)
+    tables = {t["table"]: t for t in stats["tables"]}  # type: ignore[attr-defined]
+    assert tables["articles"]["rows"] == 0 and tables["articles"]["bytes"] > 0
+    assert "pruned_keys" in tables and stats["vacuum"] == "autovacuum"
