@@ -1,5 +1,6 @@
 """The daemon's small HTTP server: /healthz (alive), /readyz (able to work), /metrics, and
-whatever `mount` adds (the daemon mounts the web page and API there)."""
+whatever `mount` adds (the daemon mounts the web page and API there). A role process gives
+`liveness`: /healthz then answers its JSON (role, lead held or standby), 503 when not alive."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ ReadyCheck = Callable[[], tuple[bool, str]]
 # Adds more routes to the server's application before it starts (the web page and API).
 Mount = Callable[[web.Application], None]
 
+# Whether the process is alive, and what to say about it (a role process: its role and state).
+Liveness = Callable[[], tuple[bool, dict[str, object]]]
+
 
 class HealthServer:
     def __init__(
@@ -26,11 +30,13 @@ class HealthServer:
         metrics: Metrics,
         checks: dict[str, ReadyCheck],
         mount: Mount | None = None,
+        liveness: Liveness | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.metrics = metrics
         self.checks = checks
         self.mount = mount
+        self.liveness = liveness
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:
@@ -55,7 +61,13 @@ class HealthServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        return web.Response(text="ok\n")
+        if self.liveness is None:
+            return web.Response(text="ok\n")
+        alive, report = self.liveness()
+        body = json.dumps(report, ensure_ascii=False)
+        return web.Response(
+            text=body + "\n", status=200 if alive else 503, content_type="application/json"
+        )
 
     async def _readyz(self, request: web.Request) -> web.Response:
         results = {}

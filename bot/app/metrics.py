@@ -82,6 +82,13 @@ class Metrics:
             registry=r,
         )
 
+        self.role_active: Labelled[Level] = Gauge(
+            "newswatch_role_active",
+            "1 while this role process works (holds its lead), 0 while it stands by",
+            ["role"],
+            registry=r,
+        )
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -113,6 +120,7 @@ class NoMetrics(Metrics):
         self.stories_created = self.deliveries_sent = self.deliveries_failed = nothing
         self.fetch_errors = self.outbox_depth = self.cycle_seconds = nothing
         self.page_errors = self.source_warning = self.items_waiting = nothing
+        self.role_active = nothing
 
 
 NO_METRICS: Metrics = NoMetrics()

@@ -20,7 +20,12 @@ on one PostgreSQL database (role `all`, the default, is the single-process daemo
   once more as a possible repeat, never a third time: bot.store.outbox). One of them (the
   advisory lock, as for analyse) also runs the digest schedule, recording digests that the
   channel's deliverer sends.
-- chat: the chat command adapters; a digest asked for in chat is recorded for deliver.
+- chat: the chat command adapters (bot.app.chatrole): Telegram polling in one process at a
+  time (an advisory lock), a webhook and Slack in any number; a digest asked for in chat is
+  recorded for deliver.
+
+Each role process serves /healthz (its role, active or standby), /readyz and /metrics on
+`health.port` (bot.app.rolehealth), as the single process does.
 
 Instant alerts cross processes by short polling (analyse records them within a second of
 storing the article, deliver flushes every second): no extra connection per process and
@@ -42,7 +47,6 @@ from datetime import timedelta
 from bot.app.assembly import (
     active_sources,
     build_pipeline,
-    chat_adapters,
     close_senders,
     make_fetcher,
     make_senders,
@@ -50,14 +54,13 @@ from bot.app.assembly import (
 from bot.app.chatrules import ChatRulesFollower
 from bot.app.deliver import Vocabulary, flush_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
+from bot.app.metrics import Metrics
 from bot.app.reload import Loaded
 from bot.app.retention import log_report, prune_store
+from bot.app.rolehealth import RoleStatus, start_health
 from bot.app.scheduler import Scheduler
-from bot.app.sourceadd import source_adder
 from bot.config import Config, Secrets
-from bot.core.commands import Env
 from bot.core.rules import RuleSet
-from bot.models import Channel
 from bot.sources.http import FetchSettings
 from bot.sources.parsepool import ParsePool
 from bot.store import Store
@@ -82,10 +85,12 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
+async def fetch_role(
+    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, status: RoleStatus
+) -> None:
     """Lease due sources, fetch them, store their new articles (analysis is another role's)."""
     settings = config.settings
-    pipeline = build_pipeline(store, loaded.rules, settings, rebuild=False)
+    pipeline = build_pipeline(store, loaded.rules, settings, status.metrics, rebuild=False)
     fetcher = make_fetcher(FetchSettings.from_settings(settings.fetch))
     pool = ParsePool(settings.fetch.parse_workers)  # kept for the worker's life
     worker = worker_name("fetch")
@@ -98,6 +103,7 @@ async def fetch_role(config: Config, loaded: Loaded, store: Store, stop: asyncio
             ids = [s.id for s in due]
             held = set(store.lease_sources(worker, ids, now, now + lease, limit=batch))
             chosen = [s for s in due if s.id in held]
+            status.beat("active", f"{len(chosen)} source(s) leased of {len(due)} due")
             if chosen:
                 try:
                     reports = await pipeline.fetch_cycle(
@@ -144,12 +150,19 @@ async def _while_leading(
     stop: asyncio.Event,
     became_active: Callable[[], None],
     round_: Callable[[], Awaitable[None]],
+    status: RoleStatus | None = None,
 ) -> None:
     """Run `round_` every ACTIVE_POLL seconds while holding the lead for `name`; stand by
     (trying every STANDBY_POLL seconds) while another process holds it."""
     active = False
     while not stop.is_set():
-        if store.hold_lead(name):
+        lead = store.hold_lead(name)
+        if status is not None:
+            status.beat(
+                "active" if lead else "standby",
+                f"holds the {name} lead" if lead else f"another process holds the {name} lead",
+            )
+        if lead:
             if not active:
                 log.info("%s: active (took the lead)", name)
                 became_active()
@@ -163,7 +176,9 @@ async def _while_leading(
             await _pause(stop, STANDBY_POLL)
 
 
-async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: asyncio.Event) -> None:
+async def analyse_role(
+    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, status: RoleStatus
+) -> None:
     """Match and group stored articles (one active process); record instant alerts."""
     state: dict[str, Pipeline] = {}
     vocabs: dict[str, Vocabulary] = {}
@@ -179,7 +194,7 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
 
     def became_active() -> None:
         # the story index is rebuilt from the database, story-less articles finished
-        state["pipeline"] = build_pipeline(store, follower.rules, config.settings)
+        state["pipeline"] = build_pipeline(store, follower.rules, config.settings, status.metrics)
         prune_at[0] = 0.0
 
     async def round_() -> None:
@@ -199,11 +214,16 @@ async def analyse_role(config: Config, loaded: Loaded, store: Store, stop: async
             except Exception:
                 log.exception("prune failed")
 
-    await _while_leading("analyse", store, stop, became_active, round_)
+    await _while_leading("analyse", store, stop, became_active, round_, status)
 
 
 async def deliver_role(
-    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
+    config: Config,
+    loaded: Loaded,
+    store: Store,
+    stop: asyncio.Event,
+    secrets: Secrets,
+    status: RoleStatus | None = None,
 ) -> None:
     """Flush the outbox, one channel at a time per process (several may run), and run the
     digest schedule (in one of them)."""
@@ -240,6 +260,11 @@ async def deliver_role(
             if set(held) - served:
                 log.info("deliver: serving channel(s) %s", ", ".join(sorted(set(held) - served)))
             served |= set(held)
+            if status is not None:  # no channel leased: another deliverer serves them all
+                status.beat(
+                    "active" if held else "standby",
+                    f"serving {len(held)} channel(s)" + (", digest schedule" if lead else ""),
+                )
             if held:
                 await flush_outbox(store, senders, now, owner=owner, channels=set(held))
             await _pause(stop, ACTIVE_POLL)
@@ -248,45 +273,6 @@ async def deliver_role(
         scheduler.shutdown()
         store.release_channel_leases(owner)
         await close_senders(senders)
-
-
-async def chat_role(
-    config: Config, loaded: Loaded, store: Store, stop: asyncio.Event, secrets: Secrets
-) -> None:
-    """The chat command adapters; digests asked for in chat are recorded for deliver."""
-    pipeline = build_pipeline(store, loaded.rules, config.settings, rebuild=False)
-    vocabs: dict[str, Vocabulary] = {}
-
-    def use(rules: RuleSet) -> None:
-        pipeline.set_rules(rules)
-        vocabs["now"] = Vocabulary.from_rules(rules)
-
-    follower, look = _following(store, loaded.rules, use)
-    use(follower.rules)
-
-    async def digest_now(channel: Channel) -> int:
-        return (await run_digest(store, channel.id, {}, vocabs["now"], send=False)).stories
-
-    env = Env(
-        store=store,
-        rules=lambda: pipeline.rules,
-        matcher=lambda: pipeline.matcher,
-        digest_now=digest_now,
-        rules_changed=lambda: look(True),
-        timezone=config.settings.timezone,
-        add_source=source_adder(store, lambda: config),
-    )
-    adapters = chat_adapters(config.settings, secrets, env)
-    if not adapters:
-        log.warning("chat role without chat tokens: nothing to serve")
-    for adapter in adapters:
-        adapter.start()
-    try:
-        while not stop.is_set():
-            await _pause(stop, CHAT_RULES_POLL)
-            look(True)
-    finally:
-        await asyncio.gather(*(a.stop() for a in adapters))
 
 
 async def run_role(
@@ -298,15 +284,40 @@ async def run_role(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     log.info("newswatch running as role %s (%s)", role, worker_name(role))
-    if role == "fetch":
-        await fetch_role(config, loaded, store, stop)
-    elif role == "analyse":
-        await analyse_role(config, loaded, store, stop)
-    elif role == "deliver":
-        await deliver_role(config, loaded, store, stop, secrets)
-    elif role == "chat":
-        await chat_role(config, loaded, store, stop, secrets)
-    else:
-        raise ValueError(role)
+    h = config.settings.health
+    status = RoleStatus(role, worker_name(role), Metrics(), stalled_after=h.max_cycle_age)
+    try:
+        health = await start_health(h.host, h.port, status, store)
+    except OSError as exc:  # a port in use, mostly: say so and leave cleanly
+        log.error("cannot start the health server on %s:%d: %s", h.host, h.port, exc)
+        return 1
+    try:
+        await _dispatch(role, config, loaded, store, stop, secrets, status)
+    finally:
+        if health is not None:
+            await health.stop()
     log.info("role %s stopped", role)
     return 0
+
+
+async def _dispatch(
+    role: str,
+    config: Config,
+    loaded: Loaded,
+    store: Store,
+    stop: asyncio.Event,
+    secrets: Secrets,
+    status: RoleStatus,
+) -> None:
+    if role == "fetch":
+        await fetch_role(config, loaded, store, stop, status)
+    elif role == "analyse":
+        await analyse_role(config, loaded, store, stop, status)
+    elif role == "deliver":
+        await deliver_role(config, loaded, store, stop, secrets, status)
+    elif role == "chat":
+        from bot.app.chatrole import chat_role  # it uses this module's helpers
+
+        await chat_role(config, loaded, store, stop, secrets, status)
+    else:
+        raise ValueError(role)
