@@ -260,10 +260,11 @@ async def deliver_role(
             if set(held) - served:
                 log.info("deliver: serving channel(s) %s", ", ".join(sorted(set(held) - served)))
             served |= set(held)
-            if status is not None:  # no channel leased: another deliverer serves them all
+            if status is not None:  # every deliverer works: channels go to who leases them
                 status.beat(
-                    "active" if held else "standby",
-                    f"serving {len(held)} channel(s)" + (", digest schedule" if lead else ""),
+                    "active",
+                    f"serving {len(held)} channel(s) with messages now"
+                    + (", runs the digest schedule" if lead else ""),
                 )
             if held:
                 await flush_outbox(store, senders, now, owner=owner, channels=set(held))

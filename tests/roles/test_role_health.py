@@ -1,6 +1,6 @@
 """Each role process serves its own health port (`health.port`, here NEWSWATCH_HEALTH_PORT
 on a free loopback port): /healthz names the role and whether it works or stands by (two
-analysers: one active, one standby; the deliverer serving the channel active), /readyz checks the database, /metrics has the
+analysers: one active, one standby), /readyz checks the database, /metrics has the
 role_active gauge."""
 
 from __future__ import annotations
