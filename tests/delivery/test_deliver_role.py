@@ -34,6 +34,7 @@ class Deliverer:
     def __init__(self, folder: Path, url: str, cluster: Cluster, tg: FakeTelegram, name: str):
         env = {k: v for k, v in cluster.env().items() if not k.startswith("SLACK_")}
         env.update(TELEGRAM_BOT_TOKEN=tg.token, TELEGRAM_API_BASE_URL=tg.base_url)
+        env["NEWSWATCH_HEALTH_PORT"] = "0"  # no health server here: tests/roles checks it
         self.log = folder / f"{name}.log"
         args = ["run", "--config", str(folder / "newswatch.yaml"), "--role", "deliver"]
         with self.log.open("wb") as out:

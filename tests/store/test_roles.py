@@ -42,6 +42,7 @@ class Role:
 
     def __init__(self, config: Path, role: str, url: str, cluster: Cluster, name: str) -> None:
         env = {k: v for k, v in cluster.env().items() if not k.startswith("TELEGRAM_")}
+        env["NEWSWATCH_HEALTH_PORT"] = "0"  # no health server here: tests/roles checks it
         self.log = config.parent / f"{name}.log"
         args = ["run", "--config", str(config), "--role", role, "--db", url]
         with self.log.open("wb") as out:
