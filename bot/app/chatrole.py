@@ -90,7 +90,7 @@ async def chat_role(
                 if lead and not polling:
                     log.info("chat: Telegram polling (this process holds the polling lead)")
                     poller.start()
-                    status.checks["telegram"] = poller.check
+                    status.checks[poller.name] = poller.check
                     polling, said_standby = True, False
                 elif not lead and polling:
                     log.warning("chat: lost the Telegram polling lead; polling stops")
