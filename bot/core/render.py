@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.core.chatrules import is_watch, watch_topic_id
 from bot.core.i18n import is_rtl, t
 from bot.core.rules import RuleSet
 from bot.core.textsafe import (
@@ -78,6 +79,15 @@ def translations(rules: RuleSet) -> dict[str, tuple[dict[str, str], dict[str, st
     return out
 
 
+def own_topic(topic_id: str, channel_id: str | None) -> bool:
+    """A file topic, or a watch of `channel_id` (every topic when no channel is given)."""
+    return (
+        channel_id is None
+        or not is_watch(topic_id)
+        or topic_id.startswith(watch_topic_id(channel_id, ""))
+    )
+
+
 @dataclass(frozen=True)
 class StoryView:
     """One story's text, cleaned, inert and capped, before any markup."""
@@ -91,9 +101,13 @@ class StoryView:
     new_outlets: int
 
 
-def story_view(rank: int, item: DigestItem, labels: Labels, timezone: str) -> StoryView:
+def story_view(
+    rank: int, item: DigestItem, labels: Labels, timezone: str, channel_id: str | None = None
+) -> StoryView:
+    """With `channel_id`, the watches of other channels (chat-made, channel-local topics)
+    are not among the tags."""
     s = item.story
-    tags = [labels.topics.get(x, x) for x in s.topic_ids]
+    tags = [labels.topics.get(x, x) for x in s.topic_ids if own_topic(x, channel_id)]
     tags += [labels.entities.get(x, x) for x in s.entity_ids]
     local = s.first_seen.astimezone(ZoneInfo(timezone))
     return StoryView(
@@ -111,7 +125,10 @@ def story_view(rank: int, item: DigestItem, labels: Labels, timezone: str) -> St
 
 def views(digest: Digest, labels: Labels) -> list[StoryView]:
     labels = labels.in_language(digest.language)
-    return [story_view(i, item, labels, digest.timezone) for i, item in enumerate(digest.items, 1)]
+    return [
+        story_view(i, item, labels, digest.timezone, digest.channel_id)
+        for i, item in enumerate(digest.items, 1)
+    ]
 
 
 def heading(digest: Digest, kind: Kind) -> str:

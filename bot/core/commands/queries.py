@@ -15,6 +15,7 @@ from bot.core.commands.texts import HELP
 from bot.core.headline import in_language
 from bot.core.i18n import t
 from bot.core.query import QuerySyntaxError, parse_query, refs
+from bot.core.render import own_topic
 from bot.core.searchterms import search_node
 from bot.core.textsafe import clean, inert, safe_url, shorten
 from bot.models import Article, Reply, Story
@@ -226,9 +227,12 @@ def why(call: Call) -> Reply:
     if story is None:
         raise CommandError("story.unknown", id=story_id)
     evidence: dict[tuple[str, str], list[str]] = {}
+    channel_id = call.channel.id if call.channel else ""
     for article in store.articles(list(story.article_ids)):
         result = store.matches_for(article.id or 0)
         for m in (*result.entities, *result.topics):
+            if m.kind == "topic" and not own_topic(m.id, channel_id):
+                continue  # another channel's watch is that channel's business
             spans = evidence.setdefault((m.kind, m.id), [])
             for e in m.evidence[:2]:
                 outlet = _short(article.source_name, 80)
