@@ -228,13 +228,19 @@ async def deliver_role(
     """Flush the outbox, one channel at a time per process (several may run), and run the
     digest schedule (in one of them)."""
     senders = make_senders(config.settings, secrets)
-    vocab = Vocabulary.from_rules(loaded.rules)
+    vocabs: dict[str, Vocabulary] = {}
+
+    def use(rules: RuleSet) -> None:  # names of watches and chat entities in digests
+        vocabs["now"] = Vocabulary.from_rules(rules)
+
+    follower, look = _following(store, loaded.rules, use)
+    use(follower.rules)
     owner = worker_name("deliver")
     leading = {"now": False}
 
     async def digest(channel_id: str) -> None:
         if leading["now"]:  # recorded here, sent by whichever process holds the channel
-            await run_digest(store, channel_id, senders, vocab, send=False)
+            await run_digest(store, channel_id, senders, vocabs["now"], send=False)
 
     async def nothing() -> None:
         return None
@@ -251,6 +257,7 @@ async def deliver_role(
     served: set[str] = set()
     try:
         while not stop.is_set():
+            look(False)
             lead = store.hold_lead("deliver")
             if lead != leading["now"]:
                 log.info("deliver: %s the digest schedule", "runs" if lead else "leaves")
