@@ -31,6 +31,13 @@ class Source:
     lang: str | None = None  # hint only
     enabled: bool = True
     selector: str | None = None  # CSS selector for article links on an html listing page
+    # request options (configuration only; bot.sources.options applies them): secrets stay
+    # in the environment, only the variables' names are here
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers
+    cookie_env: str | None = None  # variable holding the Cookie header's value
+    proxy: str | None = None  # proxy URL (no credentials: those go in proxy_env)
+    proxy_env: str | None = None  # variable holding the proxy URL
+    rate_limit: float = 0.0  # minimum seconds from the end of one request to the next
 
     @property
     def display_name(self) -> str:

@@ -99,7 +99,7 @@ def _build(doc: Document, base_dir: Path, env: Mapping[str, str]) -> Config:
     if not isinstance(doc.value, dict):
         raise ConfigError([doc.problem((), "the top level must be a mapping of keys")])
     settings = read_settings(doc, env, problems)
-    sources = read_sources(doc, problems)
+    sources = read_sources(doc, problems, env)
     placed: list[SubscriptionAt] = []
     channels = read_channels(doc, settings, problems, placed)
     if problems:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config.entries import entries
+from bot.config.requestopts import REQUEST_KEYS, read_request_options
 from bot.core.yamlpos import Document, Problem
 from bot.models import Source
 from bot.settings import did_you_mean, parse_duration
@@ -14,7 +15,7 @@ from bot.sources.kinds import DEFAULT_KIND, KINDS, Address, kind_names
 
 # Keys every source may have; a kind adds its own (KindEntry.keys: full_text, selector,
 # channel).
-COMMON_KEYS = frozenset({"id", "url", "kind", "name", "interval", "lang", "enabled"})
+COMMON_KEYS = frozenset({"id", "url", "kind", "name", "interval", "lang", "enabled"}) | REQUEST_KEYS
 
 
 def source_keys() -> frozenset[str]:
@@ -27,7 +28,9 @@ Bad = Callable[[str, str], None]
 MIN_INTERVAL = 60
 
 
-def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
+def read_sources(
+    doc: Document, problems: list[Problem], env: Mapping[str, str] | None = None
+) -> list[Source]:
     sources: list[Source] = []
     for entry in entries(doc, "sources", "source", source_keys(), problems):
         item, bad = entry.item, entry.bad
@@ -61,6 +64,7 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
             error = selector_error(selector)
             if error:
                 bad("selector", f"not a CSS selector: {error}")
+        options = read_request_options(item, bad, env or {})
         if entry.ok:
             sources.append(
                 Source(
@@ -73,6 +77,7 @@ def read_sources(doc: Document, problems: list[Problem]) -> list[Source]:
                     lang=item.get("lang"),
                     enabled=bool(item.get("enabled", True)),
                     selector=selector,
+                    **options,
                 )
             )
     return sources

@@ -17,6 +17,7 @@ timer miss its deadline.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -32,6 +33,7 @@ from bot.sources.http import Fetcher, Response
 from bot.sources.itempages import read_pages
 from bot.sources.kinds import kind_of
 from bot.sources.listing import read_listing
+from bot.sources.options import request_options
 from bot.sources.pages import PageError
 from bot.sources.parsepool import THREADS, ParsePool
 
@@ -99,6 +101,7 @@ async def collect(
     base = SourceOutcome(source.id, now, source.interval, etag=etag, last_modified=last_modified)
     kind = kind_of(source.kind)
     try:
+        fetcher = fetcher.for_source(request_options(source, os.environ))  # every request
         resp = await fetcher.get(source.url, etag, last_modified, accept=kind.accept)
     except HTTPStatusError as exc:
         return replace(base, error=exc.reason, retry_after=exc.retry_after)

@@ -8,6 +8,7 @@ Its parts: why a fetch fails (bot.sources.errors), connections only to checked a
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from bot.settings import FetchSection
 from bot.sources.addresses import check_url, pinned_transport
 from bot.sources.bodies import drain, read_body
 from bot.sources.errors import FetchError, FetchTimeout, HTTPStatusError, RedirectError
+from bot.sources.options import Pacer, RequestOptions
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,11 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 
 class Fetcher:
-    """One shared httpx.AsyncClient with global and per-host caps. Use `async with`."""
+    """One shared httpx.AsyncClient with global and per-host caps. Use `async with`.
+
+    `for_source(options)` gives a view of it (same client, caps and rate limits) that
+    applies a source's request options to every request made through it: collect hands
+    that view to the kind's poll and to the page reader."""
 
     def __init__(
         self,
@@ -114,15 +120,46 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = s = settings or FetchSettings()
-        self._client = httpx.AsyncClient(
-            transport=transport or pinned_transport(s.concurrency, s.allow_private),
+        self._client = self._make_client(
+            transport or pinned_transport(s.concurrency, s.allow_private)
+        )
+        self._global = asyncio.Semaphore(s.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._proxied: dict[str, httpx.AsyncClient] = {}  # one client per proxy URL
+        self._pacer = Pacer()
+        self._options: RequestOptions | None = None
+
+    def _make_client(self, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+        s = self.settings
+        return httpx.AsyncClient(
+            transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
             headers={"User-Agent": s.user_agent_header, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
-        self._global = asyncio.Semaphore(s.concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def for_source(self, options: RequestOptions | None) -> Fetcher:
+        """This fetcher applying `options` (headers, cookie, proxy, rate limit) to every
+        request; itself when there are none. The view shares everything: never close it."""
+        if options is None:
+            return self
+        view = copy.copy(self)
+        view._options = options
+        return view
+
+    def _client_for(self, proxy: str | None) -> httpx.AsyncClient:
+        """The proxy's own client (made at first use). Through a proxy the connection goes
+        to the proxy, which the operator chose: the target's name is resolved there, so
+        only check_url's checks of the URL itself apply to it."""
+        if not proxy:
+            return self._client
+        client = self._proxied.get(proxy)
+        if client is None:
+            limits = httpx.Limits(max_connections=self.settings.concurrency)
+            transport = httpx.AsyncHTTPTransport(proxy=proxy, trust_env=False, limits=limits)
+            client = self._proxied[proxy] = self._make_client(transport)
+        return client
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -137,6 +174,9 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        for client in self._proxied.values():
+            await client.aclose()
+        self._proxied.clear()
 
     async def get(
         self,
@@ -147,17 +187,26 @@ class Fetcher:
     ) -> Response:
         """GET with conditional headers; a 304 comes back as `not_modified=True`."""
         headers = {"Accept": accept}
+        options = self._options
+        if options is not None:
+            options.apply(headers)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._follow(url, headers)
+        if options is None:
+            return await self._follow(url, headers)
+        async with self._pacer.paced(options.key, options.min_gap):
+            return await self._follow(url, headers)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Response:
         seen: set[str] = set()
         deadline: list[float] = []  # set when the first request gets its slot
+        host = urlsplit(url).hostname
         for _ in range(self.settings.max_redirects + 1):
             check_url(url, self.settings.allow_private)
+            if self._options is not None and urlsplit(url).hostname != host:
+                headers = self._without_options(headers)  # the source's secrets stay home
             seen.add(url)
             status, resp_headers, body = await self._one(url, headers, deadline)
             if status in REDIRECTS and "location" in resp_headers:
@@ -170,6 +219,11 @@ class Fetcher:
                 continue
             return self._response(url, status, resp_headers, body, headers)
         raise RedirectError(f"more than {self.settings.max_redirects} redirects")
+
+    def _without_options(self, headers: dict[str, str]) -> dict[str, str]:
+        assert self._options is not None
+        own = {name.lower() for name, _ in self._options.headers} | {"cookie"}
+        return {k: v for k, v in headers.items() if k.lower() not in own or k.lower() == "accept"}
 
     def _response(
         self, url: str, status: int, h: Mapping[str, str], body: bytes, sent: Mapping[str, str]
@@ -213,7 +267,9 @@ class Fetcher:
             try:
                 async with (
                     asyncio.timeout_at(deadline[0]),
-                    self._client.stream("GET", url, headers=headers) as resp,
+                    self._client_for(self._options.proxy if self._options else None).stream(
+                        "GET", url, headers=headers
+                    ) as resp,
                 ):
                     h = {k.lower(): v for k, v in resp.headers.items()}
                     status = resp.status_code
