@@ -13,7 +13,6 @@ from bot.cli import main
 from bot.sources.discover import BadAddress, discover, normalise_address
 from bot.sources.discoverparse import channel_preview, robots_sitemaps
 from bot.sources.http import Fetcher
-from bot.sources.kinds import KINDS
 from tests.servers.sites import HTML, RSS, XML, Site, home, news_sitemap, rss, sitemap_index
 from tests.sources.conftest import TEST_SETTINGS
 
@@ -106,12 +105,8 @@ def test_a_news_sitemap_from_robots_txt(capsys: pytest.CaptureFixture[str]) -> N
     assert sitemap["items"] == 2 and sitemap["lang"] == "fa"
     assert sitemap["newest"] == "2026-12-06T06:45:00+00:00"
     assert "/sitemaps/pages.xml" not in site.asked  # only the index's news sitemaps are read
-    if "sitemap" in KINDS:
-        assert doc["chosen"]["kind"] == "sitemap"
-        assert "no working feed" in doc["reason"]
-    else:  # until the sitemap kind lands, discovery says it cannot follow one
-        assert sitemap["error"] == "this newswatch has no sitemap kind"
-        assert doc["chosen"]["kind"] == "html"
+    assert doc["chosen"]["kind"] == "sitemap" and doc["chosen"]["url"] == sitemap["url"]
+    assert "no working feed" in doc["reason"]
 
 
 def test_neither_feed_nor_sitemap_is_an_html_listing(capsys: pytest.CaptureFixture[str]) -> None:
@@ -197,3 +192,47 @@ def test_a_site_with_nothing_to_follow_is_exit_1(capsys: pytest.CaptureFixture[s
     assert status == 1 and doc["chosen"] is None
     assert doc["reason"].startswith("nothing to follow: ")
     assert "no article links found" in doc["reason"]
+
+
+JSON_FEED = json.dumps(
+    {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Courier of the Straits",
+        "language": "en",
+        "items": [
+            {
+                "id": str(n),
+                "url": "{base}" + f"/j/{n}",
+                "title": f"Ferry timetable {n}",
+                "content_text": "Ferries run late.",
+                "date_published": f"2026-12-0{n}T08:00:00Z",
+            }
+            for n in (3, 4, 5)
+        ],
+    }
+)
+
+
+async def test_a_json_feed_link_and_a_plain_sitemap() -> None:
+    link = '<link rel="alternate" type="application/feed+json" href="/feed.json">'
+    with_json = {
+        "/": (200, HTML, home("Courier", "en", link)),
+        "/feed.json": (200, "application/feed+json", JSON_FEED),
+    }
+    plain_map = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/x</loc></url></urlset>'
+    only_plain = {
+        "/": PLAIN_SITE["/"],
+        "/robots.txt": (200, "text/plain", "Sitemap: /sitemap.xml\n"),
+        "/sitemap.xml": (200, XML, '<?xml version="1.0"?>' + plain_map),
+    }
+    async with Fetcher(TEST_SETTINGS) as fetcher:
+        with Site(with_json) as site:
+            found = await discover(fetcher, site.base)
+        assert found.chosen is not None and found.chosen.kind == "jsonfeed"
+        assert (found.chosen.items, found.chosen.lang) == (3, "en")
+        assert found.chosen.newest is not None and found.chosen.newest.day == 5
+        with Site(only_plain) as site:
+            found = await discover(fetcher, site.base)
+    plain = next(c for c in found.candidates if c.found_by == "robots.txt")
+    assert plain.error == "a sitemap, but not a news sitemap (no xmlns:news)"
+    assert found.chosen is not None and found.chosen.kind == "html"
