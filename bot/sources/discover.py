@@ -120,13 +120,23 @@ def normalise_address(address: str) -> str:
 async def discover(fetcher: Fetcher, address: str) -> Discovery:
     """The candidates of `address`, best first as tried, and the one chosen."""
     url = normalise_address(address)
-    preview = channel_preview(url)
-    if preview:
-        return _decide(url, [await _probe(fetcher, preview, "a t.me address", "channel")])
+    if channel_preview(url):
+        return await discover_page(fetcher, url, None)
     try:
         page = await fetcher.get(url, accept=ANY_ACCEPT)
     except FetchError as exc:
         raise Unreachable(f"{url}: {exc.reason}") from None
+    return await discover_page(fetcher, url, page)
+
+
+async def discover_page(fetcher: Fetcher, url: str, page: Response | None) -> Discovery:
+    """Discovery from the address's answer already in hand (`sources add` fetched it); a
+    t.me address needs none."""
+    preview = channel_preview(url)
+    if preview:
+        return _decide(url, [await _probe(fetcher, preview, "a t.me address", "channel")])
+    if page is None:
+        raise Unreachable(f"{url}: no answer to discover from")
     own = kind_of_body(page.body, page.content_type)
     if own is not None:
         return _decide(url, [await _candidate(fetcher, page, own, "the address itself")])
