@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, config_from_text
+from bot.config import Config, ConfigError, config_from_text
 
 SECRET_COOKIE = "sid=tide-4417-private"
 SECRET_PROXY = "http://desk:hunter2@127.0.0.1:9"
 ENV = {"ALWAHA_COOKIE": SECRET_COOKIE, "ALWAHA_PROXY": SECRET_PROXY}
 
 
-def load(text: str, tmp_path: Path, env: dict[str, str] = ENV) -> object:
+def load(text: str, tmp_path: Path, env: dict[str, str] = ENV) -> Config:
     return config_from_text(text, "nw.yaml", tmp_path, env)
 
 
@@ -63,7 +63,6 @@ def test_options_are_read_onto_the_source(tmp_path: Path) -> None:
         ("headers: {Host: x.example}", 3, "Host cannot be set here (the fetcher sets it)"),
         ("headers: {'Bad Name': x}", 3, "not a header name: 'Bad Name'"),
         ("headers: [X-Desk]", 3, "headers: a mapping of header names to values"),
-        ("cookie_env: MISSING_COOKIE", 3, "cookie_env: $MISSING_COOKIE is not set"),
         ("cookie_env: 'not a name'", 3, "cookie_env: the name of an environment variable"),
         ("proxy: 'socks5://127.0.0.1:9050'", 3, "proxy: an http:// or https:// proxy URL"),
         ("proxy: 'http://u:p@proxy.example:3128'", 3, "belongs in `proxy_env`"),
@@ -76,6 +75,13 @@ def test_bad_options_are_refused_with_their_place(
 ) -> None:
     message = refused(f"sources:\n  - id: a\n    {entry}\n    url: https://a.example/\n", tmp_path)
     assert f"nw.yaml:{line}:" in message and needle in message, message
+
+
+def test_an_unset_variable_does_not_refuse_the_file(tmp_path: Path) -> None:
+    config = load(
+        "sources:\n  - {id: a, url: 'https://a.example/', cookie_env: NOT_SET}\n", tmp_path, {}
+    )
+    assert config.sources[0].cookie_env == "NOT_SET"  # the source's fetch says it is unset
 
 
 def test_a_bad_proxy_in_the_environment_is_refused_without_its_value(tmp_path: Path) -> None:

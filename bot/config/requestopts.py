@@ -1,7 +1,9 @@
 """A source's request options (`headers`, `cookie_env`, `proxy`, `proxy_env`, `rate_limit`),
 checked at load. Secrets stay in the environment: the file names the variable
-(`cookie_env: ALWAHA_COOKIE`), the variable must be set when the file is loaded, and only
-its name is kept on the Source; the value is read where the request is made.
+(`cookie_env: ALWAHA_COOKIE`) and only its name is kept on the Source; the value is read
+where the request is made. A variable unset there is that source's fetch error (shown by
+`sources list` and `fetch`), not a refused file: commands run from a shell without the
+daemon's secrets (`stories`, `rules check`) still load the file.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def read_request_options(
         found["headers"] = _headers(item["headers"], bad)
     for key in ("cookie_env", "proxy_env"):
         if key in item:
-            found[key] = _env_name(key, item[key], bad, env)
+            found[key] = _env_name(key, item[key], bad)
     if "proxy" in item:
         if "proxy_env" in item:
             bad("proxy", "give `proxy` or `proxy_env`, not both")
@@ -76,12 +78,9 @@ def _headers(value: object, bad: Bad) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _env_name(key: str, value: object, bad: Bad, env: Mapping[str, str]) -> str | None:
+def _env_name(key: str, value: object, bad: Bad) -> str | None:
     if not isinstance(value, str) or not _ENV_NAME.match(value):
         bad(key, "the name of an environment variable (letters, digits, _)")
-        return None
-    if not env.get(value):
-        bad(key, f"${value} is not set in the environment")
         return None
     return value
 
