@@ -3,8 +3,8 @@ anything else that adds one: the address is fetched once and must be something a
 kind reads (its kind is taken from the content, not guessed from the URL), so a typo or a
 site's front page never becomes a source that fails forever.
 
-`find_feed` is the seam where feed discovery plugs in: an address that answered with a web
-page instead of a feed goes there, and today it is refused with a clear message.
+An address that answered with a web page instead of a feed goes to feed discovery
+(`find_feed`): a site's address adds the feed, news sitemap or listing it offers.
 """
 
 from __future__ import annotations
@@ -65,10 +65,17 @@ async def _count(kind: KindEntry, response: Response, url: str) -> int:
 
 async def find_feed(fetcher: Fetcher, url: str, page: Response) -> Candidate:
     """The address answered with something no kind reads as a feed (a web page, most
-    likely): the seam for feed discovery (bot/sources/discover.py), which finds the site's
-    feed and returns it as a Candidate. Until it is plugged in, refused."""
-    what = f"a web page ({page.content_type or 'no Content-Type'})"
-    raise SourceProblem("source.not_feed", url=url, what=what)
+    likely): feed discovery (bot.sources.discover) finds what the site offers (its feed,
+    its news sitemap, else the page as an html listing) and the one it chose is added,
+    with why in the note. Refused when the site offers nothing to follow."""
+    from bot.sources.discover import discover_page
+
+    found = await discover_page(fetcher, url, page)
+    if found.chosen is None:
+        raise SourceProblem("source.nothing_found", url=url, why=found.reason)
+    chosen = found.chosen
+    note = f"Found by feed discovery from {url}: {found.reason}."
+    return Candidate(url=chosen.url, kind=chosen.kind, items=chosen.items, note=note)
 
 
 AddedBy = tuple[str, str]  # (origin: cli | chat | web, who: "cli", "telegram:<id>", …)

@@ -78,7 +78,7 @@ async def test_instance_admins_manage_the_sources_from_chat(
     again = await _say(fake, f"/source add {feed}", LISTED)
     assert f"{feed} is already a source: 127-0-0-1" in again
     page = await _say(fake, f"/source add {served.base}/front.html", LISTED)
-    assert "is a web page (text/html), not a feed" in page
+    assert "front.html offers nothing to follow: no feed, news sitemap nor" in page
     assert "Did you mean tidewater?" in await _say(fake, "/source pause tidewatr", LISTED)
     assert "Paused tidewater" in await _say(fake, "/source pause Tidewater Gazette", LISTED)
     assert "• Tidewater Gazette: paused" in await _say(fake, "/sources", MEMBER)

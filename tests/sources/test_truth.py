@@ -138,7 +138,7 @@ def test_add_reads_what_the_address_serves(
     assert status == 0
     assert f"Added 127-0-0-1: feed at {base}/saltpost.xml (items listed now: 1)" in out
     status, out = _run([*add, f"{base}/front.html"], capsys)
-    assert status == 1 and f"{base}/front.html is a web page (text/html), not a feed" in out
+    assert status == 1 and f"{base}/front.html offers nothing to follow: no feed" in out
     status, out = _run([*add, f"{base}/missing.xml"], capsys)
     assert status == 1 and f"{base}/missing.xml: cannot add it" in out and "404" in out
     status, out = _run([*add, f"{base}/courier.xml", "--id", "again"], capsys)

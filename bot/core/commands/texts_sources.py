@@ -24,9 +24,10 @@ SOURCES_EN: dict[str, str] = {
     ),
     "source.known_url": "{url} is already a source: {id}.",
     "source.known_id": "There is already a source {id}.",
-    "source.not_feed": (
-        "{url} is {what}, not a feed. Give the feed's own address (finding a site's feed "
-        "from its address is not available here yet)."
+    "source.not_feed": "{url} is {what}, not a feed. Give the feed's own address.",
+    "source.nothing_found": (
+        "{url} offers nothing to follow: no feed, news sitemap nor list of article links "
+        "({why}). Give a feed's own address."
     ),
     "source.fetch_failed": "{url}: cannot add it, fetching it failed: {error}",
     "source.added": (
