@@ -12,6 +12,11 @@ Columns: cycle wall times, fetch throughput of cycle 2 (feeds per second), artic
 second through analysis, and the peak RSS of the largest worker process (parse pool
 processes not included).
 
+Each worker also prints its CPU seconds against its wall time and its time in lease_sources
+and release_sources (with the load average): a worker near 100% of its wall (or below it
+only because the machine is loaded) is CPU-bound, and more workers help only with more
+cores. BENCH_PROFILE=bench-0 prints that worker's cProfile (by own time) on stderr.
+
 Without --pg a throwaway cluster is started as the tests do (Debian's postgresql package).
 
     .venv/bin/python bench/scale.py [--feeds 5000] [--items 10] [--latency 0.1] [--pg URL]
@@ -152,19 +157,46 @@ async def _fetch_worker(out: Connection, db: str, name: str, start: datetime) ->
     sources = {s.id: s for s in store.stored_sources()}
     batch = 2 * settings.fetch.concurrency
     fetched = new = 0
-    t0 = time.perf_counter()
+    lease_s = 0.0
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    profile = None
+    if os.environ.get("BENCH_PROFILE") == name:
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     async with Fetcher(FetchSettings.from_settings(settings.fetch)) as fetcher:
         while True:
+            t = time.perf_counter()
             ids = store.lease_sources(name, list(sources), start, start + timedelta(hours=1), batch)
+            lease_s += time.perf_counter() - t
             if not ids:
                 break
             now = datetime.now(UTC)
             reports = await pipeline.fetch_cycle(fetcher, [sources[i] for i in ids], now, False)
+            t = time.perf_counter()
             store.release_sources(name, ids)
+            lease_s += time.perf_counter() - t
             fetched += len(ids)
             new += sum(r.new for r in reports)
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     store.close()
-    out.send({"wall": time.perf_counter() - t0, "fetched": fetched, "new": new, "rss": _rss_mb()})
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    out.send(
+        {
+            "wall": wall,
+            "fetched": fetched,
+            "new": new,
+            "rss": _rss_mb(),
+            "cpu": cpu,
+            "lease": lease_s,
+        }
+    )
 
 
 def analyser(out: Connection, db: str) -> None:
@@ -199,6 +231,13 @@ def run_cycle(db: str, workers: int) -> dict[str, Any]:
     for proc, _ in running:
         proc.join()
     wall = time.perf_counter() - t0
+    for n, r in enumerate(results):
+        print(
+            f"  {workers} worker(s), #{n}: {r['fetched']} feeds in {r['wall']:.1f}s, "
+            f"CPU {r['cpu']:.1f}s ({100 * r['cpu'] / r['wall']:.0f}% of its wall), "
+            f"leasing {r['lease']:.1f}s; load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
     return {
         "wall": wall,
         "fetched": sum(r["fetched"] for r in results),
