@@ -47,6 +47,33 @@ def _story_where(f: StoryFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def source_health_of(r: dict[str, Any]) -> SourceHealth:
+    """A source's row with its `stored` count, from either dialect (from_iso takes
+    SQLite's text and PostgreSQL's timestamptz alike)."""
+    return SourceHealth(
+        id=r["id"],
+        name=r["name"] or r["id"],
+        url=r["url"],
+        kind=r["kind"],
+        enabled=bool(r["enabled"]),
+        origin=r["origin"],
+        paused_at=from_iso(r["paused_at"]),
+        paused_by=r["paused_by"],
+        last_checked=from_iso(r["last_checked_at"]),
+        last_success=from_iso(r["last_success_at"]),
+        last_error=r["last_error"],
+        last_error_at=from_iso(r["last_error_at"]),
+        error_count=r["error_count"],
+        failing=bool(r["failing"]),
+        next_check=from_iso(r["next_check_at"]),
+        articles_stored=r["stored"],
+        warning=r["warning"],
+        page_errors=r["page_error_count"],
+        last_page_error=r["last_page_error"],
+        last_page_error_at=from_iso(r["last_page_error_at"]),
+    )
+
+
 class BrowseQueries:
     db: Database
 
@@ -78,31 +105,7 @@ class BrowseQueries:
             """SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS stored
                FROM sources s WHERE s.origin != 'removed' ORDER BY s.id"""
         )
-        return [
-            SourceHealth(
-                id=r["id"],
-                name=r["name"] or r["id"],
-                url=r["url"],
-                kind=r["kind"],
-                enabled=bool(r["enabled"]),
-                origin=r["origin"],
-                paused_at=from_iso(r["paused_at"]),
-                paused_by=r["paused_by"],
-                last_checked=from_iso(r["last_checked_at"]),
-                last_success=from_iso(r["last_success_at"]),
-                last_error=r["last_error"],
-                last_error_at=from_iso(r["last_error_at"]),
-                error_count=r["error_count"],
-                failing=bool(r["failing"]),
-                next_check=from_iso(r["next_check_at"]),
-                articles_stored=r["stored"],
-                warning=r["warning"],
-                page_errors=r["page_error_count"],
-                last_page_error=r["last_page_error"],
-                last_page_error_at=from_iso(r["last_page_error_at"]),
-            )
-            for r in rows
-        ]
+        return [source_health_of(r) for r in rows]
 
     def channel_states(self) -> list[ChannelState]:
         """Every channel with its pause state and the messages pending in its outbox."""

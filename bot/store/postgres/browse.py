@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.models import Channel, ChannelState, HourlyCount, SourceHealth, Story, StoryFilter
+from bot.store.browse import source_health_of
 from bot.store.postgres.base import PostgresBase
 
 _SEEN = "coalesce(a.published, a.fetched)"
@@ -67,31 +68,7 @@ class PgBrowseQueries(PostgresBase):
             """SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS stored
                FROM sources s WHERE s.origin <> 'removed' ORDER BY s.id"""
         )
-        return [
-            SourceHealth(
-                id=r["id"],
-                name=r["name"] or r["id"],
-                url=r["url"],
-                kind=r["kind"],
-                enabled=bool(r["enabled"]),
-                origin=r["origin"],
-                paused_at=r["paused_at"],
-                paused_by=r["paused_by"],
-                last_checked=r["last_checked_at"],
-                last_success=r["last_success_at"],
-                last_error=r["last_error"],
-                last_error_at=r["last_error_at"],
-                error_count=r["error_count"],
-                failing=bool(r["failing"]),
-                next_check=r["next_check_at"],
-                articles_stored=r["stored"],
-                warning=r["warning"],
-                page_errors=r["page_error_count"],
-                last_page_error=r["last_page_error"],
-                last_page_error_at=r["last_page_error_at"],
-            )
-            for r in rows
-        ]
+        return [source_health_of(r) for r in rows]
 
     def channel_states(self) -> list[ChannelState]:
         pending = {
