@@ -192,6 +192,8 @@ async def poll_sitemap(
         recent = [c for c in sitemap.children if c.published is None or c.published >= since]
         recent.sort(key=lambda c: c.published or datetime.min.replace(tzinfo=since.tzinfo))
         chosen = list(reversed(recent))[:MAX_CHILDREN]
+        if len(recent) > len(chosen):  # said, not dropped unseen
+            notes.append(f"{len(recent)} recent child sitemaps; read the newest {len(chosen)}")
         for child in chosen:
             try:
                 got = await fetcher.get(child.url, accept=SITEMAP_ACCEPT)
