@@ -1,27 +1,31 @@
 """Feed discovery: from a site's address to the source worth following, and why.
 
-The order, best first, each step taken only when the ones before found nothing usable:
+What to look for comes from the source-kind registry: each kind's `DiscoveryHook` (in
+bot.sources.kinds) names the link types, common paths and address shapes that find it, its
+rank and its label. The order, best first, each step taken only when the ones before found
+nothing usable of the same or a better rank:
 
-1. the address itself, when it is a feed, a JSON Feed or a news sitemap; a `t.me/<name>` or
-   `t.me/s/<name>` address is a Telegram channel (the `telegram` kind);
-2. the page's `<link rel="alternate">` feeds (RSS, Atom, JSON Feed), in page order;
-3. common feed paths at the site's root (`/feed`, `/rss.xml`, ...), up to the first that works;
-4. news sitemaps: robots.txt's `Sitemap:` lines (an index is read one level down, its
-   news-named sitemaps only), then common names (`/news-sitemap.xml`, ...);
-5. the page itself as an `html` listing, its article links found automatically.
+1. the address itself, when a kind's sniff takes it (a feed, a JSON Feed, a news sitemap);
+   an address of a kind's own shape (`t.me/<name>`: the `telegram` kind) is read as that;
+2. the page's `<link rel="alternate">` of the kinds' link types, in page order;
+3. rank by rank (feeds, then news sitemaps): robots.txt's `Sitemap:` lines for a kind that
+   reads them (an index is read one level down, its news-named sitemaps only), then the
+   rank's common paths (`/feed`, `/rss.xml`, ..., `/news-sitemap.xml`, ...), each up to the
+   first that works;
+4. the page itself as a `page` kind (an html listing, its article links found automatically).
 
 A candidate is usable when it answers, is what it claims (a feed link that serves HTML is
-not), lists at least one item and its kind is registered here. Every candidate tried is
-reported with what it would bring or why not, and the reason for the choice names the
-better-ranked candidates that failed. Every request goes through the project's Fetcher:
-the same address checks, caps, timeouts and User-Agent as polling.
+not) and lists at least one item. Every candidate tried is reported with what it would
+bring or why not, and the reason for the choice names the better-ranked candidates that
+failed. Every request goes through the project's Fetcher: the same address checks, caps,
+timeouts and User-Agent as polling.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -29,31 +33,40 @@ from urllib.parse import urljoin, urlsplit
 from bot.sources.discoverparse import (
     NotReadable,
     Summary,
-    channel_preview,
     feed_links,
-    kind_of_body,
     robots_sitemaps,
     summarise,
-    summarise_listing,
 )
 from bot.sources.errors import FetchError
 from bot.sources.http import Fetcher, Response
-from bot.sources.kinds import FEED_ACCEPT, HTML_ACCEPT, KINDS
+from bot.sources.kinds import KINDS, DiscoveryHook, KindEntry, sniff_kind
 
-COMMON_FEED_PATHS = ("/feed", "/rss.xml", "/atom.xml", "/feed.json", "/rss", "/feed.xml")
-NEWS_SITEMAP_PATHS = ("/news-sitemap.xml", "/sitemap-news.xml", "/sitemap_news.xml")
 MAX_LINKED = 6  # feed links of one page tried
 MAX_ROBOTS = 4  # robots.txt sitemaps tried
 MAX_CHILDREN = 3  # news sitemaps of an index read
-LISTING = "html"  # the kind of the last resort: the page itself, links found automatically
-RANK = {"sitemap": 1, LISTING: 2}  # any other kind (feeds, a channel) ranks 0
-ANY_ACCEPT = f"{FEED_ACCEPT.replace(', */*;q=0.5', '')}, application/feed+json, {HTML_ACCEPT}"
-WHAT = {
-    "feed": "an RSS/Atom feed",
-    "jsonfeed": "a JSON Feed",
-    "sitemap": "a news sitemap",
-    LISTING: "an html listing (article links found automatically)",
-}
+
+
+def _hooked() -> list[tuple[KindEntry, DiscoveryHook]]:
+    """The kinds discovery looks for, best rank first (registry order within a rank)."""
+    found = [(e, e.discovery) for e in KINDS.values() if e.discovery is not None]
+    return sorted(found, key=lambda pair: pair[1].rank)
+
+
+def _rank(kind: str) -> int:
+    entry = KINDS.get(kind)
+    return entry.discovered.rank if entry is not None else 0
+
+
+def any_accept() -> str:
+    """The Accept header of discovery's requests: every discoverable kind's types, best
+    rank first, anything else last."""
+    types: dict[str, str] = {}
+    for entry, _ in _hooked():
+        for part in entry.accept.split(","):
+            media = part.split(";")[0].strip()
+            if media and media != "*/*":
+                types.setdefault(media, part.strip())
+    return ", ".join([*types.values(), "*/*;q=0.5"])
 
 
 class DiscoveryError(Exception):
@@ -120,78 +133,86 @@ def normalise_address(address: str) -> str:
 async def discover(fetcher: Fetcher, address: str) -> Discovery:
     """The candidates of `address`, best first as tried, and the one chosen."""
     url = normalise_address(address)
-    if channel_preview(url):
+    if next(_shaped(url), None):
         return await discover_page(fetcher, url, None)
     try:
-        page = await fetcher.get(url, accept=ANY_ACCEPT)
+        page = await fetcher.get(url, accept=any_accept())
     except FetchError as exc:
         raise Unreachable(f"{url}: {exc.reason}") from None
     return await discover_page(fetcher, url, page)
 
 
+def _shaped(url: str) -> Iterator[tuple[str, KindEntry, DiscoveryHook]]:
+    """(its URL, the kind, its hook) of each kind whose own shape `url` has."""
+    for entry, hook in _hooked():
+        own = hook.shape(url) if hook.shape is not None else None
+        if own:
+            yield own, entry, hook
+
+
 async def discover_page(fetcher: Fetcher, url: str, page: Response | None) -> Discovery:
-    """Discovery from the address's answer already in hand (`sources add` fetched it); a
-    t.me address needs none."""
-    preview = channel_preview(url)
-    if preview:
-        return _decide(url, [await _probe(fetcher, preview, "a t.me address", "channel")])
+    """Discovery from the address's answer already in hand (`sources add` fetched it); an
+    address of a kind's own shape (t.me/<name>) needs none."""
+    shaped = next(_shaped(url), None)
+    if shaped:
+        own, entry, hook = shaped
+        return _decide(url, [await _probe(fetcher, own, hook.shape_note, entry.name)])
     if page is None:
         raise Unreachable(f"{url}: no answer to discover from")
-    own = kind_of_body(page.body, page.content_type)
-    if own is not None:
-        return _decide(url, [await _candidate(fetcher, page, own, "the address itself")])
+    sniffed = sniff_kind(page.body, page.content_type)
+    if sniffed is not None:
+        return _decide(url, [await _candidate(fetcher, page, sniffed, "the address itself")])
     found = [
         await _probe(fetcher, link, "<link rel=alternate>", kind)
         for link, kind in feed_links(page.body, page.url, page.headers)[:MAX_LINKED]
     ]
     root = urljoin(page.url, "/")
-    if not _any(found, 0):
-        found += await _first_usable(fetcher, [urljoin(root, p) for p in COMMON_FEED_PATHS], found)
-    if not _any(found, 0):
-        found += await _sitemaps(fetcher, root, found)
-    listing = await asyncio.to_thread(summarise_listing, page.body, page.url, page.headers)
-    found.append(_with(Candidate(page.url, LISTING, "the page itself"), listing))
+    for rank in sorted({hook.rank for _, hook in _hooked() if hook.paths or hook.robots}):
+        if not _any(found, rank):
+            found += await _common(fetcher, root, rank, found)
+    for entry, hook in _hooked():
+        if hook.page:
+            found.append(await _candidate(fetcher, page, entry, "the page itself"))
     return _decide(url, found)
 
 
-async def _sitemaps(fetcher: Fetcher, root: str, tried: Sequence[Candidate]) -> list[Candidate]:
-    found: list[Candidate] = []
-    try:
-        robots = await fetcher.get(urljoin(root, "/robots.txt"), accept="text/plain")
-        listed = robots_sitemaps(robots.body.decode("utf-8", "replace"), robots.url)
-    except FetchError:
-        listed = []
-    for link in listed[:MAX_ROBOTS]:
-        found.append(await _probe(fetcher, link, "robots.txt", "sitemap"))
-        if found[-1].usable:
-            return found
-    paths = [urljoin(root, p) for p in NEWS_SITEMAP_PATHS]
-    return found + await _first_usable(fetcher, paths, [*tried, *found], "sitemap")
-
-
-async def _first_usable(
-    fetcher: Fetcher, urls: Sequence[str], tried: Sequence[Candidate], kind: str = "feed"
+async def _common(
+    fetcher: Fetcher, root: str, rank: int, tried: Sequence[Candidate]
 ) -> list[Candidate]:
-    """Common paths, tried in order up to the first usable one (each costs the site a request)."""
-    done = {c.url for c in tried}
+    """One rank's robots.txt lines (for the kinds that read them), then its common paths;
+    each up to the first usable one (each costs the site a request)."""
+    hooked = [(e, h) for e, h in _hooked() if h.rank == rank]
     found: list[Candidate] = []
-    for url in urls:
-        if url not in done:
-            found.append(await _probe(fetcher, url, "a common path", kind))
+    robots = [e.name for e, h in hooked if h.robots]
+    if robots:
+        try:
+            answer = await fetcher.get(urljoin(root, "/robots.txt"), accept="text/plain")
+            listed = robots_sitemaps(answer.body.decode("utf-8", "replace"), answer.url)
+        except FetchError:
+            listed = []
+        for link in listed[:MAX_ROBOTS]:
+            found.append(await _probe(fetcher, link, "robots.txt", robots[0]))
             if found[-1].usable:
-                break
+                return found
+    done = {c.url for c in [*tried, *found]}
+    for entry, hook in hooked:
+        for url in (urljoin(root, p) for p in hook.paths):
+            if url not in done:
+                found.append(await _probe(fetcher, url, "a common path", entry.name))
+                if found[-1].usable:
+                    return found
     return found
 
 
 async def _probe(
     fetcher: Fetcher, url: str, found_by: str, expected: str, nested: bool = False
 ) -> Candidate:
-    """Fetch one candidate and read what it would bring."""
+    """Fetch one candidate (of the `expected` kind) and read what it would bring."""
     try:
-        resp = await fetcher.get(url, accept=ANY_ACCEPT)
+        resp = await fetcher.get(url, accept=any_accept())
     except FetchError as exc:
         return Candidate(url, expected, found_by, error=exc.reason)
-    kind = kind_of_body(resp.body, resp.content_type)
+    kind = sniff_kind(resp.body, resp.content_type)
     if kind is None:
         what = resp.content_type or "no content type"
         return Candidate(url, expected, found_by, error=f"not a {expected}: the answer is {what}")
@@ -199,9 +220,9 @@ async def _probe(
 
 
 async def _candidate(
-    fetcher: Fetcher, resp: Response, kind: str, found_by: str, nested: bool = False
+    fetcher: Fetcher, resp: Response, kind: KindEntry, found_by: str, nested: bool = False
 ) -> Candidate:
-    base = Candidate(resp.url, kind, found_by)
+    base = Candidate(resp.url, kind.name, found_by)
     try:
         summary = await asyncio.to_thread(summarise, kind, resp.body, resp.url, resp.headers)
     except NotReadable as exc:
@@ -218,7 +239,7 @@ async def _index(fetcher: Fetcher, base: Candidate, children: Sequence[str]) -> 
     news = [c for c in children if "news" in c.lower()][:MAX_CHILDREN]
     if not news:
         return replace(base, error=f"a sitemap index of {len(children)} sitemaps, none of news")
-    parts = [await _probe(fetcher, child, base.found_by, "sitemap", nested=True) for child in news]
+    parts = [await _probe(fetcher, child, base.found_by, base.kind, nested=True) for child in news]
     read = [p for p in parts if p.usable]
     if not read:
         return replace(base, error=f"its news sitemaps failed: {parts[0].error}")
@@ -229,12 +250,13 @@ async def _index(fetcher: Fetcher, base: Candidate, children: Sequence[str]) -> 
 def _with(base: Candidate, s: Summary) -> Candidate:
     error = None
     if not s.items:
-        error = "no article links found" if base.kind == LISTING else "lists no items"
+        page = base.kind in KINDS and KINDS[base.kind].discovered.page
+        error = "no article links found" if page else "lists no items"
     return replace(base, items=s.items, newest=s.newest, lang=s.lang, title=s.title, error=error)
 
 
 def _any(found: Sequence[Candidate], rank: int) -> bool:
-    return any(c.usable and RANK.get(c.kind, 0) <= rank for c in found)
+    return any(c.usable and _rank(c.kind) <= rank for c in found)
 
 
 def _decide(url: str, tried: Sequence[Candidate]) -> Discovery:
@@ -245,18 +267,16 @@ def _decide(url: str, tried: Sequence[Candidate]) -> Discovery:
         for c in tried
     ]
     usable = [c for c in found if c.usable]
-    chosen = min(usable, key=lambda c: RANK.get(c.kind, 0), default=None)
+    chosen = min(usable, key=lambda c: _rank(c.kind), default=None)
     if chosen is None:
         why = "; ".join(f"{c.url} ({c.found_by}): {c.error}" for c in found)
         return Discovery(url, tuple(found), None, f"nothing to follow: {why}")
-    reason = f"{WHAT.get(chosen.kind, chosen.kind)}, found by {chosen.found_by}"
-    rank = RANK.get(chosen.kind, 0)
-    reason += (
-        "",
-        ", as the site offers no working feed",
-        ", as the site offers no working feed nor news sitemap",
-    )[rank]
-    passed = [c for c in found if not c.usable and RANK.get(c.kind, 0) <= rank]
+    rank = _rank(chosen.kind)
+    reason = f"{KINDS[chosen.kind].discovered.label}, found by {chosen.found_by}"
+    lacking = dict.fromkeys(h.lacking for _, h in _hooked() if h.rank < rank and h.lacking)
+    if lacking:
+        reason += f", as the site offers no working {' nor '.join(lacking)}"
+    passed = [c for c in found if not c.usable and _rank(c.kind) <= rank]
     if passed:
         reason += "; passed over " + "; ".join(f"{c.url} ({c.error})" for c in passed)
     return Discovery(url, tuple(found), chosen, reason)

@@ -2,37 +2,29 @@
 sitemaps, which kind of document a body is, and a small summary of each (items, newest
 date, language), so that `sources discover` can say what a candidate would bring.
 
-A document's kind is the registry's to say (each kind's sniff), and each is read by its
-kind's own reader, so discovery reports what the source would really give; a sitemap counts
-only as a news sitemap (or an index holding news sitemaps), which discovery looks for.
+A document's kind is the registry's to say (each kind's sniff, each kind's discovery hook's
+link types), and each is read by its kind's own reader (or its hook's `summarise`, defined
+here for the built-in kinds), so discovery reports what the source would really give; a
+sitemap counts only as a news sitemap (or an index holding news sitemaps).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bot.models import RawItem
 from bot.sources.feeds import FeedError, parse_feed
-from bot.sources.kinds import KINDS, sniff_kind
+from bot.sources.kinds import KINDS, KindEntry
 from bot.sources.listing import read_listing
 from bot.sources.pagemeta import page_lang, page_title
 from bot.sources.pages import PageError, parse_html
 from bot.sources.sitemap import is_news_sitemap, parse_sitemap
 
-FEED_LINK_TYPES = {
-    "application/rss+xml": "feed",
-    "application/atom+xml": "feed",
-    "application/rdf+xml": "feed",
-    "application/feed+json": "jsonfeed",
-    "application/json": "jsonfeed",
-}
-CHANNEL_HOSTS = {"t.me", "www.t.me"}
-_CHANNEL = re.compile(r"^/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})/?$")
+ROBOTS_FIELD = "Sitemap"  # robots.txt's field that names a sitemap, any case
 
 
 class NotReadable(Exception):
@@ -50,28 +42,18 @@ class Summary:
     children: tuple[str, ...] = ()  # a sitemap index's sitemaps, to read one level down
 
 
-def channel_preview(url: str) -> str | None:
-    """The web preview (`https://t.me/s/<name>`) of a `t.me/<name>` or `t.me/s/<name>`
-    address, else None. Which kind reads it is the registry's to say (by its sniff)."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() not in CHANNEL_HOSTS:
-        return None
-    m = _CHANNEL.match(parts.path)
-    if not m or m.group(1).lower() in {"joinchat", "share", "addstickers"}:
-        return None
-    return f"https://t.me/s/{m.group(1)}"
-
-
 def feed_links(body: bytes, url: str, headers: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(absolute URL, kind) of each `<link rel="alternate">` feed of a page, in page order."""
+    """(absolute URL, kind) of each `<link rel="alternate">` of a page whose type a kind's
+    discovery hook names, in page order."""
     try:
         root = parse_html(body, headers)
     except PageError:
         return []
+    types = {t: e.name for e in KINDS.values() if e.discovery for t in e.discovery.link_types}
     found: dict[str, str] = {}
     for link in root.iter("link"):
         rels = (link.get("rel") or "").lower().split()
-        kind = FEED_LINK_TYPES.get((link.get("type") or "").split(";")[0].strip().lower())
+        kind = types.get((link.get("type") or "").split(";")[0].strip().lower())
         href = (link.get("href") or "").strip()
         if "alternate" in rels and kind and href:
             found.setdefault(urljoin(url, href), kind)
@@ -83,38 +65,35 @@ def robots_sitemaps(text: str, url: str) -> list[str]:
     found: list[str] = []
     for line in text.splitlines():
         name, _, value = line.partition(":")
-        if name.strip().lower() == "sitemap" and value.strip():
+        if name.strip().lower() == ROBOTS_FIELD.lower() and value.strip():
             found.append(urljoin(url, value.strip()))
     return list(dict.fromkeys(found))
 
 
-def kind_of_body(body: bytes, content_type: str) -> str | None:
-    """The kind a document is, by the registered kinds' sniffs; None for a web page."""
-    entry = sniff_kind(body, content_type)
-    return entry.name if entry is not None else None
-
-
-def summarise(kind: str, body: bytes, url: str, headers: Mapping[str, str]) -> Summary:
-    """What a body of this kind gives, read by the kind's own reader; NotReadable when it
-    is not one. A sitemap counts only as a news sitemap, or an index to look into."""
-    if kind == "sitemap":
-        return _news_sitemap(body)
-    if kind == "feed":  # with the response's headers (charset), and the feed's title
-        try:
-            feed = parse_feed(body, url, "discover", headers)
-        except FeedError as exc:
-            raise NotReadable(exc.reason) from None
-        return _of_items(feed.items, feed.title)
-    entry = KINDS.get(kind)
-    if entry is None or entry.read is None:
-        raise NotReadable(f"no reader for kind {kind}")
+def summarise(kind: KindEntry, body: bytes, url: str, headers: Mapping[str, str]) -> Summary:
+    """What a body of this kind gives, by its discovery hook's `summarise`, else read by
+    the kind's own reader; NotReadable when it is not one."""
+    hook = kind.discovered
+    if hook.summarise is not None:
+        return hook.summarise(body, url, headers)
+    if kind.read is None:
+        raise NotReadable(f"no reader for kind {kind.name}")
     try:
-        _, items = entry.read(body, url)
+        _, items = kind.read(body, url)
     except FeedError as exc:
         raise NotReadable(exc.reason) from None
     except Exception as exc:  # the kind's own refusal of this body
-        raise NotReadable(f"not a {kind}: {type(exc).__name__}: {exc}"[:200]) from None
+        raise NotReadable(f"not a {kind.name}: {type(exc).__name__}: {exc}"[:200]) from None
     return _of_items(items)
+
+
+def summarise_feed(body: bytes, url: str, headers: Mapping[str, str]) -> Summary:
+    """An RSS/Atom feed, with the response's headers (charset), and the feed's title."""
+    try:
+        feed = parse_feed(body, url, "discover", headers)
+    except FeedError as exc:
+        raise NotReadable(exc.reason) from None
+    return _of_items(feed.items, feed.title)
 
 
 def summarise_listing(body: bytes, url: str, headers: Mapping[str, str]) -> Summary:
@@ -135,8 +114,9 @@ def _of_items(items: Sequence[RawItem], title: str = "") -> Summary:
     return Summary(len(items), max(dates) if dates else None, lang, title)
 
 
-def _news_sitemap(body: bytes) -> Summary:
-    """A news sitemap's entries, or an index's child sitemaps (no items)."""
+def summarise_news_sitemap(body: bytes, url: str, headers: Mapping[str, str]) -> Summary:
+    """A news sitemap's entries, or an index's child sitemaps (no items); a sitemap of
+    another sort is NotReadable."""
     try:
         sitemap = parse_sitemap(body)
     except FeedError as exc:

@@ -11,8 +11,9 @@ import pytest
 
 from bot.cli import main
 from bot.sources.discover import BadAddress, discover, normalise_address
-from bot.sources.discoverparse import channel_preview, robots_sitemaps
+from bot.sources.discoverparse import robots_sitemaps
 from bot.sources.http import Fetcher
+from bot.sources.kinds import channel_preview
 from tests.servers.sites import HTML, RSS, XML, Site, home, news_sitemap, rss, sitemap_index
 from tests.sources.conftest import TEST_SETTINGS
 
