@@ -202,6 +202,8 @@ def run_enable(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.store.base import utcnow
+
     config = open_config(args)
     try:
         data = Path(args.file).read_bytes()
@@ -212,13 +214,18 @@ def run_import(args: argparse.Namespace) -> int:
     except OpmlError as exc:
         where = f"{exc.line}:{exc.column}:" if exc.line else ""
         raise CliError(f"{args.file}:{where} {exc}") from None
+    paused = {o.source.url for o in found if o.paused}
     _, store = _opened(args)
     try:
-        added = store.add_sources(found, origin="opml", added_by=WHO)
+        added = store.add_sources([o.source for o in found], origin="opml", added_by=WHO)
+        now = utcnow()
+        for s in added:  # exported as not running: added paused (a known one keeps its state)
+            if s.url in paused:
+                store.set_source_pause(s.id, now, WHO)
     finally:
         store.close()
     for s in added:
-        print(f"added {s.id}  {s.url}")
+        print(f"added {s.id}  {s.url}" + ("  (paused)" if s.url in paused else ""))
     print(f"{len(added)} added, {len(found) - len(added)} already known")
     return 0
 
@@ -228,10 +235,11 @@ def run_export(args: argparse.Namespace) -> int:
 
     config, store = _opened(args, existing=True)
     try:
-        sources = [e.source for e in known_sources(config.sources, store)]
+        entries = known_sources(config.sources, store)
     finally:
         store.close()
-    text = write_opml(sources, opml_forms(), DEFAULT_KIND)
+    stopped = {e.source.id for e in entries if not e.runs}  # paused, or disabled by the file
+    text = write_opml([e.source for e in entries], opml_forms(), DEFAULT_KIND, paused=stopped)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
