@@ -1,6 +1,7 @@
 """`source add|remove|pause|resume` through the real python-telegram-bot Application polling
 the fake Bot API on 127.0.0.1, with the feed served on loopback: instance admins only; what
-a chat adds is the instance's (fetched by `newswatch fetch`, in the OPML export)."""
+a chat adds is the instance's (fetched by `newswatch fetch`, in the OPML export); the replies
+in a Persian and a Russian channel."""
 
 from __future__ import annotations
 
@@ -99,3 +100,24 @@ async def test_instance_admins_manage_the_sources_from_chat(
     assert await asyncio.to_thread(main, ["sources", "export", "-o", str(out), *db]) == 0
     assert f'xmlUrl="{feed}"' in out.read_text(encoding="utf-8")
     assert "Removed 127-0-0-1" in await _say(fake, "/source remove 127-0-0-1", LISTED)
+
+
+async def test_the_source_commands_answer_in_persian_and_russian(
+    app: TelegramApp, fake: FakeTelegram
+) -> None:
+    """Persian right to left (each line opened by a right-to-left mark), Russian as is; no
+    English left in either."""
+    assert "فارسی" in await _say(fake, "/language fa", CHAT_ADMIN)
+    paused = await _say(fake, "/source pause tidewater", LISTED)
+    assert paused == "\u200ftidewater متوقف شد: تا کسی آن را از سر نگیرد دریافت نمی‌شود."
+    again = await _say(fake, "/source pause tidewater", LISTED)
+    assert again.startswith("\u200ftidewater از پیش متوقف بود (telegram:99،")
+    assert "• Tidewater Gazette: متوقف" in await _say(fake, "/sources", MEMBER)
+    unknown = await _say(fake, "/source resume tidewatr", LISTED)
+    assert unknown == "\u200fمنبعی به نام 'tidewatr' نیست. منظورتان tidewater بود؟"
+
+    assert "на русском" in await _say(fake, "/language ru", CHAT_ADMIN)
+    resumed = await _say(fake, "/source resume tidewater", LISTED)
+    assert resumed == "Источник tidewater возобновлён: снова загружается со следующего цикла."
+    same = await _say(fake, "/source resume tidewater", LISTED)
+    assert same == "Источник tidewater не приостановлен."

@@ -2,7 +2,8 @@
 chosen by the channel's language.
 
 Kept apart from the delivery catalogue (bot.core.i18n) so both can grow without edit
-conflicts; keys are `area.what`. A missing text falls back to English, never to a key.
+conflicts; keys are `area.what`. A missing text falls back to English, never to a key;
+tests/commands/test_texts_languages.py fails on a key missing in any of the four languages.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from bot.core.commands.texts_fa import FA, FA_HELP
 from bot.core.commands.texts_ru import RU, RU_HELP
-from bot.core.commands.texts_sources import SOURCES_AR, SOURCES_EN
+from bot.core.commands.texts_sources import SOURCES_AR, SOURCES_EN, SOURCES_FA, SOURCES_RU
 
 EN: dict[str, str] = {
     "help.header": "newswatch commands:",
@@ -266,6 +267,8 @@ AR: dict[str, str] = {
 
 EN.update(SOURCES_EN)
 AR.update(SOURCES_AR)
+FA.update(SOURCES_FA)
+RU.update(SOURCES_RU)
 CATALOGUES = {"en": EN, "ar": AR, "fa": FA, "ru": RU}
 
 
@@ -297,6 +300,10 @@ AR_HELP: dict[str, str] = {
     "unwatch": "إيقاف مراقبة في هذه القناة ونسيان استعلامها.",
     "watches": "مراقبات هذه القناة مع استعلاماتها.",
     "entity": "تعليم البوت اسماً جديداً بكل كتاباته دون تعديل ملفات القواعد (لمديري النسخة فقط).",
+    "source": (
+        "إضافة خلاصة أخبار للنسخة كلها، أو حذف مصدر أو إيقافه مؤقتاً أو استئنافه "
+        "(لمديري النسخة فقط)."
+    ),
 }
 
 HELP: dict[str, dict[str, str]] = {"ar": AR_HELP, "fa": FA_HELP, "ru": RU_HELP}
