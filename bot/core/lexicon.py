@@ -6,7 +6,9 @@ prefix (`word*`), indexed by length. The article side is its distinct tokens plu
 token's proclitic-stripped forms (و ف, then ب ك ل, then ال or لل; never leaving fewer than
 3 letters), produced by three regex passes over the joined tokens. Every step over the
 article's tokens is a builtin working in C (findall, join, translate, split, map, set
-intersection); Python code runs only for words that occurred.
+intersection); Python code runs only for words that occurred. The matcher's chunk path
+(`chunk_hits`) remembers raw chunks of text, before folding, so that known text is neither
+folded nor split again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from itertools import compress
 from operator import itemgetter
 
+from bot.core.normalize import DROP, fold_chunks
 from bot.core.query import Term
 
 MIN_VARIANT = 4
@@ -62,6 +65,10 @@ class Lexicon:
         self.first: dict[int, list[int]] = {}  # word id → terms that start with it
         self._seen: set[str] = set()  # tokens looked up (see _word_hits)
         self._hits: dict[str, tuple[int, ...]] = {}  # ... those that match a word: their ids
+        self._chunks_seen: set[str] = {""}  # chunks looked up (see chunk_hits)
+        self._chunk_ids: dict[str, tuple[int, ...]] = {}  # ... one-token ones that match
+        self._irregular: set[str] = set()  # ... those of several tokens or none
+        self.trim: dict[str, tuple[int, int]] = {}  # matching chunk → dropped marks at its ends
         for term, variants in terms:
             self._add_term(term, variants)
         # Prefix keys share one filter: a token is checked against the prefix tables only
@@ -114,9 +121,17 @@ class Lexicon:
     def scan(self, tokens: list[str], title_tokens: int) -> dict[int, list[Occurrence]]:
         """Term id → occurrences in `tokens`; a phrase never spans the title/text boundary."""
         got = self._word_hits(tokens)
+        hits = [(i, got[i]) for i in compress(range(len(got)), got)]
+        return self.occurrences(hits, title_tokens)  # type: ignore[arg-type]
+
+    def occurrences(
+        self, hits: list[tuple[int, tuple[int, ...]]], title_tokens: int
+    ) -> dict[int, list[Occurrence]]:
+        """Term id → occurrences, from (token index, word ids) of the tokens that matched,
+        in order."""
         positions: dict[int, list[int]] = {}
-        for i in compress(range(len(tokens)), got):
-            for wid in got[i]:  # type: ignore[union-attr]
+        for i, wids in hits:
+            for wid in wids:
                 positions.setdefault(wid, []).append(i)
         found: dict[int, list[Occurrence]] = {}
         sets: dict[int, set[int]] = {}
@@ -159,10 +174,59 @@ class Lexicon:
             self._hits.update(fresh)
         return got
 
+    def chunk_hits(self, chunks: list[str]) -> list[tuple[int, ...] | None] | None:
+        """For each part (bot.core.normalize.chunks; "" never matches), the ids of the
+        words its token matches (None for none); None when some chunk is not exactly one
+        token (the caller tokenises that text with `Tokens` and `scan`s it). Remembered as
+        tokens are in `_word_hits`: a set of the chunks seen and a small dict of those that
+        match; unknown chunks are folded and looked up together."""
+        got = list(map(self._chunk_ids.get, chunks))
+        if self._chunks_seen.issuperset(chunks):
+            return got
+        unknown = set(chunks).difference(self._chunks_seen)
+        if len(self._chunks_seen) + len(self._irregular) + len(unknown) > MEMO_TOKENS:
+            self.forget()
+            unknown = set(chunks)
+            unknown.discard("")
+        if not self._irregular.isdisjoint(unknown):
+            return None
+        self._learn(list(unknown))
+        if not self._irregular.isdisjoint(unknown):
+            return None
+        return list(map(self._chunk_ids.get, chunks))
+
+    def _learn(self, batch: list[str]) -> None:
+        """Fold and look up unknown chunks: one-token ones join `_chunks_seen`, the others
+        `_irregular` (kept apart, so that an article holding one misses the fast check)."""
+        folded = fold_chunks(batch)
+        if None in folded:
+            self._irregular.update(c for c, f in zip(batch, folded, strict=True) if f is None)
+            kept = [(c, f) for c, f in zip(batch, folded, strict=True) if f is not None]
+            batch = [c for c, _ in kept]
+            folded = [f for _, f in kept]
+        self._chunks_seen.update(batch)
+        if not batch:
+            return
+        together = " ".join(folded)  # type: ignore[arg-type]  # no None left
+        tokens = together.replace(DROP, "").split(" ") if DROP in together else folded
+        ids = self.lookup(list(set(tokens)))  # type: ignore[arg-type]
+        for chunk, token, f in zip(batch, tokens, folded, strict=True):
+            hit = ids[token]  # type: ignore[index]
+            if hit:
+                self._chunk_ids[chunk] = hit
+                if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
+                    lead = len(f) - len(f.lstrip(DROP))
+                    self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
+
     def forget(self) -> None:
         """Empty the token memo (answers stay the same, only slower until it fills again)."""
         self._seen.clear()
         self._hits.clear()
+        self._chunks_seen.clear()
+        self._chunks_seen.add("")  # an empty part between two separators: no token
+        self._chunk_ids.clear()
+        self._irregular.clear()
+        self.trim.clear()
 
     def lookup(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
         """Word ids for each of `distinct` tokens (() for none), in C-level batches."""

@@ -5,16 +5,23 @@ sits in one dictionary (exact keys, g-letter variant keys, prefixes by length), 
 article's distinct tokens, plus their proclitic-stripped forms, meet it through set
 intersections that run in C. Only the words that occurred are turned into positions, only
 the phrases made of them are checked, and only the topics that use them are evaluated.
+
+An article is first cut at common separators into chunks (bot.core.normalize.chunks) without
+folding it: a chunk seen before costs one set probe, and only the chunks that matched get a
+token index and an offset. When a chunk is not exactly one token (an emoji, a ligature, an
+unusual separator) the article takes the token path (`_Article`, `Lexicon.scan`) instead,
+which gives the same answers.
 See bot.core.rules for the evaluation order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from bot.core.lexicon import Lexicon, Occurrence
-from bot.core.normalize import Tokens
+from bot.core.normalize import Tokens, chunks
 from bot.core.query import (
     And,
     Near,
@@ -59,6 +66,56 @@ class _Article:
         return Evidence("text", start, end, self.text[start:end], term)
 
 
+class _Chunked:
+    """An article cut into chunks (bot.core.normalize.chunks, empty parts kept) each of
+    which is one token: the fast path (`_Article` is the general one). Only the parts that
+    matched are turned into token indices and offsets."""
+
+    __slots__ = ("n_title", "text", "title", "title_tokens", "trim", "where")
+
+    def __init__(
+        self, title: str, text: str, n_title: int, title_tokens: int, trim: dict[str, Trim]
+    ) -> None:
+        self.title, self.text = title, text
+        self.n_title = n_title  # parts in the title
+        self.title_tokens = title_tokens
+        self.trim = trim
+        self.where: dict[int, tuple[int, str]] = {}  # token index → (offset in its field, chunk)
+
+    def hits(
+        self, parts: list[str], got: list[tuple[int, ...] | None]
+    ) -> list[tuple[int, tuple[int, ...]]]:
+        """(token index, word ids) of the parts that matched; remembers where they are."""
+        out: list[tuple[int, tuple[int, ...]]] = []
+        where = self.where
+        empty = offset = prev = 0
+        n_title = self.n_title
+        for k in compress(range(len(got)), got):
+            if prev < n_title <= k:  # into the text: offsets restart after the newline
+                empty += parts[prev:n_title].count("")
+                offset, prev = 0, n_title
+            between = parts[prev:k]
+            empty += between.count("")
+            offset += sum(map(len, between)) + len(between)
+            prev = k
+            where[k - empty] = (offset, parts[k])
+            out.append((k - empty, got[k]))  # type: ignore[arg-type]
+        return out
+
+    def evidence(self, occ: Occurrence, term: str) -> Evidence:
+        start, first = self.where[occ[0]]
+        end, last = self.where[occ[1] - 1]
+        start += self.trim.get(first, _NO_TRIM)[0]
+        end += len(last) - self.trim.get(last, _NO_TRIM)[1]
+        if occ[0] < self.title_tokens:
+            return Evidence("title", start, end, self.title[start:end], term)
+        return Evidence("text", start, end, self.text[start:end], term)
+
+
+Trim = tuple[int, int]
+_NO_TRIM = (0, 0)
+
+
 class Matcher:
     """Rules compiled once; `match` is then called for every article."""
 
@@ -93,12 +150,30 @@ class Matcher:
 
     def match(self, title: str, text: str) -> MatchResult:
         """Entities and topics the article's title and text satisfy, with evidence."""
-        art = _Article.of(title, text)
-        entities, topics, _ = self._match(art)
+        entities, topics, _ = self._match(*self._scan(title, text))
         return MatchResult(tuple(entities), tuple(topics))
 
-    def _match(self, art: _Article) -> tuple[list[Match], list[Match], _Context]:
-        found = self.lexicon.scan(art.tokens, art.title_tokens)
+    def _scan(
+        self, title: str, text: str
+    ) -> tuple[_Chunked | _Article, dict[int, list[Occurrence]]]:
+        """The article's layout and its term occurrences: by chunks when each is one token,
+        else by `Tokens` (the reference path, which gives the same answers more slowly)."""
+        head = chunks(title)
+        parts = head + chunks(text)
+        got = self.lexicon.chunk_hits(parts)
+        if got is None:
+            return self._scan_tokens(title, text)
+        title_tokens = len(head) - head.count("")
+        art = _Chunked(title, text, len(head), title_tokens, self.lexicon.trim)
+        return art, self.lexicon.occurrences(art.hits(parts, got), title_tokens)
+
+    def _scan_tokens(self, title: str, text: str) -> tuple[_Article, dict[int, list[Occurrence]]]:
+        art = _Article.of(title, text)
+        return art, self.lexicon.scan(art.tokens, art.title_tokens)
+
+    def _match(
+        self, art: _Chunked | _Article, found: dict[int, list[Occurrence]]
+    ) -> tuple[list[Match], list[Match], _Context]:
         entities, entity_occ = self._entities(art, found)
         ctx = _Context(found, art, entity_occ)
         topics = self._topics(art, found, ctx) if found else []
@@ -122,7 +197,7 @@ class Matcher:
         found = local.scan(art.tokens, art.title_tokens)
         ctx = _Context(found, art, {})
         if refs(node):
-            _, _, full = self._match(art)
+            _, _, full = self._match(art, self.lexicon.scan(art.tokens, art.title_tokens))
             ctx.entity_occ, ctx.topic_occ = full.entity_occ, full.topic_occ
         ok, occ = ctx.evaluate(_compile(node, local))
         if not ok:
@@ -130,7 +205,7 @@ class Matcher:
         return Match("topic", "query", _evidence_of(art, occ))
 
     def _entities(
-        self, art: _Article, found: dict[int, list[Occurrence]]
+        self, art: _Chunked | _Article, found: dict[int, list[Occurrence]]
     ) -> tuple[list[Match], dict[str, list[tuple[Occurrence, str]]]]:
         by_entity: dict[str, list[tuple[Occurrence, str]]] = {}
         for tid, occs in found.items():
@@ -152,7 +227,7 @@ class Matcher:
         return matches, by_entity
 
     def _topics(
-        self, art: _Article, found: dict[int, list[Occurrence]], ctx: _Context
+        self, art: _Chunked | _Article, found: dict[int, list[Occurrence]], ctx: _Context
     ) -> list[Match]:
         pending = {tid for tid_key in found for tid in self._topics_of.get(tid_key, ())}
         pending |= {
@@ -199,7 +274,7 @@ class _Context:
     def __init__(
         self,
         found: dict[int, list[Occurrence]],
-        art: _Article,
+        art: _Chunked | _Article,
         entity_occ: dict[str, list[tuple[Occurrence, str]]],
     ) -> None:
         self.found = found
@@ -255,7 +330,9 @@ class _Context:
         return bool(out), out
 
 
-def _evidence_of(art: _Article, occ: list[tuple[Occurrence, str]]) -> tuple[Evidence, ...]:
+def _evidence_of(
+    art: _Chunked | _Article, occ: list[tuple[Occurrence, str]]
+) -> tuple[Evidence, ...]:
     seen: dict[Occurrence, str] = {}
     for o, term in sorted(occ, key=lambda x: x[0]):
         if term and o[1] > o[0] and o not in seen:

@@ -291,3 +291,44 @@ def split_words(text: str) -> list[str]:
 def normalize(text: str) -> str:
     """Normalised tokens joined by single spaces: for indexing, comparing and rule terms."""
     return " ".join(filter(None, words(text)))
+
+
+# Characters that only ever separate tokens (their fold is nothing but spaces) and are common
+# in news text. `chunks` cuts raw text at them before any folding.
+_COMMON_SEPARATORS = tuple(
+    c
+    for c in "\n\t\r\x00\xa0.,;:!?()[]{}\"'«»-–—/\\|،؛؟…“”‘’*#@&%+=<>~^`$_\u200b\u200c\u2009\u202f"
+    if not fold_char(c).strip(" ")
+)
+
+
+def chunks(text: str) -> list[str]:
+    """`text` cut at its common separators, as `str.split(" ")` cuts: an empty string between
+    two adjacent separators, so part k starts at the sum of the earlier parts' lengths plus k.
+    A non-empty part (a chunk) is usually exactly one token (see `fold_chunks`); the matcher
+    remembers chunks, so most of an article's text is never folded again."""
+    for c in _COMMON_SEPARATORS:
+        text = text.replace(c, " ")
+    return text.split(" ")
+
+
+def fold_chunks(parts: list[str]) -> list[str | None]:
+    """For each non-empty chunk, its fold with DROP kept (the token is that without DROP) when
+    it folds character for character into exactly one token; None when it holds several
+    tokens, none, or a character that folds to several (those take `Tokens`). Folded in
+    batches: one batch when all are single tokens, halves around the few that are not."""
+    if not parts:
+        return []
+    joined = " ".join(parts)
+    folded, origin = fold(joined)
+    if origin is None or len(folded) == len(joined):
+        rest = folded.replace(" ", "").replace(DROP, "")
+        if rest and not rest.isalnum():
+            folded = _separate(folded)
+        out = folded.split(" ")
+        if len(out) == len(parts):
+            return list(out)
+    if len(parts) == 1:
+        return [None]
+    half = len(parts) // 2
+    return fold_chunks(parts[:half]) + fold_chunks(parts[half:])

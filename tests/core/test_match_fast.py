@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core import lexicon
 from bot.core.lexicon import Occurrence
-from bot.core.match import Matcher, _Article, _Context
+from bot.core.match import Matcher, _Context
 from bot.core.normalize import fold_char, words
 from bot.core.query import And, Near, Node, Not, Or, Ref, Term
 from bot.core.rules import parse_rules
@@ -121,7 +121,7 @@ def _reference(ctx: _Context, node: Node) -> tuple[bool, list[tuple[Occurrence, 
 @given(_TEXT, _TEXT)
 def test_compiled_queries_evaluate_as_the_query_tree(title: str, text: str) -> None:
     result = _MATCHER.match(title, text)
-    _, _, ctx = _MATCHER._match(_Article.of(title, text))
+    _, _, ctx = _MATCHER._match(*_MATCHER._scan(title, text))
     for tid in _MATCHER.rules.order:
         compiled = ctx.evaluate(_MATCHER._compiled[tid])
         assert compiled == _reference(ctx, _MATCHER.rules.queries[tid]), tid

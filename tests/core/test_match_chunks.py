@@ -1,0 +1,129 @@
+"""The chunk path (text cut at common separators, each chunk remembered with the words it
+matches) gives the answers of the token path it stands in for.
+
+`Matcher.match` takes the chunk path when every chunk of an article is exactly one token and
+falls back to `Tokens` otherwise; `_scan_tokens` is that token path, kept as the reference
+here. Texts mix words with proclitics, dropped marks at their edges, capitals, phrases and
+separators the chunk cutter knows with characters it does not (emoji, ligatures, ß, an em
+space, a decomposed accent), so both paths and the switch between them are exercised.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import lexicon
+from bot.core.match import Matcher, _Chunked
+from bot.core.normalize import Tokens, chunks, fold_chunks
+from bot.core.rules import parse_rules
+from bot.models import MatchResult
+from tests.core.test_match_fast import RULES  # entities, excludes, phrases, NEAR, refs
+
+# one chunk each: a token the rules know or not, with proclitics, marks, tatweel, capitals
+WORDS = [
+    "قمر",
+    "والقمر",
+    "بالقمرِ",
+    "ًقمرٌ",
+    "القمـر",
+    "نجوم",
+    "للنجوم",
+    "نجم",
+    "ساطع",
+    "غابرو",
+    "وجابرو",
+    "قابرو",
+    "ژاله",
+    "زاله",
+    "سفينة",
+    "Kelvar",
+    "KELVARITE",
+    "kelvar",
+    "ostrand",
+    "Mirrow",
+    "dorr",
+    "lumen",
+    "Тарвика",
+    "тарвик",
+    "ёж",
+    "١٢٣",
+    "x",
+]
+SEPARATORS = [" ", " ", " ", ". ", "، ", "\n", "«", "» ", "-", "…", "\xa0", " (", ") ", "’s "]
+# characters the chunk cutter does not know: several tokens, none, or a longer fold
+ODD = ["😀", "½", "\ufefb", "Straße", "\u2003", "e\u0301", "a\u2020b", "\u064b"]
+
+_PIECE = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(SEPARATORS),
+    st.sampled_from(WORDS),
+    st.sampled_from(ODD),
+)
+_TEXT = st.lists(_PIECE, max_size=40).map("".join)
+
+_MATCHER = Matcher(parse_rules([("chunks.yaml", RULES)]))
+
+
+def _reference(m: Matcher, title: str, text: str) -> MatchResult:
+    entities, topics, _ = m._match(*m._scan_tokens(title, text))
+    return MatchResult(tuple(entities), tuple(topics))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT, _TEXT, st.booleans())
+def test_chunk_path_answers_as_the_token_path(title: str, text: str, forget: bool) -> None:
+    if forget:
+        _MATCHER.lexicon.forget()
+    assert _MATCHER.match(title, text) == _reference(_MATCHER, title, text)
+
+
+def test_both_paths_are_exercised() -> None:
+    """The texts above reach the chunk path and the fallback, with evidence on both."""
+    m = Matcher(parse_rules([("chunks.yaml", RULES)]))
+    plain = ("Kelvar «mirrow dorr»", "والقمرِ… قمرٌ، نجوم. тарвика kelvar")
+    odd = ("Kelvar 😀", "والقمرِ ½ نجوم")
+    assert isinstance(m._scan(*plain)[0], _Chunked)
+    assert not isinstance(m._scan(*odd)[0], _Chunked)
+    for title, text in (plain, odd):
+        result = m.match(title, text)
+        assert result.entities and result.topics
+        assert result == _reference(m, title, text)
+    surfaces = [e.surface for e in m.match(*plain).entities[0].evidence]
+    assert surfaces == ["Kelvar", "mirrow dorr", "والقمر", "قمر", "kelvar"]  # edge marks left out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_one_token_chunks_fold_as_the_text_does(text: str) -> None:
+    """Where `fold_chunks` says a chunk is one token, the tokens are those of `Tokens`."""
+    parts = [p for p in chunks(text) if p]
+    folded = fold_chunks(parts)
+    assert len(folded) == len(parts)
+    if None not in folded:
+        assert [f.replace("\x00", "") for f in folded if f is not None] == Tokens(text).words
+    for part, f in zip(parts, folded, strict=True):
+        if f is not None:
+            assert Tokens(part).words == [f.replace("\x00", "")]
+
+
+@pytest.mark.parametrize("memo_size", [3, 50, 200_000])
+def test_chunk_memo_answers_as_a_fresh_lookup(
+    monkeypatch: pytest.MonkeyPatch, memo_size: int
+) -> None:
+    monkeypatch.setattr(lexicon, "MEMO_TOKENS", memo_size)
+    m = Matcher(parse_rules([("chunks.yaml", RULES)]))
+    lex = m.lexicon
+    pool = [*WORDS, "", "😀", "a\u2020b"]
+    for i in range(300):
+        parts = [pool[(i * 7 + j * j) % len(pool)] for j in range(i % 23)]
+        got = lex.chunk_hits(parts)
+        if any(p in ("😀", "a\u2020b") for p in parts):
+            assert got is None
+            continue
+        assert got is not None
+        for part, ids in zip(parts, got, strict=True):
+            token = Tokens(part).words[0] if part else ""
+            assert (ids or ()) == lex.lookup([token])[token]
+        assert len(lex._chunks_seen) <= memo_size + len(pool) + 1
