@@ -1,7 +1,8 @@
 """`newswatch run`: one asyncio process with the scheduler, chat adapters and health server.
 
 Start-up finishes what a killed run left: the Pipeline constructor groups stored articles
-that have no story yet, and `recover_outbox` puts messages left in flight back to pending.
+that have no story yet, and the claim owner (bot.app.claims) puts messages a dead run left
+in flight back to pending (on PostgreSQL only those of processes that are gone).
 After that every job is idempotent against the database, so `kill -9` at any moment loses
 no article and no pending delivery (a message on the wire at the kill may arrive twice).
 
@@ -36,7 +37,8 @@ from bot.app.assembly import (
     make_senders,
     prepare_store,
 )
-from bot.app.deliver import Vocabulary, flush_outbox, recover_outbox
+from bot.app.claims import ClaimOwner
+from bot.app.deliver import Vocabulary, flush_outbox
 from bot.app.deliver import run_digest as deliver_digest
 from bot.app.deliver import run_instant as deliver_instant
 from bot.app.gate import Gate, bounded
@@ -57,6 +59,7 @@ from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
 from bot.sources.parsepool import ParsePool
 from bot.store.base import utcnow
+from bot.store.postgres import is_postgres_url
 from bot.web.app import install
 
 log = logging.getLogger(__name__)
@@ -78,7 +81,11 @@ class Daemon:
         self.store, self.pipeline = instance.store, instance.pipeline
         self.chat_rules = instance.chat_rules
         self.vocab = Vocabulary.from_rules(instance.rules)
-        recover_outbox(self.store)
+        # its claims are its own: on PostgreSQL other processes may be sending meanwhile
+        single = not is_postgres_url(str(database))
+        self.claims = ClaimOwner(self.store, "all", single=single)
+        self.claims.start()
+        self._beating: asyncio.Task[None] | None = None
         self.senders = self.gate.wrap(
             make_senders(self.config.settings, secrets, cast(TextIO, LogStream()))
         )
@@ -151,6 +158,7 @@ class Daemon:
         self.scheduler.start(
             self.store.channels(), self._sources(), self.store.last_digest_times(), utcnow()
         )
+        self._beating = asyncio.create_task(self.claims.keep_alive())
         self._run_soon(self.job_fetch, "fetch:start")
         self._run_soon(self.job_flush, "flush:start")
         self.scheduler.run_later(self.job_prune, "prune:start", PRUNE_AFTER_START)
@@ -202,13 +210,9 @@ class Daemon:
             await asyncio.wait(list(self._jobs), timeout=1.0)
         await bounded("stopping chat adapters", adapters, max(0.5, deadline - time.monotonic()))
         self.scheduler.shutdown()
-        released = self.store.release_claims()
-        if released:
-            log.warning(
-                "%d message(s) were in flight at the stop: each counts an uncertain send "
-                "(sent once more as a possible repeat at the next start)",
-                released,
-            )
+        if self._beating is not None:
+            self._beating.cancel()
+        self.claims.stop()  # its own claims only: another process's sends go on
         await bounded("closing senders", close_senders(self.senders), 1.0)
         if self._fetcher is not None:
             await bounded("closing the fetcher", self._fetcher.aclose(), 1.0)
@@ -268,7 +272,9 @@ class Daemon:
                     log.info("source checked: %d new of %d", r.new, r.items, extra=extra)
         self.last_cycle = time.monotonic()
         started = time.monotonic()
-        await deliver_instant(self.store, self.senders, self.vocab, metrics=self.metrics)
+        await deliver_instant(
+            self.store, self.senders, self.vocab, metrics=self.metrics, owner=self.claims.name
+        )
         self.metrics.cycle_seconds.labels(job="instant").observe(time.monotonic() - started)
         self._update_depth()
 
@@ -306,7 +312,12 @@ class Daemon:
     async def _digest(self, channel_id: str) -> int:
         started = time.monotonic()
         report = await deliver_digest(
-            self.store, channel_id, self.senders, self.vocab, metrics=self.metrics
+            self.store,
+            channel_id,
+            self.senders,
+            self.vocab,
+            metrics=self.metrics,
+            owner=self.claims.name,
         )
         self.metrics.cycle_seconds.labels(job="digest").observe(time.monotonic() - started)
         self._update_depth()
@@ -317,7 +328,9 @@ class Daemon:
             return
         task = self._track()
         try:
-            await flush_outbox(self.store, self.senders, metrics=self.metrics)
+            await flush_outbox(
+                self.store, self.senders, metrics=self.metrics, owner=self.claims.name
+            )
         except Exception:
             log.exception("outbox flush failed")
         finally:

@@ -159,6 +159,7 @@ async def _deliver(
     now: datetime,
     send: bool,
     metrics: Metrics,
+    owner: str | None = None,
 ) -> list[DigestReport]:
     """The one body of run_digest and run_instant: record each channel's batch, then (with
     `send`) flush the outbox once and attach its report."""
@@ -185,7 +186,7 @@ async def _deliver(
         reports.append(report)
     recorded = [r for r in reports if r.paused is None]
     if send and recorded:
-        flush = await flush_outbox(store, senders, now, metrics=metrics)
+        flush = await flush_outbox(store, senders, now, metrics=metrics, owner=owner)
         reports = [r if r.paused else replace(r, flush=flush) for r in reports]
     return reports
 
@@ -199,11 +200,15 @@ async def run_digest(
     *,
     send: bool = True,
     metrics: Metrics = NO_METRICS,
+    owner: str | None = None,
 ) -> DigestReport:
-    """Build, record and (with `send`) deliver a channel's digest; records last_digest_at."""
+    """Build, record and (with `send`) deliver a channel's digest (its claims `owner`'s);
+    records last_digest_at."""
     channel = _channel(store, channel_id)
     now = now or utcnow()
-    (report,) = await _deliver(store, [channel], "digest", senders, vocab, now, send, metrics)
+    (report,) = await _deliver(
+        store, [channel], "digest", senders, vocab, now, send, metrics, owner
+    )
     return report
 
 
@@ -219,17 +224,20 @@ async def run_instant(
     *,
     send: bool = True,
     metrics: Metrics = NO_METRICS,
+    owner: str | None = None,
 ) -> list[DigestReport]:
-    """Record (and send) each channel's stories routed to instant delivery that are new."""
+    """Record (and send, its claims `owner`'s) each channel's stories routed to instant
+    delivery that are new."""
     channels = [c for c in store.channels() if wants_instant(c)]
     return await _deliver(
-        store, channels, "instant", senders, vocab, now or utcnow(), send, metrics
+        store, channels, "instant", senders, vocab, now or utcnow(), send, metrics, owner
     )
 
 
 def recover_outbox(store: Store) -> int:
-    """At start: messages a dead process left in flight may have arrived; each counts an
-    uncertain send (sent once more, marked as a possible repeat, or held after its second)."""
+    """At the start of the one process using a SQLite file: every message a dead run left in
+    flight may have arrived; each counts an uncertain send (sent once more, marked as a
+    possible repeat, or held after its second). Several processes: bot.app.claims."""
     released = store.release_claims()
     if released:
         log.warning(
@@ -265,7 +273,8 @@ async def flush_outbox(
 ) -> FlushReport:
     """Send due messages: channels in parallel, each channel's messages strictly in order.
 
-    With `owner` (a deliver process among several), only `channels`, whose leases it holds;
+    Claims are `owner`'s (bot.app.claims: only its own are released at its stop). With
+    `channels` (a deliver process among several), only those, whose leases `owner` holds;
     each claim checks the lease is still its own.
     """
     now = now or utcnow()
@@ -276,7 +285,7 @@ async def flush_outbox(
             by_channel.setdefault(m.channel_id, []).append(m)
     await asyncio.gather(
         *(
-            _flush_channel(store, senders, ms, now, report, metrics, owner)
+            _flush_channel(store, senders, ms, now, report, metrics, owner, channels is not None)
             for ms in by_channel.values()
         )
     )
@@ -336,6 +345,7 @@ async def _flush_channel(
     report: FlushReport,
     metrics: Metrics,
     owner: str | None = None,
+    leased: bool = False,
 ) -> None:
     moved: dict[str, str] = {}  # destinations the platform moved during this flush
     for m in messages:
@@ -355,7 +365,7 @@ async def _flush_channel(
         # an uncertain message is looked up before the claim: a process dying meanwhile
         # leaves it as it was (a claim would count one more uncertain send)
         found = await _look_up(sender, m, marker) if m.uncertain else None
-        if not store.claim_message(m.id, now, owner):
+        if not store.claim_message(m.id, now, owner, leased):
             return  # an earlier message is unfinished, or another flusher has the channel
         if m.uncertain:
             if isinstance(found, str):

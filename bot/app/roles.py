@@ -17,9 +17,12 @@ on one PostgreSQL database (role `all`, the default, is the single-process daemo
   CHANNEL_LEASE seconds, renewed every LEASE_RENEW seconds while it lives) and claims that
   channel's messages only under its lease. When a deliverer dies its leases expire and
   another takes its channels over, counting its claims in flight as uncertain sends (sent
-  once more as a possible repeat, never a third time: bot.store.outbox). One of them (the
-  advisory lock, as for analyse) also runs the digest schedule, recording digests that the
-  channel's deliverer sends.
+  once more as a possible repeat, never a third time: bot.store.outbox). Claims are owned
+  (bot.app.claims): a deliverer's start or stop never touches another live process's send.
+  Each takes at most its fair share, ceil(channels waiting / live deliverers), and lets go
+  of the rest between flushes, so a deliverer that starts gets channels at once. One of
+  them (the advisory lock, as for analyse) also runs the digest schedule, recording digests
+  that the channel's deliverer sends.
 - chat: the chat command adapters (bot.app.chatrole): Telegram polling in one process at a
   time (an advisory lock), a webhook and Slack in any number; a digest asked for in chat is
   recorded for deliver.
@@ -37,12 +40,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
+import math
 import signal
-import socket
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.app.assembly import (
     active_sources,
@@ -52,6 +54,7 @@ from bot.app.assembly import (
     make_senders,
 )
 from bot.app.chatrules import ChatRulesFollower
+from bot.app.claims import ClaimOwner, owner_name
 from bot.app.deliver import Vocabulary, flush_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
 from bot.app.metrics import Metrics
@@ -72,12 +75,14 @@ STANDBY_POLL = 2.0  # seconds between a standby's tries for the lead
 ACTIVE_POLL = 1.0  # seconds between an active analyser's or deliverer's rounds
 CHANNEL_LEASE = 30.0  # seconds a deliverer's hold on a channel lasts unless renewed
 LEASE_RENEW = 5.0  # seconds between a deliverer's renewals of its channel leases
+MAX_CHANNELS = 50  # channel leases one deliverer holds at most
 CHAT_RULES_POLL = 10.0  # seconds between looks at the rules made in chat (in another process)
 
 
 def worker_name(role: str) -> str:
-    """This process as lease owner: host, pid and role (shown in the sources table)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{role}"
+    """This process as lease owner: host, pid, role and start nonce (shown in the sources
+    table; the same name owns its outbox claims, bot.app.claims)."""
+    return owner_name(role)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
@@ -235,7 +240,9 @@ async def deliver_role(
 
     follower, look = _following(store, loaded.rules, use)
     use(follower.rules)
-    owner = worker_name("deliver")
+    claims = ClaimOwner(store, "deliver", single=False)
+    owner = claims.name
+    claims.start()  # registered, so the others count it in their fair share at once
     leading = {"now": False}
 
     async def digest(channel_id: str) -> None:
@@ -246,10 +253,15 @@ async def deliver_role(
         return None
 
     async def heartbeat() -> None:
-        # leases stay this process's while it lives, even through a long send
+        # leases and claims stay this process's while it lives, even through a long send;
+        # the claims of processes that are gone are recovered meanwhile
         while True:
             await asyncio.sleep(LEASE_RENEW)
-            store.renew_channel_leases(owner, utcnow() + timedelta(seconds=CHANNEL_LEASE))
+            try:
+                store.renew_channel_leases(owner, utcnow() + timedelta(seconds=CHANNEL_LEASE))
+                claims.beat()
+            except Exception:
+                log.exception("deliver heartbeat failed; trying again in %.0fs", LEASE_RENEW)
 
     scheduler = Scheduler(nothing, digest, tick=3600.0)
     scheduler.start(store.channels(), [], store.last_digest_times(), utcnow())
@@ -263,7 +275,7 @@ async def deliver_role(
                 log.info("deliver: %s the digest schedule", "runs" if lead else "leaves")
                 leading["now"] = lead
             now = utcnow()
-            held = store.lease_channels(owner, now, now + timedelta(seconds=CHANNEL_LEASE))
+            held = lease_fair_share(store, owner, now)
             if set(held) - served:
                 log.info("deliver: serving channel(s) %s", ", ".join(sorted(set(held) - served)))
             served |= set(held)
@@ -279,8 +291,24 @@ async def deliver_role(
     finally:
         renewing.cancel()
         scheduler.shutdown()
+        claims.stop()  # its own claims only (none in flight between flushes)
         store.release_channel_leases(owner)
         await close_senders(senders)
+
+
+def lease_fair_share(store: Store, owner: str, now: datetime) -> list[str]:
+    """The channels (with messages to send) `owner` serves this round: at most its fair
+    share, ceil(channels waiting / live deliverers), its own leases first; leases beyond
+    the share are let go (between flushes: nothing of its own in flight), so a deliverer
+    that starts gets channels without waiting for another to die."""
+    live = max(1, len(store.live_owners(now, role="deliver")))
+    share = min(MAX_CHANNELS, math.ceil(store.waiting_channels() / live))
+    held = store.lease_channels(owner, now, now + timedelta(seconds=CHANNEL_LEASE), limit=share)
+    let_go = store.release_channel_leases(owner, keep=held)
+    if let_go:
+        log.info("deliver: let go of %d channel lease(s) (fair share %d of %d deliverers)",
+                 let_go, share, live)  # fmt: skip
+    return held
 
 
 async def run_role(

@@ -37,6 +37,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "deliveries": ("channel_id, story_id", "channel_id, story_id"),
     "outbox": ("id", "id"),
     "outbox_leases": ("channel_id", "channel_id"),
+    "outbox_owners": ("owner", "owner"),
     "mutes": ("channel_id, story_id", "channel_id, story_id"),
     "waiting_items": ("id", "id"),
     "chat_entities": ("id", "id"),

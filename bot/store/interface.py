@@ -11,7 +11,7 @@ The methods chat commands use are declared once, in `bot.core.commands.base.Comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +75,7 @@ class OutboxMessage:
     ref: str | None = None  # the platform's id of the sent message
     uncertain: int = 0  # attempts whose outcome is unknown (no answer, or died in flight)
     created_at: datetime | None = None
+    owner: str | None = None  # the process whose claim it is, while `sending`
 
 
 @dataclass(frozen=True)
@@ -283,9 +284,12 @@ class Store(CommandStore, Protocol):
     def set_last_digest_at(self, channel_id: str, at: datetime) -> None: ...
     def last_digest_times(self) -> dict[str, datetime | None]: ...
     def due_messages(self, now: datetime, limit: int = 500) -> list[OutboxMessage]: ...
-    def claim_message(self, message_id: int, now: datetime, owner: str | None = None) -> bool:
-        """pending → sending, only when the channel's earlier messages are finished (and,
-        with `owner`, while `owner` holds the channel's lease)."""
+    def claim_message(
+        self, message_id: int, now: datetime, owner: str | None = None, leased: bool = True
+    ) -> bool:
+        """pending → sending as `owner`'s claim, only when the channel's earlier messages
+        are finished (and, with `owner` and `leased`, while `owner` holds the channel's
+        lease)."""
         ...
 
     def mark_sent(self, message_id: int, ref: str, now: datetime) -> None: ...
@@ -301,10 +305,28 @@ class Store(CommandStore, Protocol):
 
     def mark_failed(self, message_id: int, error: str) -> None: ...
     def release_claims(
-        self, older_than: datetime | None = None, channel_id: str | None = None
+        self,
+        older_than: datetime | None = None,
+        channel_id: str | None = None,
+        owner: str | None = None,
     ) -> int:
-        """`sending` messages (in flight when a process stopped) count an uncertain attempt."""
+        """`sending` messages (in flight when a process stopped) count an uncertain attempt:
+        all, or those claimed before a time, of one channel, of one owner."""
         ...
+
+    def renew_owner(self, owner: str, role: str, now: datetime, until: datetime) -> bool:
+        """`owner` (a process that claims messages) is alive until `until`; False when it
+        was not alive before (its first call, or it had expired)."""
+        ...
+
+    def forget_owner(self, owner: str) -> None: ...
+    def live_owners(self, now: datetime, role: str | None = None) -> list[str]: ...
+    def recover_claims(self, owner: str, now: datetime, stale_before: datetime) -> int:
+        """Claims of owners that are gone (liveness row expired; with no liveness record,
+        claimed before `stale_before`), never `owner`'s, count an uncertain attempt."""
+        ...
+
+    def waiting_channels(self) -> int: ...
 
     def held_messages(self, channel_id: str | None = None) -> list[OutboxMessage]: ...
     def release_held(self, message_id: int, send: bool) -> bool: ...
@@ -312,12 +334,13 @@ class Store(CommandStore, Protocol):
         self, owner: str, now: datetime, until: datetime, limit: int = 50
     ) -> list[str]:
         """Channels with messages to send that `owner` now holds (taken when free or
-        expired, kept when its own) until `until`; a lease taken over from another owner
-        first counts that owner's claims in the channel as uncertain."""
+        expired, kept when its own, its own first, at most `limit`) until `until`; a lease
+        taken over from an expired owner first counts its claims in the channel as
+        uncertain."""
         ...
 
     def renew_channel_leases(self, owner: str, until: datetime) -> int: ...
-    def release_channel_leases(self, owner: str) -> None: ...
+    def release_channel_leases(self, owner: str, keep: Collection[str] = ()) -> int: ...
     def channel_leases(self, now: datetime) -> dict[str, str]:
         """Channel → the deliver process holding its lease now."""
         ...

@@ -296,3 +296,20 @@ def m011_source_pause(db: Database) -> None:
         ALTER TABLE sources ADD COLUMN added_at TEXT;
         """
     )
+
+
+@migrations()
+def m012_outbox_owners(db: Database) -> None:
+    # Every process that claims outbox messages keeps a liveness row here (renewed every few
+    # seconds, deleted at a clean stop): a claim is recovered as an uncertain send only when
+    # its owner's row expired (bot.app.claims), never while the owner lives.
+    db.executescript(
+        """
+        CREATE TABLE outbox_owners (
+            owner TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """
+    )

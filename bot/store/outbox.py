@@ -23,7 +23,7 @@ Statuses: pending, sending, sent, failed (refused for good, or dropped by hand),
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -44,7 +44,8 @@ _IN_TURN_Q = _IN_TURN.replace("%s", "?")  # SQLite's placeholder
 _UNCERTAIN = """uncertain = uncertain + 1, claimed_at = NULL, claimed_by = NULL,
     status = CASE WHEN uncertain + 1 >= 2 THEN 'uncertain' ELSE 'pending' END"""
 # Channels with messages to send whose lease `owner` may take (free, expired or its own),
-# oldest work first; with the lease's current owner. Parameters: owner, now, limit.
+# its own first (a fair share keeps them), then oldest work first; with the lease's current
+# owner. Parameters: owner, now, owner, limit.
 _LEASABLE = """SELECT w.channel_id, l.owner FROM (
       SELECT o.channel_id, min(o.id) AS first FROM outbox o
       LEFT JOIN channels c ON c.id = o.channel_id
@@ -52,11 +53,31 @@ _LEASABLE = """SELECT w.channel_id, l.owner FROM (
       GROUP BY o.channel_id) w
     LEFT JOIN outbox_leases l ON l.channel_id = w.channel_id
     WHERE l.channel_id IS NULL OR l.owner = %s OR l.expires_at <= %s
-    ORDER BY w.first LIMIT %s"""
-# A taken-over channel: claims of other owners were in flight when they died or stalled.
+    ORDER BY CASE WHEN l.owner = %s THEN 0 ELSE 1 END, w.first LIMIT %s"""
+# A channel taken over from an expired lease: its previous holder's claims there were in
+# flight when it died or stalled (it can claim there no more). Claims of anyone else (a live
+# single daemon, a `newswatch digest`) are left to _GONE. Parameters: channel, previous owner.
 _TAKEOVER = f"""UPDATE outbox SET {_UNCERTAIN},
     last_error = 'in flight when its deliverer stopped' WHERE status = 'sending' AND channel_id = %s
-    AND (claimed_by IS NULL OR claimed_by <> %s)"""
+    AND claimed_by = %s"""
+# A claim whose owner is gone (bot.app.claims): no live row in outbox_owners, and either an
+# expired row (the owner stopped renewing it) or, with no liveness information at all (no
+# owner, or none registered), claimed before a generous bound. Parameters: now, stale_before.
+_GONE = """NOT EXISTS (SELECT 1 FROM outbox_owners d WHERE d.owner = outbox.claimed_by
+        AND d.expires_at > %s)
+    AND (claimed_at < %s
+         OR EXISTS (SELECT 1 FROM outbox_owners d WHERE d.owner = outbox.claimed_by))"""
+# Recovering the claims of owners that are gone; parameters: caller, now, stale_before.
+_RECOVER = f"""UPDATE outbox SET {_UNCERTAIN},
+    last_error = 'in flight when its process stopped or died' WHERE status = 'sending'
+    AND coalesce(claimed_by, '') <> %s AND {_GONE}"""
+# A process's liveness row: registered on first call, then its expiry moved on.
+_OWNER_UPSERT = """INSERT INTO outbox_owners (owner, role, started_at, expires_at)
+    VALUES (%s, %s, %s, %s) ON CONFLICT(owner) DO UPDATE SET expires_at = excluded.expires_at"""
+# Channels that have messages to send (pending or in flight), not paused.
+_WAITING = """SELECT count(DISTINCT o.channel_id) AS n FROM outbox o
+    LEFT JOIN channels c ON c.id = o.channel_id
+    WHERE o.status IN ('pending', 'sending') AND NOT coalesce(c.paused, FALSE)"""
 _DELIVERED = """INSERT INTO deliveries (channel_id, story_id, outlet_count, delivered_at)
    VALUES (?, ?, ?, ?) ON CONFLICT(channel_id, story_id) DO UPDATE SET
    outlet_count = excluded.outlet_count, delivered_at = excluded.delivered_at"""
@@ -152,10 +173,13 @@ class OutboxQueries:
         )
         return [_message(r) for r in rows]
 
-    def claim_message(self, message_id: int, now: datetime, owner: str | None = None) -> bool:
-        """Take a pending message for sending: False when another flusher has it, when an
-        earlier message of its channel is not finished, or (with `owner`) when `owner` does
-        not hold the channel's lease."""
+    def claim_message(
+        self, message_id: int, now: datetime, owner: str | None = None, leased: bool = True
+    ) -> bool:
+        """Take a pending message for sending, as `owner`'s claim: False when another
+        flusher has it, when an earlier message of its channel is not finished, or (with
+        `owner` and `leased`) when `owner` does not hold the channel's lease."""
+        lease_owner = owner if leased else None
         with self.db.conn:
             cursor = self.db.execute(
                 f"""UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,
@@ -165,7 +189,7 @@ class OutboxQueries:
                    AND (? IS NULL OR EXISTS (SELECT 1 FROM outbox_leases l
                         WHERE l.channel_id = outbox.channel_id AND l.owner = ?
                         AND l.expires_at > ?))""",
-                [to_iso(now), owner, message_id, owner, owner, to_iso(now)],
+                [to_iso(now), owner, message_id, lease_owner, lease_owner, to_iso(now)],
             )
         return cursor.rowcount == 1
 
@@ -213,20 +237,67 @@ class OutboxQueries:
             )
 
     def release_claims(
-        self, older_than: datetime | None = None, channel_id: str | None = None
+        self,
+        older_than: datetime | None = None,
+        channel_id: str | None = None,
+        owner: str | None = None,
     ) -> int:
         """Messages left `sending` (the process stopped or died with them in flight, so they
         may have arrived) count one uncertain attempt: pending again, or held when it was
-        their second. All, those claimed before a time, or one channel's."""
+        their second. All, those claimed before a time, one channel's, or one owner's."""
         with self.db.conn:
             cursor = self.db.execute(
                 f"""UPDATE outbox SET {_UNCERTAIN},
                    last_error = 'in flight when a process stopped' WHERE status = 'sending'
                    AND (? IS NULL OR claimed_at < ?)
-                   AND (? IS NULL OR channel_id = ?)""",
-                [to_iso(older_than), to_iso(older_than), channel_id, channel_id],
+                   AND (? IS NULL OR channel_id = ?) AND (? IS NULL OR claimed_by = ?)""",
+                [to_iso(older_than), to_iso(older_than), channel_id, channel_id, owner, owner],
             )
         return cursor.rowcount
+
+    # --- claim owners (bot.app.claims) ---------------------------------------------------
+
+    def renew_owner(self, owner: str, role: str, now: datetime, until: datetime) -> bool:
+        """Keep `owner` (a process that claims messages) alive until `until`, registering it
+        on the first call; False when it was not alive before (first call, or its row had
+        expired or been removed as gone)."""
+        with self.db.conn:
+            row = self.db.execute(
+                "SELECT expires_at FROM outbox_owners WHERE owner = ?", [owner]
+            ).fetchone()
+            self.db.execute(
+                _OWNER_UPSERT.replace("%s", "?"), [owner, role, to_iso(now), to_iso(until)]
+            )
+        expires = from_iso(row[0]) if row else None
+        return expires is not None and expires > now
+
+    def forget_owner(self, owner: str) -> None:
+        """A clean stop: `owner` claims nothing more (its claims were released first)."""
+        with self.db.conn:
+            self.db.execute("DELETE FROM outbox_owners WHERE owner = ?", [owner])
+
+    def live_owners(self, now: datetime, role: str | None = None) -> list[str]:
+        """Owners (of a role) whose liveness row has not expired."""
+        rows = self.db.execute(
+            "SELECT owner FROM outbox_owners WHERE expires_at > ? AND (? IS NULL OR role = ?) "
+            "ORDER BY owner",
+            [to_iso(now), role, role],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def recover_claims(self, owner: str, now: datetime, stale_before: datetime) -> int:
+        """Claims of owners that are gone (see _GONE; never `owner`'s own) count one
+        uncertain attempt each; expired liveness rows go with them. The number recovered."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                _RECOVER.replace("%s", "?"), [owner, to_iso(now), to_iso(stale_before)]
+            )
+            self.db.execute("DELETE FROM outbox_owners WHERE expires_at <= ?", [to_iso(now)])
+        return cursor.rowcount
+
+    def waiting_channels(self) -> int:
+        """How many channels (not paused) have messages pending or in flight."""
+        return int(self.db.execute(_WAITING).fetchone()[0])
 
     def held_messages(self, channel_id: str | None = None) -> list[OutboxMessage]:
         """Messages held after two uncertain attempts, waiting for a person."""
@@ -255,11 +326,12 @@ class OutboxQueries:
         self, owner: str, now: datetime, until: datetime, limit: int = 50
     ) -> list[str]:
         """Channels with messages to send that `owner` holds until `until` (taken when
-        free or expired, kept when its own); a lease taken from another owner first counts
-        that owner's claims in the channel as uncertain (it died or stalled in flight)."""
+        free or expired, kept when its own; its own first, at most `limit`); a lease taken
+        from another owner first counts that owner's claims in the channel as uncertain (its
+        lease expired: it died or stalled in flight)."""
         taken: list[str] = []
         with self.db.conn:
-            rows = self.db.execute(_LEASABLE.replace("%s", "?"), [owner, to_iso(now), limit])
+            rows = self.db.execute(_LEASABLE.replace("%s", "?"), [owner, to_iso(now), owner, limit])
             for channel_id, previous in rows.fetchall():
                 self.db.execute(
                     "INSERT INTO outbox_leases (channel_id, owner, expires_at) VALUES (?, ?, ?) "
@@ -267,8 +339,8 @@ class OutboxQueries:
                     "expires_at = excluded.expires_at",
                     [channel_id, owner, to_iso(until)],
                 )
-                if previous != owner:
-                    self.db.execute(_TAKEOVER.replace("%s", "?"), [channel_id, owner])
+                if previous is not None and previous != owner:
+                    self.db.execute(_TAKEOVER.replace("%s", "?"), [channel_id, previous])
                 taken.append(channel_id)
         return taken
 
@@ -279,9 +351,19 @@ class OutboxQueries:
             )
         return cursor.rowcount
 
-    def release_channel_leases(self, owner: str) -> None:
+    def release_channel_leases(self, owner: str, keep: Collection[str] = ()) -> int:
+        """Let go of `owner`'s leases but those on `keep`; how many went. Only between
+        flushes: a channel let go has nothing of `owner`'s in flight."""
         with self.db.conn:
-            self.db.execute("DELETE FROM outbox_leases WHERE owner = ?", [owner])
+            held = self.db.execute(
+                "SELECT channel_id FROM outbox_leases WHERE owner = ?", [owner]
+            ).fetchall()
+            gone = [r[0] for r in held if r[0] not in keep]
+            self.db.conn.executemany(
+                "DELETE FROM outbox_leases WHERE owner = ? AND channel_id = ?",
+                [[owner, c] for c in gone],
+            )
+        return len(gone)
 
     def channel_leases(self, now: datetime) -> dict[str, str]:
         """Channel → the deliver process holding its lease now."""
@@ -352,4 +434,5 @@ def _message(row: dict[str, Any]) -> OutboxMessage:
         ref=row["message_ref"],
         uncertain=row.get("uncertain") or 0,
         created_at=from_iso(row["created_at"]),
+        owner=row.get("claimed_by"),
     )

@@ -7,25 +7,21 @@ duplicates no more than uncertain sends, every message delivered."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
-from bot.app.deliver import Vocabulary, run_instant
 from bot.store.base import utcnow
 from bot.store.postgres import PostgresStore
+from tests.delivery.pgworld import instant_channels
 from tests.delivery.tally import tally, telegram_arrivals
 from tests.fakes.telegram_api import FakeTelegram
 from tests.pgcluster import Cluster
 from tests.store.test_roles import wait_for
-from tests.world import add_story, channel
 
 CHANNELS = 4
 PER_CHANNEL = 12
-RULES = "topics:\n  drones:\n    name: Drones\n    query: drone*\n"
 
 
 class Deliverer:
@@ -54,24 +50,8 @@ class Deliverer:
 def test_kill_9_of_a_deliverer_keeps_order_and_never_sends_a_third_time(
     pg_cluster: Cluster, pg_url: str, tmp_path: Path, tg: FakeTelegram
 ) -> None:
-    (tmp_path / "rules.yaml").write_text(RULES)
+    store = instant_channels(tmp_path, pg_url, pg_cluster, CHANNELS, PER_CHANNEL)
     chans = [f"ch{n}" for n in range(CHANNELS)]
-    lines = ["rules: [rules.yaml]", "delivery: {flush_interval: 1.0}", "channels:"]
-    lines += [
-        f"  - {{id: {c}, platform: telegram, destination: '{5001 + n}', mode: instant, "
-        "subscriptions: [drones]}"
-        for n, c in enumerate(chans)
-    ]
-    (tmp_path / "newswatch.yaml").write_text("\n".join(lines) + "\n")
-    store = PostgresStore(pg_url, password=pg_cluster.password)
-    store.sync_channels(
-        [channel(c, "telegram", str(5001 + n), mode="instant") for n, c in enumerate(chans)]
-    )
-    now = utcnow()
-    for i in range(PER_CHANNEL):
-        add_story(store, f"Drone story {i} headline", ["alpha"], now)
-        asyncio.run(run_instant(store, {}, Vocabulary(), now + timedelta(seconds=i), send=False))
-    assert len(store.outbox_messages()) == CHANNELS * PER_CHANNEL
     tg.reply_delay = 0.2
     first = Deliverer(tmp_path, pg_url, pg_cluster, tg, "deliver1")
     second = Deliverer(tmp_path, pg_url, pg_cluster, tg, "deliver2")

@@ -68,11 +68,14 @@ def test_a_channel_lease_serves_one_owner_until_it_expires(s: Store) -> None:
     assert s.claim_message(c1.id, NOW, owner="w1")  # w1 dies with c1 in flight
     assert s.renew_channel_leases("w2", LATER + timedelta(minutes=1)) == 1
     assert s.lease_channels("w2", NOW, LATER) == ["d"]  # c's lease has not expired yet
-    assert s.lease_channels("w2", LATER, LATER + timedelta(minutes=1)) == ["c", "d"]
+    assert s.lease_channels("w2", LATER, LATER + timedelta(minutes=1)) == ["d", "c"]  # own first
     m = next(m for m in s.outbox_messages() if m.id == c1.id)
     assert m.status == "pending" and m.uncertain == 1  # taken over: c1 may have arrived
     assert not s.claim_message(c1.id, LATER, owner="w1")  # the lease is w2's now
     assert s.claim_message(c1.id, LATER, owner="w2")
+    assert s.release_claims(owner="w1") == 0  # only its own claims: w1 has none in flight
+    assert s.message_status(c1.id)[0] == "sending"  # w2's claim is not w1's to release
+    s.release_claims(owner="w2")  # w2 stops: its own claim counted (its second: held)
     s.release_channel_leases("w2")
     assert s.lease_channels("w1", LATER, LATER + timedelta(minutes=1)) == ["c", "d"]
     assert s.message_status(c1.id)[0] == "uncertain"  # w2's claim counted: held now

@@ -4,7 +4,7 @@ once-only reasoning, which is the same: a claim is an UPDATE that only one flush
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,12 @@ from bot.store.interface import OutboxMessage, PauseState
 from bot.store.outbox import (
     _IN_TURN,
     _LEASABLE,
+    _OWNER_UPSERT,
+    _RECOVER,
     _TAKEOVER,
     _UNCERTAIN,
     _UNFINISHED,
+    _WAITING,
     _message,
 )
 from bot.store.postgres.base import PostgresBase
@@ -100,9 +103,12 @@ class PgOutboxQueries(PostgresBase):
         )
         return [_message(r) for r in rows]
 
-    def claim_message(self, message_id: int, now: datetime, owner: str | None = None) -> bool:
-        """Take a pending message for sending, in its channel's order (and under `owner`'s
-        lease); False otherwise."""
+    def claim_message(
+        self, message_id: int, now: datetime, owner: str | None = None, leased: bool = True
+    ) -> bool:
+        """Take a pending message for sending as `owner`'s claim, in its channel's order
+        (and, `leased`, under `owner`'s lease); False otherwise."""
+        lease_owner = owner if leased else None
         touched = self._run(
             f"""UPDATE outbox o SET status = 'sending', claimed_at = %s, claimed_by = %s,
                attempts = attempts + 1 WHERE o.id = %s AND o.status = 'pending'
@@ -111,7 +117,7 @@ class PgOutboxQueries(PostgresBase):
                AND (%s::text IS NULL OR EXISTS (SELECT 1 FROM outbox_leases l
                     WHERE l.channel_id = o.channel_id AND l.owner = %s
                     AND l.expires_at > %s))""",
-            [now, owner, message_id, owner, owner, now],
+            [now, owner, message_id, lease_owner, lease_owner, now],
         )
         return touched == 1
 
@@ -148,15 +154,52 @@ class PgOutboxQueries(PostgresBase):
         )
 
     def release_claims(
-        self, older_than: datetime | None = None, channel_id: str | None = None
+        self,
+        older_than: datetime | None = None,
+        channel_id: str | None = None,
+        owner: str | None = None,
     ) -> int:
         return self._run(
             f"""UPDATE outbox SET {_UNCERTAIN},
                last_error = 'in flight when a process stopped' WHERE status = 'sending'
                AND (%s::timestamptz IS NULL OR claimed_at < %s)
-               AND (%s::text IS NULL OR channel_id = %s)""",
-            [older_than, older_than, channel_id, channel_id],
+               AND (%s::text IS NULL OR channel_id = %s)
+               AND (%s::text IS NULL OR claimed_by = %s)""",
+            [older_than, older_than, channel_id, channel_id, owner, owner],
         )
+
+    def renew_owner(self, owner: str, role: str, now: datetime, until: datetime) -> bool:
+        """Keep `owner` alive until `until` (see bot.store.outbox); False when it was not
+        alive before."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT expires_at FROM outbox_owners WHERE owner = %s FOR UPDATE", [owner]
+            ).fetchone()
+            conn.execute(_OWNER_UPSERT, [owner, role, now, until])
+        return row is not None and row["expires_at"] > now
+
+    def forget_owner(self, owner: str) -> None:
+        self._run("DELETE FROM outbox_owners WHERE owner = %s", [owner])
+
+    def live_owners(self, now: datetime, role: str | None = None) -> list[str]:
+        rows = self._all(
+            "SELECT owner FROM outbox_owners WHERE expires_at > %s "
+            "AND (%s::text IS NULL OR role = %s) ORDER BY owner",
+            [now, role, role],
+        )
+        return [r["owner"] for r in rows]
+
+    def recover_claims(self, owner: str, now: datetime, stale_before: datetime) -> int:
+        """Claims of owners that are gone count one uncertain attempt each (see
+        bot.store.outbox); expired liveness rows go with them."""
+        with self._tx() as conn:
+            recovered = conn.execute(_RECOVER, [owner, now, stale_before]).rowcount
+            conn.execute("DELETE FROM outbox_owners WHERE expires_at <= %s", [now])
+        return recovered
+
+    def waiting_channels(self) -> int:
+        row = self._one(_WAITING)
+        return int(row["n"]) if row else 0
 
     def held_messages(self, channel_id: str | None = None) -> list[OutboxMessage]:
         rows = self._all(
@@ -182,7 +225,7 @@ class PgOutboxQueries(PostgresBase):
         is taken under SELECT … FOR UPDATE SKIP LOCKED (a row another process is taking is
         skipped), a missing one inserted (ON CONFLICT DO NOTHING: one inserter wins)."""
         taken: list[str] = []
-        for row in self._all(_LEASABLE, [owner, now, limit]):
+        for row in self._all(_LEASABLE, [owner, now, owner, limit]):
             channel_id = row["channel_id"]
             with self._tx() as conn:
                 lease = conn.execute(
@@ -209,8 +252,8 @@ class PgOutboxQueries(PostgresBase):
                         "WHERE channel_id = %s",
                         [owner, until, channel_id],
                     )
-                if previous != owner:
-                    conn.execute(_TAKEOVER, [channel_id, owner])
+                if previous is not None and previous != owner:
+                    conn.execute(_TAKEOVER, [channel_id, previous])
             taken.append(channel_id)
         return taken
 
@@ -219,8 +262,11 @@ class PgOutboxQueries(PostgresBase):
             "UPDATE outbox_leases SET expires_at = %s WHERE owner = %s", [until, owner]
         )
 
-    def release_channel_leases(self, owner: str) -> None:
-        self._run("DELETE FROM outbox_leases WHERE owner = %s", [owner])
+    def release_channel_leases(self, owner: str, keep: Collection[str] = ()) -> int:
+        return self._run(
+            "DELETE FROM outbox_leases WHERE owner = %s AND NOT (channel_id = ANY(%s))",
+            [owner, list(keep)],
+        )
 
     def channel_leases(self, now: datetime) -> dict[str, str]:
         rows = self._all("SELECT channel_id, owner FROM outbox_leases WHERE expires_at > %s", [now])

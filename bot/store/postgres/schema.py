@@ -215,4 +215,12 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
         ALTER TABLE sources ADD COLUMN added_by TEXT;
         ALTER TABLE sources ADD COLUMN added_at TIMESTAMPTZ;
     """,
+    "m012_outbox_owners": """
+        CREATE TABLE outbox_owners (
+            owner TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        );
+    """,
 }
