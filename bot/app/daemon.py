@@ -37,7 +37,7 @@ from bot.app.assembly import (
     make_senders,
     prepare_store,
 )
-from bot.app.claims import ClaimOwner
+from bot.app.claims import ClaimOwner, shared
 from bot.app.deliver import Vocabulary, flush_outbox
 from bot.app.deliver import run_digest as deliver_digest
 from bot.app.deliver import run_instant as deliver_instant
@@ -59,7 +59,6 @@ from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
 from bot.sources.parsepool import ParsePool
 from bot.store.base import utcnow
-from bot.store.postgres import is_postgres_url
 from bot.web.app import install
 
 log = logging.getLogger(__name__)
@@ -82,8 +81,7 @@ class Daemon:
         self.chat_rules = instance.chat_rules
         self.vocab = Vocabulary.from_rules(instance.rules)
         # its claims are its own: on PostgreSQL other processes may be sending meanwhile
-        single = not is_postgres_url(str(database))
-        self.claims = ClaimOwner(self.store, "all", single=single)
+        self.claims = ClaimOwner(self.store, "all", release_all=not shared(self.store))
         self.claims.start()
         self._beating: asyncio.Task[None] | None = None
         self.senders = self.gate.wrap(

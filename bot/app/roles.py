@@ -240,7 +240,7 @@ async def deliver_role(
 
     follower, look = _following(store, loaded.rules, use)
     use(follower.rules)
-    claims = ClaimOwner(store, "deliver", single=False)
+    claims = ClaimOwner(store, "deliver")
     owner = claims.name
     claims.start()  # registered, so the others count it in their fair share at once
     leading = {"now": False}

@@ -9,6 +9,7 @@ import json
 import sys
 
 from bot.app.assembly import close_senders, load_rules, make_senders
+from bot.app.claims import owning
 from bot.app.deliver import (
     UnknownChannelError,
     Vocabulary,
@@ -85,7 +86,8 @@ async def send(
         await close_senders(senders)
         raise CliError(f"{channel_id}: cannot send to {channel.platform}: {token[0]} is not set")
     try:
-        report = await run_digest(store, channel.id, senders, vocab)
+        async with owning(store, "digest") as owner:  # its claims are its own
+            report = await run_digest(store, channel.id, senders, vocab, owner=owner)
     except UnknownChannelError as exc:
         raise CliError(str(exc)) from None
     finally:

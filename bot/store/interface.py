@@ -335,8 +335,8 @@ class Store(CommandStore, Protocol):
     ) -> list[str]:
         """Channels with messages to send that `owner` now holds (taken when free or
         expired, kept when its own, its own first, at most `limit`) until `until`; a lease
-        taken over from an expired owner first counts its claims in the channel as
-        uncertain."""
+        taken first counts the claims in the channel of owners that are gone (liveness row
+        expired) as uncertain."""
         ...
 
     def renew_channel_leases(self, owner: str, until: datetime) -> int: ...

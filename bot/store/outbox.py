@@ -54,12 +54,14 @@ _LEASABLE = """SELECT w.channel_id, l.owner FROM (
     LEFT JOIN outbox_leases l ON l.channel_id = w.channel_id
     WHERE l.channel_id IS NULL OR l.owner = %s OR l.expires_at <= %s
     ORDER BY CASE WHEN l.owner = %s THEN 0 ELSE 1 END, w.first LIMIT %s"""
-# A channel taken over from an expired lease: its previous holder's claims there were in
-# flight when it died or stalled (it can claim there no more). Claims of anyone else (a live
-# single daemon, a `newswatch digest`) are left to _GONE. Parameters: channel, previous owner.
+# A channel taken over: claims there whose owner's liveness row expired (it died; a live
+# owner keeps its row even while its loop is busy, bot.app.claims) count an uncertain send;
+# a live owner's send finishes first (the channel's next message waits for it). Claims with
+# no liveness record are left to _GONE's bound. Parameters: channel, taker, now.
 _TAKEOVER = f"""UPDATE outbox SET {_UNCERTAIN},
     last_error = 'in flight when its deliverer stopped' WHERE status = 'sending' AND channel_id = %s
-    AND claimed_by = %s"""
+    AND claimed_by <> %s AND EXISTS (SELECT 1 FROM outbox_owners d
+        WHERE d.owner = outbox.claimed_by AND d.expires_at <= %s)"""
 # A claim whose owner is gone (bot.app.claims): no live row in outbox_owners, and either an
 # expired row (the owner stopped renewing it) or, with no liveness information at all (no
 # owner, or none registered), claimed before a generous bound. Parameters: now, stale_before.
@@ -327,8 +329,8 @@ class OutboxQueries:
     ) -> list[str]:
         """Channels with messages to send that `owner` holds until `until` (taken when
         free or expired, kept when its own; its own first, at most `limit`); a lease taken
-        from another owner first counts that owner's claims in the channel as uncertain (its
-        lease expired: it died or stalled in flight)."""
+        first counts the claims in the channel of owners that are gone as uncertain (they
+        died in flight)."""
         taken: list[str] = []
         with self.db.conn:
             rows = self.db.execute(_LEASABLE.replace("%s", "?"), [owner, to_iso(now), owner, limit])
@@ -339,8 +341,8 @@ class OutboxQueries:
                     "expires_at = excluded.expires_at",
                     [channel_id, owner, to_iso(until)],
                 )
-                if previous is not None and previous != owner:
-                    self.db.execute(_TAKEOVER.replace("%s", "?"), [channel_id, previous])
+                if previous != owner:
+                    self.db.execute(_TAKEOVER.replace("%s", "?"), [channel_id, owner, to_iso(now)])
                 taken.append(channel_id)
         return taken
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app.claims import OWNER_TTL, ClaimOwner
 from bot.store import Store
+from bot.store.base import utcnow
+from bot.store.postgres import PostgresStore
+from tests.pgcluster import Cluster
+from tests.roles.procs import wait_until
 
 NOW = datetime(2024, 9, 2, 8, tzinfo=UTC)
 TTL = timedelta(seconds=30)
@@ -100,3 +105,35 @@ def test_fair_share_leases_keep_own_first_and_let_go_of_the_rest(s: Store) -> No
     s.pause_channel("d", "bot removed", NOW)
     assert s.waiting_channels() == 1
     assert s.release_channel_leases("w2") == 1 and s.channel_leases(NOW) == {"c": "w1"}
+
+
+def test_a_lease_taken_over_recovers_only_the_claims_of_the_gone(s: Store) -> None:
+    s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "c1"}], {}, NOW)
+    s.enqueue_batch("d", "b2", "slack", "C1", [{"text": "d1"}], {}, NOW)
+    c1, d1 = s.due_messages(NOW)
+    s.renew_owner("busy", "deliver", NOW, NOW + TTL * 10)  # alive, its loop held up
+    s.renew_owner("dead", "deliver", NOW, NOW + TTL)
+    assert s.lease_channels("busy", NOW, NOW + TTL, limit=1) == ["c"]
+    assert s.lease_channels("dead", NOW, NOW + TTL, limit=1) == ["d"]
+    assert s.claim_message(c1.id, NOW, "busy") and s.claim_message(d1.id, NOW, "dead")
+    later = NOW + TTL  # both leases expired; only "dead" stopped renewing its liveness
+    assert s.lease_channels("new", later, later + TTL) == ["c", "d"]
+    assert status(s, c1.id) == ("sending", 0)  # busy's send finishes; c waits for it
+    assert status(s, d1.id) == ("pending", 1)  # dead's: sent once more as a possible repeat
+
+
+def test_a_thread_keeps_a_postgresql_owner_alive_without_its_event_loop(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    store = PostgresStore(pg_url, password=pg_cluster.password)
+    owner = ClaimOwner(store, "deliver")
+    started = utcnow()
+    owner.start(started)  # alive until started + OWNER_TTL, then renewed by its thread only
+    beyond = started + timedelta(seconds=OWNER_TTL + 1)
+    try:
+        # no event loop runs here, nothing calls beat(): the renewal is the thread's
+        wait_until("a renewal", lambda: owner.name in store.live_owners(beyond), 120, [])
+    finally:
+        owner.stop()
+    assert store.live_owners(started) == []  # a clean stop removes the row
+    store.close()

@@ -74,6 +74,10 @@ def test_send_goes_through_the_outbox(
     assert len(tg.messages) == 1 and "Drone strike" in tg.texts("5001")[0]
     assert main(["digest", "ops", "--send", "--config", str(config)]) == 0
     assert len(tg.messages) == 1  # nothing new the second time
+    store = open_store(config.parent / "nw.db")
+    (sent,) = store.outbox_messages()  # claimed by the command as its own, then let go
+    assert sent.status == "sent" and store.live_owners(utcnow() - timedelta(days=1)) == []
+    store.close()
 
 
 def test_send_to_a_kicked_bot_pauses_and_says_why(

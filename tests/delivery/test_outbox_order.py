@@ -60,6 +60,7 @@ def test_a_channel_lease_serves_one_owner_until_it_expires(s: Store) -> None:
     s.enqueue_batch("c", "b1", "telegram", "100", [{"text": "c1"}, {"text": "c2"}], {}, NOW)
     s.enqueue_batch("d", "b2", "slack", "C1", [{"text": "d1"}], {}, NOW)
     c1, c2, _ = s.due_messages(NOW)
+    s.renew_owner("w1", "deliver", NOW, LATER)  # w1's liveness ends with its lease
     assert s.lease_channels("w1", NOW, LATER, limit=1) == ["c"]
     assert s.lease_channels("w2", NOW, LATER) == ["d"]  # c is w1's
     assert s.lease_channels("w1", NOW, LATER) == ["c"]  # its own again; d is w2's

@@ -252,8 +252,8 @@ class PgOutboxQueries(PostgresBase):
                         "WHERE channel_id = %s",
                         [owner, until, channel_id],
                     )
-                if previous is not None and previous != owner:
-                    conn.execute(_TAKEOVER, [channel_id, previous])
+                if previous != owner:
+                    conn.execute(_TAKEOVER, [channel_id, owner, now])
             taken.append(channel_id)
         return taken
 
