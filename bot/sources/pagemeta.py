@@ -38,6 +38,10 @@ RELATED_MARKERS = re.compile(
     r"|^\W*(?:read\s+(?:more|also)|also\s+read|see\s+also|related(?:\s+(?:articles|stories|news))?)\b",
     re.I,
 )
+HEADING_TAGS = frozenset({"p", "div", "h2", "h3", "h4", "h5", "h6"})
+LINK_BLOCKS = frozenset({"p", "div", "ul", "ol"})
+HEADING_WORDS = 5
+LINK_ONLY = 0.8  # share of an element's text that its links carry
 
 
 def iter_dates(root: HtmlElement) -> Iterator[tuple[datetime, str]]:
@@ -153,16 +157,44 @@ def _link_share(el: HtmlElement) -> float:
     return linked / text if text else 0.0
 
 
+def _link_run(el: HtmlElement) -> list[HtmlElement]:
+    """The elements right after `el` that are links and nothing else (a list of links, or
+    paragraphs that are each a link), when they hold two links or more."""
+    run: list[HtmlElement] = []
+    nxt = next_element(el)
+    while nxt is not None and nxt.tag in LINK_BLOCKS and _link_share(nxt) > LINK_ONLY:
+        run.append(nxt)
+        nxt = next_element(nxt)
+    return run if sum(1 for x in run for _ in x.iter("a")) >= 2 else []
+
+
+def _shaped_heading(el: HtmlElement, text: str) -> bool:
+    """A short line without a sentence end that is not itself a link: it may head a block."""
+    return (
+        el.tag in HEADING_TAGS
+        and 0 < len(text.split()) <= HEADING_WORDS
+        and not text.endswith((".", "!", "?", "؟", "…"))
+        and _link_share(el) < 0.5
+    )
+
+
 def prune_related(root: HtmlElement) -> int:
     """Remove "read also" paragraphs and related-article headings with their link lists.
 
     A marker paragraph is removed when links carry part of its text; a marker heading is
-    removed with the link-dense block that follows it. Returns how many blocks went.
+    removed with the link-dense block that follows it. A heading the markers do not know is
+    removed by shape: a short line followed by links and nothing else (two or more), which
+    go with it, so no heading is left standing once the extractor drops the links (other
+    sites use other words). Returns how many blocks went.
     """
     doomed: list[HtmlElement] = []
     for el in root.iter("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "strong", "span"):
         text = " ".join(el.text_content().split())
-        if not text or len(text) > 300 or not RELATED_MARKERS.search(text):
+        if not text or len(text) > 300:
+            continue
+        if not RELATED_MARKERS.search(text):
+            if _shaped_heading(el, text) and (run := _link_run(el)):
+                doomed.extend([el, *run])
             continue
         if el.tag in ("h2", "h3", "h4", "h5", "h6", "strong", "span") or len(text) < 40:
             doomed.append(el)
