@@ -10,11 +10,16 @@ Classes, checked in this order (`line_class`):
   слова: ...»; a known label needs no list shape, an unknown one needs three or more items;
   a line of hashtags.
 - share: a share bar: share words and network names making up most of a short line.
+- prompt: asks the reader to subscribe or follow: a follow word, a channel word (newsletter,
+  Telegram, канал, کانال, قناة) and a word addressing the reader ("our", "us", наш, an
+  imperative such as تابعونا or دنبال کنید); or a "found a typo? press Ctrl+Enter" line.
+- credit: a picture or video credit ("Photo: Reuters", «عکس: ...», «صورة أرشيفية»), a fixed
+  page line ("Advertisement", «تبلیغات», «استمع إلى المقال») or a news id («کد خبر: ۱۲۳»).
 - copyright: © or a rights-reserved phrase in a short line.
 - bullet: a bulleted menu entry of a few words.
 
-Lines that close an article (source credit, tags, share, copyright) also tell the related-
-block cutter that what follows is another article (`closes_article`).
+Lines that close an article (source credit, tags, share, prompt, copyright) also tell the
+related-block cutter that what follows is another article (`closes_article`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from typing import Literal
 from bot.core.normalize import normalize
 from bot.core.wordsets import PhraseSet, keys
 
-LineClass = Literal["notice", "comments", "tags", "share", "copyright", "bullet"]
+LineClass = Literal[
+    "notice", "comments", "tags", "share", "prompt", "credit", "copyright", "bullet"
+]
 
 _TECH_SCRIPT = PhraseSet(
     "javascript; java script; جافاسكريبت; جافا سكريبت; جافاسكربت; جافا سكربت; "
@@ -84,6 +91,33 @@ _SHARE = PhraseSet(
     "ссылка; скопировать ссылку"
 )
 _SHARE_START = PhraseSet("share; شارك; شاركوا; مشاركة; اشتراک گذاری; همرسانی; поделиться")
+_FOLLOW = PhraseSet(
+    "subscribe; follow; join; sign up; تابعونا; تابعنا; اشترك; اشتركوا; انضموا; دنبال کنید; "
+    "عضو شوید; بپیوندید; مشترک شوید; подписывайтесь; подпишитесь; присоединяйтесь; следите"
+)
+_CHANNEL = PhraseSet(
+    "newsletter; channel; telegram; whatsapp; instagram; youtube; facebook; twitter; "
+    "google news; briefing; alerts; نشرة; النشرة البريدية; قناة; قناتنا; تلغرام; تيليجرام; "
+    "واتساب; انستغرام; يوتيوب; کانال; تلگرام; اینستاگرام; ایتا; روبیکا; خبرنامه; "
+    "канал; телеграм; дзен; рассылка; рассылку; вконтакте; x"
+)
+_READER = PhraseSet(
+    "us; our; наш; наша; нашем; наши; нашу; нас; تابعونا; تابعنا; اشتركوا; انضموا; قناتنا; "
+    "نشرتنا; لتصلك; ليصلك; دنبال کنید; عضو شوید; بپیوندید; подписывайтесь; подпишитесь; "
+    "присоединяйтесь"
+)
+_TYPO = PhraseSet("ctrl enter; found a typo; нашли ошибку; نجد خطأ; خطا گزارش")
+_CREDIT = PhraseSet(
+    "photo; photos; image; picture; video; file photo; archive photo; صورة; صور; تصوير; "
+    "صورة أرشيفية; عکس; تصویر; عکس آرشیوی; фото; фотография; видео; архивное фото; "
+    "фото из архива"
+)
+_FIXED = PhraseSet(
+    "advertisement; advertising; sponsored content; listen to this article; print this page; "
+    "إعلان; اعلان; محتوى مدعوم; استمع إلى المقال; استمع للمقال; تبلیغات; آگهی; "
+    "به این خبر گوش دهید; реклама; слушать статью"
+)
+_ID_LABEL = PhraseSet("news id; article id; کد خبر; شناسه خبر; رقم الخبر; رقم المقال; код новости")
 _COPYRIGHT = PhraseSet(
     "جميع الحقوق محفوظة; كافة الحقوق محفوظة; حقوق النشر; كليه حقوق; تمامی حقوق; "
     "all rights reserved; copyright; все права защищены"
@@ -116,6 +150,30 @@ def _tag_line(line: str, k: tuple[str, ...]) -> bool:
     return len(items) >= 3 and all(len(x.split()) <= 4 for x in items)
 
 
+def _prompt(k: tuple[str, ...]) -> bool:
+    """Asks the reader to subscribe or follow (a follow word, a channel word and a word
+    addressing the reader: "our", "us", an imperative), or to report a typo."""
+    n = len(k)
+    if n <= 20 and _FOLLOW.hit(k) and _CHANNEL.hit(k) and _READER.hit(k):
+        return True
+    return n <= 15 and _TYPO.hit(k)
+
+
+def _credit(line: str, k: tuple[str, ...]) -> bool:
+    """A picture or video credit ("Photo: Reuters", «صورة أرشيفية»), a fixed line of the page
+    ("Advertisement", «استمع إلى المقال») or a news id ("کد خبر: ۱۲۳۴۵")."""
+    if len(k) <= 6 and (_FIXED.whole(k) or _CREDIT.whole(k)):
+        return True
+    m = _LABEL_RE.match(line)
+    if m is None:
+        return False
+    label = keys(normalize(m.group(1)))
+    rest = m.group(2).strip()
+    if _ID_LABEL.whole(label):
+        return rest.replace(" ", "").isdigit()
+    return _CREDIT.whole(label) and len(rest.split()) <= 8 and not rest.endswith(SENTENCE_END)
+
+
 def _share_bar(k: tuple[str, ...]) -> bool:
     n = len(k)
     if n == 0 or n > 14:
@@ -143,6 +201,10 @@ def line_class(line: str, norm: str) -> LineClass | None:
         return "tags"
     if _share_bar(k):
         return "share"
+    if _prompt(k):
+        return "prompt"
+    if _credit(line, k):
+        return "credit"
     if ("©" in line and n <= 20) or (n <= 15 and _COPYRIGHT.hit(k)):
         return "copyright"
     if _BULLET_RE.match(line) and n <= MENU_WORDS:
@@ -157,7 +219,7 @@ def is_boilerplate(line: str, norm: str) -> bool:
 def closes_article(line: str, norm: str) -> bool:
     """Lines that end an article: source credit, tags, share bar, copyright."""
     cls = line_class(line, norm)
-    if cls in ("tags", "share", "copyright"):
+    if cls in ("tags", "share", "prompt", "copyright"):
         return True
     k = keys(norm)
     return ":" in line and len(k) <= 12 and _SOURCE.prefix(k) > 0

@@ -33,7 +33,7 @@ def test_cleanup_case(case: dict[str, Any]) -> None:
 
 def test_every_class_has_fixtures_in_four_languages_and_unlisted_wordings() -> None:
     four = {"ar", "fa", "en", "ru"}
-    for cls in ("menu", "related", "tags", "notice", "comments"):
+    for cls in ("menu", "related", "tags", "notice", "comments", "prompt", "credit"):
         cases = [c for c in CLASSES if c["class"] == cls]
         assert {c["lang"] for c in cases} == four, cls
         unlisted = {c["lang"] for c in cases if c.get("unlisted")}
