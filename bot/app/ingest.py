@@ -173,9 +173,20 @@ class Pipeline:
         return self._group(article, self._doc(article, result.entity_ids, lead), result)
 
     def analyse_pending(self) -> list[Ingested]:
-        """Match and group every stored article still without a story, in stored order:
-        what fetch_cycle(analyse=False) leaves for later."""
-        return [self.analyse(article) for article in self.store.unanalysed_articles()]
+        """Match and group every stored article still without a story, in stored order,
+        and match again those an edit changed (their story stays theirs): what
+        fetch_cycle(analyse=False) leaves for later."""
+        done = [self.analyse(article) for article in self.store.unanalysed_articles()]
+        self._rematch(self.store.edited_articles())
+        return done
+
+    def _rematch(self, edited: Sequence[Article]) -> None:
+        """Articles an edit changed, matched again with their new text; the mark cleared."""
+        for article in edited:
+            self._match_and_save(article)
+        if edited:
+            self.store.mark_matched(edited)
+            log.info("%d edited article(s) matched again", len(edited))
 
     def _match_and_save(self, article: Article) -> MatchResult:
         assert article.id is not None
@@ -386,6 +397,6 @@ class Pipeline:
         ids = self.store.update_articles([prepare_article(i, source, now) for i in edited])
         if ids:
             log.info("%d stored articles edited", len(ids), extra={"source": source.id})
-        for article in self.store.articles(ids) if ids and analyse else ():
-            self._match_and_save(article)
+        if ids and analyse:  # else the analyser does it (analyse_pending)
+            self._rematch(self.store.articles(ids))
         return len(ids)

@@ -51,8 +51,10 @@ def _row(article: Article, norm_title: str, norm_text: str) -> tuple[Any, ...]:
     )
 
 
-_UPDATE = """UPDATE articles SET title = ?, text = ?, norm_title = ?, norm_text = ?
+_UPDATE = """UPDATE articles SET title = ?, text = ?, norm_title = ?, norm_text = ?, edited = 1
     WHERE key = ? AND (title <> ? OR text <> ?) RETURNING id"""
+# the edit mark cleared only if the text matched is still the stored one
+_MATCHED = "UPDATE articles SET edited = 0 WHERE id = ? AND title = ? AND text = ?"
 
 
 def _update_row(article: Article, norm_title: str, norm_text: str) -> list[Any]:
@@ -126,14 +128,24 @@ class ArticleQueries:
 
     def update_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int]:
         """Give stored articles (found by key) the title and text of `batch` (an edited
-        post): the ids of those whose title or text changed; the FTS index follows by
-        trigger. Nothing else of the row (date, link, story) moves."""
+        post): the ids of those whose title or text changed, marked edited until matched
+        again; the FTS index follows by trigger. Nothing else (date, link, story) moves."""
         changed: list[int] = []
         with self.db.conn:
             for a, norm_title, norm_text in batch:
                 row = self.db.conn.execute(_UPDATE, _update_row(a, norm_title, norm_text))
                 changed.extend(r[0] for r in row.fetchall())
         return changed
+
+    def edited_articles(self) -> list[Article]:
+        """Stored articles an edit changed since they were last matched, in id order."""
+        rows = self.db.query("SELECT * FROM articles WHERE edited = 1 ORDER BY id")
+        return [_article(row) for row in rows]
+
+    def mark_matched(self, articles: Sequence[Article]) -> None:
+        """Clear the edit mark of articles matched again (unless edited once more since)."""
+        with self.db.conn:
+            self.db.conn.executemany(_MATCHED, [[a.id, a.title, a.text] for a in articles])
 
     def article(self, article_id: int) -> Article | None:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))

@@ -209,7 +209,15 @@ class Store(CommandStore, Protocol):
     def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]: ...
     def update_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int]:
         """Stored articles (by key) given the batch's title and text (an edited post): the
-        ids of those that changed."""
+        ids of those that changed, marked edited until `mark_matched`."""
+        ...
+
+    def edited_articles(self) -> list[Article]:
+        """Stored articles an edit changed since they were last matched, in id order."""
+        ...
+
+    def mark_matched(self, articles: Sequence[Article]) -> None:
+        """Clear the edit mark of articles matched again with this title and text."""
         ...
 
     def article(self, article_id: int) -> Article | None: ...

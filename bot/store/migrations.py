@@ -313,3 +313,16 @@ def m012_outbox_owners(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m013_article_edits(db: Database) -> None:
+    # An article whose text an edit changed (a Telegram post edited after it was fetched)
+    # waits here to be matched again: a fetch-only worker stores the edit, the analyser
+    # re-matches it (bot.app.ingest); cleared once matched with that text.
+    db.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX articles_edited ON articles (id) WHERE edited = 1;
+        """
+    )

@@ -13,6 +13,17 @@ from bot.models import Article, TextTerm
 from bot.store import Store, open_store
 
 T0 = datetime(2026, 12, 6, 10, 2, tzinfo=UTC)
+POST = Article(
+    key="g:post-203",
+    source_id="qaws",
+    source_name="Qaws",
+    url="https://t.me/qawsnews/203",
+    title="Coastal road opens next week",
+    text="Coastal road opens next week between the two southern ports.",
+    fetched=T0,
+    published=T0,
+    lang="en",
+)
 
 
 @pytest.fixture
@@ -27,17 +38,7 @@ def _row(article: Article) -> tuple[Article, str, str]:
 
 
 def test_an_edit_replaces_title_and_text_once(store: Store) -> None:
-    post = Article(
-        key="g:post-203",
-        source_id="qaws",
-        source_name="Qaws",
-        url="https://t.me/qawsnews/203",
-        title="Coastal road opens next week",
-        text="Coastal road opens next week between the two southern ports.",
-        fetched=T0,
-        published=T0,
-        lang="en",
-    )
+    post = POST
     other = replace(
         post, key="g:post-204", url="https://t.me/qawsnews/204", title="Pier", text="Pier reopens."
     )
@@ -63,3 +64,30 @@ def test_an_edit_replaces_title_and_text_once(store: Store) -> None:
         return [a.id for a in store.search_articles(TextTerm(word), T0, 10, 0)]
 
     assert found("ninety") == [pid] and found("week") == []  # the text index follows
+
+
+def test_an_edit_waits_to_be_matched_again_until_marked(store: Store) -> None:
+    """What a fetch-only worker leaves for the analyser: the edited article is listed until
+    marked matched with the text it now has; marking an older text leaves it listed."""
+    post = replace(
+        POST,
+        key="g:post-310",
+        url="https://t.me/qawsnews/310",
+        title="Ferry resumes",
+        text="The ferry to the islands resumes on Friday.",
+    )
+    [pid] = store.add_articles([_row(post)])
+    assert pid is not None and store.edited_articles() == []
+    first = replace(post, text="The ferry to the islands resumes on Saturday.")
+    assert store.update_articles([_row(first)]) == [pid]
+    [waiting] = store.edited_articles()
+    assert (waiting.id, waiting.text) == (pid, first.text)
+    second = replace(post, text="The ferry to the islands resumes on Sunday.")
+    assert store.update_articles([_row(second)]) == [pid]  # edited again meanwhile
+    store.mark_matched([waiting])  # matched with Saturday's text: still waiting
+    [again] = store.edited_articles()
+    assert again.text == second.text
+    store.mark_matched([again])
+    assert store.edited_articles() == []
+    assert store.update_articles([_row(second)]) == []  # no change: not marked again
+    assert store.edited_articles() == []

@@ -14,8 +14,9 @@ _INSERT = """INSERT INTO articles (key, source_id, source_name, url, title, text
     published, fetched, norm_title, norm_text) VALUES """
 _VALUES = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _RETURNING = " ON CONFLICT(key) DO NOTHING RETURNING key, id"  # only the rows inserted
-_UPDATE = """UPDATE articles SET title = %s, text = %s, norm_title = %s, norm_text = %s
-    WHERE key = %s AND (title <> %s OR text <> %s) RETURNING id"""
+_UPDATE = """UPDATE articles SET title = %s, text = %s, norm_title = %s, norm_text = %s,
+    edited = TRUE WHERE key = %s AND (title <> %s OR text <> %s) RETURNING id"""
+_MATCHED = "UPDATE articles SET edited = FALSE WHERE id = %s AND title = %s AND text = %s"
 _ROWS_PER_INSERT = 500  # 5,500 parameters, well under PostgreSQL's 65,535
 # What an Article is built from (not `*`: the tsvector and normalised text stay in the server).
 COLUMNS = "id, key, source_id, source_name, url, title, text, lang, published, fetched, story_id"
@@ -89,6 +90,15 @@ class PgArticleQueries(PostgresBase):
                 rows = conn.execute(_UPDATE, _update_row(a, norm_title, norm_text)).fetchall()
                 changed.extend(r["id"] for r in rows)
         return changed
+
+    def edited_articles(self) -> list[Article]:
+        rows = self._all(f"SELECT {COLUMNS} FROM articles WHERE edited ORDER BY id")
+        return [_article(row) for row in rows]
+
+    def mark_matched(self, articles: Sequence[Article]) -> None:
+        with self._tx() as conn:
+            for a in articles:
+                conn.execute(_MATCHED, [a.id, a.title, a.text])
 
     def article(self, article_id: int) -> Article | None:
         row = self._one(f"SELECT {COLUMNS} FROM articles WHERE id = %s", [article_id])

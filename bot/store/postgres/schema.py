@@ -223,4 +223,8 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
             expires_at TIMESTAMPTZ NOT NULL
         );
     """,
+    "m013_article_edits": """
+        ALTER TABLE articles ADD COLUMN edited BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX articles_edited ON articles (id) WHERE edited;
+    """,
 }
