@@ -26,9 +26,9 @@ MEMO_TOKENS = 200_000  # distinct tokens remembered with the words they match
 Occurrence = tuple[int, int]  # token index range [start, end)
 
 _PROCLITICS = (
-    re.compile(" (([وف])([^ ]{3,}))"),
-    re.compile(" (([وف]?[بكل])([^ ]{3,}))"),
-    re.compile(" (([وف]?(?:[بكل]?ال|لل))([^ ]{3,}))"),
+    re.compile(" ([وف]([^ ]{3,}))"),
+    re.compile(" ([وف]?[بكل]([^ ]{3,}))"),
+    re.compile(" ([وف]?(?:[بكل]?ال|لل)([^ ]{3,}))"),
 )
 _ZH = "ژ"
 _G_FOLD = (*((c, "ج") for c in "غقگچڨ"), ("پ", "ب"), ("ڤ", "ف"))  # str.replace: C speed
@@ -65,7 +65,7 @@ class Lexicon:
         self.first: dict[int, list[int]] = {}  # word id → terms that start with it
         self._seen: set[str] = set()  # tokens looked up (see _word_hits)
         self._hits: dict[str, tuple[int, ...]] = {}  # ... those that match a word: their ids
-        self._chunks_seen: set[str] = {""}  # chunks looked up (see chunk_hits)
+        self._chunks_seen: set[str] = set()  # chunks looked up (see chunk_hits)
         self._chunk_ids: dict[str, tuple[int, ...]] = {}  # ... one-token ones that match
         self._irregular: set[str] = set()  # ... those of several tokens or none
         self.trim: dict[str, tuple[int, int]] = {}  # matching chunk → dropped marks at its ends
@@ -166,7 +166,7 @@ class Lexicon:
         got = list(map(self._hits.get, tokens))  # hashes each token while it is fresh
         if not seen.issuperset(tokens):
             misses = list(set(tokens).difference(seen))
-            fresh = {t: ids for t, ids in self.lookup(misses).items() if ids}
+            fresh = self._hits_of(misses)
             got = list(map(fresh.get, tokens, got))  # fresh answer where missing, C loop
             if len(seen) + len(misses) > MEMO_TOKENS:
                 self.forget()
@@ -175,11 +175,11 @@ class Lexicon:
         return got
 
     def chunk_hits(self, chunks: list[str]) -> list[tuple[int, ...] | None] | None:
-        """For each part (bot.core.normalize.chunks; "" never matches), the ids of the
-        words its token matches (None for none); None when some chunk is not exactly one
-        token (the caller tokenises that text with `Tokens` and `scan`s it). Remembered as
-        tokens are in `_word_hits`: a set of the chunks seen and a small dict of those that
-        match; unknown chunks are folded and looked up together."""
+        """For each chunk (bot.core.normalize.chunks), the ids of the words its token
+        matches (None for none); None when some chunk is not exactly one token (the caller
+        tokenises that text with `Tokens` and `scan`s it). Remembered as tokens are in
+        `_word_hits`: a set of the chunks seen and a small dict of those that match; unknown
+        chunks are folded and looked up together."""
         got = list(map(self._chunk_ids.get, chunks))
         if self._chunks_seen.issuperset(chunks):
             return got
@@ -187,7 +187,6 @@ class Lexicon:
         if len(self._chunks_seen) + len(self._irregular) + len(unknown) > MEMO_TOKENS:
             self.forget()
             unknown = set(chunks)
-            unknown.discard("")
         if not self._irregular.isdisjoint(unknown):
             return None
         self._learn(list(unknown))
@@ -209,34 +208,40 @@ class Lexicon:
             return
         together = " ".join(folded)  # type: ignore[arg-type]  # no None left
         tokens = together.replace(DROP, "").split(" ") if DROP in together else folded
-        ids = self.lookup(list(set(tokens)))  # type: ignore[arg-type]
-        for chunk, token, f in zip(batch, tokens, folded, strict=True):
-            hit = ids[token]  # type: ignore[index]
-            if hit:
-                self._chunk_ids[chunk] = hit
-                if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
-                    lead = len(f) - len(f.lstrip(DROP))
-                    self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
+        ids = self._hits_of(list(set(tokens)))  # type: ignore[arg-type]
+        if not ids:
+            return
+        for i in compress(range(len(tokens)), map(ids.__contains__, tokens)):
+            chunk, f = batch[i], folded[i]
+            self._chunk_ids[chunk] = ids[tokens[i]]  # type: ignore[index]
+            if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
+                lead = len(f) - len(f.lstrip(DROP))
+                self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
 
     def forget(self) -> None:
         """Empty the token memo (answers stay the same, only slower until it fills again)."""
         self._seen.clear()
         self._hits.clear()
         self._chunks_seen.clear()
-        self._chunks_seen.add("")  # an empty part between two separators: no token
         self._chunk_ids.clear()
         self._irregular.clear()
         self.trim.clear()
 
     def lookup(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
         """Word ids for each of `distinct` tokens (() for none), in C-level batches."""
+        out: dict[str, tuple[int, ...]] = dict.fromkeys(distinct, ())
+        out.update(self._hits_of(distinct))
+        return out
+
+    def _hits_of(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
+        """Word ids of those of `distinct` tokens that match some word."""
         cand = list(distinct)
         orig = list(distinct)
         joined = " " + " ".join(distinct)
         for pattern in _PROCLITICS:
             stripped = pattern.findall(joined)
             if stripped:
-                wholes, _, rests = zip(*stripped, strict=True)
+                wholes, rests = zip(*stripped, strict=True)
                 cand.extend(rests)
                 orig.extend(wholes)
         hits: dict[str, set[int]] = {}
@@ -266,6 +271,4 @@ class Lexicon:
                     wid = self.prefix[length].get(token[:length])
                     if wid is not None:
                         hits.setdefault(orig[i], set()).add(wid)
-        out: dict[str, tuple[int, ...]] = dict.fromkeys(distinct, ())
-        out.update((token, tuple(sorted(wids))) for token, wids in hits.items())
-        return out
+        return {token: tuple(sorted(wids)) for token, wids in hits.items()}

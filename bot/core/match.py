@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from bot.core.lexicon import Lexicon, Occurrence
-from bot.core.normalize import Tokens, chunks
+from bot.core.normalize import SEPARATOR_CHARS, Tokens, chunks
 from bot.core.query import (
     And,
     Near,
@@ -67,17 +68,14 @@ class _Article:
 
 
 class _Chunked:
-    """An article cut into chunks (bot.core.normalize.chunks, empty parts kept) each of
-    which is one token: the fast path (`_Article` is the general one). Only the parts that
-    matched are turned into token indices and offsets."""
+    """An article cut into chunks (bot.core.normalize.chunks) each of which is one token, so
+    that chunk i is token i: the fast path (`_Article` is the general one). Only the chunks
+    that matched are located in the original text."""
 
-    __slots__ = ("n_title", "text", "title", "title_tokens", "trim", "where")
+    __slots__ = ("text", "title", "title_tokens", "trim", "where")
 
-    def __init__(
-        self, title: str, text: str, n_title: int, title_tokens: int, trim: dict[str, Trim]
-    ) -> None:
+    def __init__(self, title: str, text: str, title_tokens: int, trim: dict[str, Trim]) -> None:
         self.title, self.text = title, text
-        self.n_title = n_title  # parts in the title
         self.title_tokens = title_tokens
         self.trim = trim
         self.where: dict[int, tuple[int, str]] = {}  # token index → (offset in its field, chunk)
@@ -85,21 +83,20 @@ class _Chunked:
     def hits(
         self, parts: list[str], got: list[tuple[int, ...] | None]
     ) -> list[tuple[int, tuple[int, ...]]]:
-        """(token index, word ids) of the parts that matched; remembers where they are."""
+        """(token index, word ids) of the chunks that matched; remembers where they stand.
+        A chunk that matched is the first whole chunk equal to it after the previous match:
+        an equal chunk between them would have matched too."""
         out: list[tuple[int, tuple[int, ...]]] = []
         where = self.where
-        empty = offset = prev = 0
-        n_title = self.n_title
+        field, start, split = self.title, 0, self.title_tokens
         for k in compress(range(len(got)), got):
-            if prev < n_title <= k:  # into the text: offsets restart after the newline
-                empty += parts[prev:n_title].count("")
-                offset, prev = 0, n_title
-            between = parts[prev:k]
-            empty += between.count("")
-            offset += sum(map(len, between)) + len(between)
-            prev = k
-            where[k - empty] = (offset, parts[k])
-            out.append((k - empty, got[k]))  # type: ignore[arg-type]
+            if k >= split:
+                field, start, split = self.text, 0, len(got)
+            chunk = parts[k]
+            pos = _whole(field, chunk, start)
+            start = pos + len(chunk)
+            where[k] = (pos, chunk)
+            out.append((k, got[k]))  # type: ignore[arg-type]
         return out
 
     def evidence(self, occ: Occurrence, term: str) -> Evidence:
@@ -110,6 +107,22 @@ class _Chunked:
         if occ[0] < self.title_tokens:
             return Evidence("title", start, end, self.title[start:end], term)
         return Evidence("text", start, end, self.text[start:end], term)
+
+
+def _whole(field: str, chunk: str, start: int) -> int:
+    """The offset of the first occurrence of `chunk` at or after `start` that is a whole
+    chunk of `field` (a separator or an end on either side)."""
+    pos = field.find(chunk, start)
+    while pos >= 0:
+        end = pos + len(chunk)
+        before = field[pos - 1] if pos else " "
+        after = field[end] if end < len(field) else " "
+        if (before in SEPARATOR_CHARS or before.isspace()) and (
+            after in SEPARATOR_CHARS or after.isspace()
+        ):
+            return pos
+        pos = field.find(chunk, pos + 1)
+    raise ValueError(f"no chunk {chunk!r} after offset {start}")  # cannot happen: a bug
 
 
 Trim = tuple[int, int]
@@ -163,9 +176,8 @@ class Matcher:
         got = self.lexicon.chunk_hits(parts)
         if got is None:
             return self._scan_tokens(title, text)
-        title_tokens = len(head) - head.count("")
-        art = _Chunked(title, text, len(head), title_tokens, self.lexicon.trim)
-        return art, self.lexicon.occurrences(art.hits(parts, got), title_tokens)
+        art = _Chunked(title, text, len(head), self.lexicon.trim)
+        return art, self.lexicon.occurrences(art.hits(parts, got), len(head))
 
     def _scan_tokens(self, title: str, text: str) -> tuple[_Article, dict[int, list[Occurrence]]]:
         art = _Article.of(title, text)
@@ -334,7 +346,12 @@ def _evidence_of(
     art: _Chunked | _Article, occ: list[tuple[Occurrence, str]]
 ) -> tuple[Evidence, ...]:
     seen: dict[Occurrence, str] = {}
-    for o, term in sorted(occ, key=lambda x: x[0]):
+    for o, term in sorted(occ, key=_FIRST):
         if term and o[1] > o[0] and o not in seen:
             seen[o] = term
-    return tuple(art.evidence(o, t) for o, t in list(seen.items())[:MAX_EVIDENCE])
+            if len(seen) == MAX_EVIDENCE:
+                break
+    return tuple([art.evidence(o, t) for o, t in seen.items()])
+
+
+_FIRST = itemgetter(0)

@@ -165,8 +165,9 @@ def _change(m: re.Match[str]) -> str:
     return folded
 
 
-def _fold_fast(text: str) -> str:
-    """`fold` for text whose every character folds to one: C-level string methods only."""
+def _fold_fast(text: str, chain: tuple[tuple[str, str], ...] = _CHAIN) -> str:
+    """`fold` for text whose every character folds to one: C-level string methods only.
+    `chain`: the replacements to make (fewer for text known to hold no separator)."""
     if text.isascii():
         s = text.lower()
     else:
@@ -175,7 +176,7 @@ def _fold_fast(text: str) -> str:
         s = text.casefold()
         if len(s) != len(text):
             raise _Expands
-    for a, b in _CHAIN:
+    for a, b in chain:
         s = s.replace(a, b)
     if not s.isascii():
         if _CHANGE_RE.search(s):
@@ -294,22 +295,23 @@ def normalize(text: str) -> str:
 
 
 # Characters that only ever separate tokens (their fold is nothing but spaces) and are common
-# in news text. `chunks` cuts raw text at them before any folding.
+# in news text, besides white space (str.split cuts at that, and all of it folds to spaces).
 _COMMON_SEPARATORS = tuple(
     c
-    for c in "\n\t\r\x00\xa0.,;:!?()[]{}\"'«»-–—/\\|،؛؟…“”‘’*#@&%+=<>~^`$_\u200b\u200c\u2009\u202f"
+    for c in "\x00.,;:!?()[]{}\"'«»-–—/\\|،؛؟…“”‘’*#@&%+=<>~^`$_\u200b\u200c"
     if not fold_char(c).strip(" ")
 )
+SEPARATOR_CHARS = frozenset(_COMMON_SEPARATORS)
+_LETTER_CHAIN = tuple((a, b) for a, b in _CHAIN if a not in SEPARATOR_CHARS and not a.isspace())
 
 
 def chunks(text: str) -> list[str]:
-    """`text` cut at its common separators, as `str.split(" ")` cuts: an empty string between
-    two adjacent separators, so part k starts at the sum of the earlier parts' lengths plus k.
-    A non-empty part (a chunk) is usually exactly one token (see `fold_chunks`); the matcher
-    remembers chunks, so most of an article's text is never folded again."""
+    """`text` cut at white space and at its common separators, without folding: each piece
+    (a chunk) is usually exactly one token (see `fold_chunks`), and the matcher remembers
+    chunks, so most of an article's text is never folded again."""
     for c in _COMMON_SEPARATORS:
         text = text.replace(c, " ")
-    return text.split(" ")
+    return text.split()
 
 
 def fold_chunks(parts: list[str]) -> list[str | None]:
@@ -320,7 +322,10 @@ def fold_chunks(parts: list[str]) -> list[str | None]:
     if not parts:
         return []
     joined = " ".join(parts)
-    folded, origin = fold(joined)
+    try:  # chunks hold none of the separators `_CHAIN` replaces
+        folded, origin = _fold_fast(joined, _LETTER_CHAIN), None
+    except _Expands:
+        folded, origin = fold(joined)
     if origin is None or len(folded) == len(joined):
         rest = folded.replace(" ", "").replace(DROP, "")
         if rest and not rest.isalnum():

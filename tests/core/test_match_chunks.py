@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core import lexicon
 from bot.core.match import Matcher, _Chunked
-from bot.core.normalize import Tokens, chunks, fold_chunks
+from bot.core.normalize import SEPARATOR_CHARS, Tokens, chunks, fold_char, fold_chunks
 from bot.core.rules import parse_rules
 from bot.models import MatchResult
 from tests.core.test_match_fast import RULES  # entities, excludes, phrases, NEAR, refs
@@ -127,3 +127,13 @@ def test_chunk_memo_answers_as_a_fresh_lookup(
             token = Tokens(part).words[0] if part else ""
             assert (ids or ()) == lex.lookup([token])[token]
         assert len(lex._chunks_seen) <= memo_size + len(pool) + 1
+
+
+def test_white_space_and_the_cut_characters_only_separate() -> None:
+    """`chunks` cuts at white space (str.split) and at its own list without folding: each of
+    those characters must fold to nothing but spaces, or a chunk would lose a token."""
+    white = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert len(white) > 20
+    for c in [*white, *SEPARATOR_CHARS]:
+        assert not fold_char(c).strip(" "), repr(c)
+    assert chunks("«Kelvar»،\u00a0قمر…\u2003x") == ["Kelvar", "قمر", "x"]
