@@ -6,20 +6,28 @@ fifth of the feeds get new items, the rest answer 304 to their ETag. Each config
 runs on a fresh database through the code the roles run: workers lease due sources in
 batches (`lease_sources`, on SQLite as on PostgreSQL), fetch and store them with
 Pipeline.fetch_cycle(analyse=False), until none is left. Then one process matches and
-groups everything stored (Pipeline start-up rebuild + analyse_pending), timed apart.
+groups the first --analyse stored articles (2,000 of the 50,000 by default, into an empty
+story index, as the analyse role takes what the workers stored), timed apart: on SQLite and
+on the first PostgreSQL configuration only, since every configuration stores the same
+articles. All 50,000 at today's analysis speed would take most of an hour, and the
+fetch figures are what this bench is for; the art/s column is for that sample.
 
-Columns: cycle wall times, fetch throughput of cycle 2 (feeds per second), articles per
-second through analysis, and the peak RSS of the largest worker process (parse pool
-processes not included).
+Columns: cycle wall times, fetch throughput of cycle 2 (feeds per second), the fetch
+workers' CPU per feed in cycle 2 (all workers' CPU seconds over the feeds fetched: what
+decides how far more workers can scale on a given number of cores), articles per second
+through analysis, and the peak RSS of the largest worker process (parse pool processes not
+included).
 
 Each worker also prints its CPU seconds against its wall time and its time in lease_sources
 and release_sources (with the load average): a worker near 100% of its wall (or below it
 only because the machine is loaded) is CPU-bound, and more workers help only with more
-cores. BENCH_PROFILE=bench-0 prints that worker's cProfile (by own time) on stderr.
+cores. BENCH_PROFILE=bench-0 prints that worker's cProfile (by own time) on stderr (the
+profiler itself about doubles the CPU per feed).
 
 Without --pg a throwaway cluster is started as the tests do (Debian's postgresql package).
 
     .venv/bin/python bench/scale.py [--feeds 5000] [--items 10] [--latency 0.1] [--pg URL]
+        [--workers 1,2,4] [--analyse 2000]
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+ANALYSE = 2000  # articles analysed per backend (of feeds x items stored): see the docstring
 HOSTS = [f"127.0.0.{n}" for n in range(2, 10)]
 RULES = """\
 entities:
@@ -199,20 +208,24 @@ async def _fetch_worker(out: Connection, db: str, name: str, start: datetime) ->
     )
 
 
-def analyser(out: Connection, db: str) -> None:
+def analyser(out: Connection, db: str, limit: int) -> None:
+    """Match and group the first `limit` stored articles (into an empty story index, as the
+    analyse role does with what the fetch workers stored), timed."""
     from bot.app.ingest import Pipeline
     from bot.config import load_config
     from bot.core.rules import parse_rules
     from bot.store import open_store
 
     store = open_store(db)
+    settings = load_config(None, env={}).settings
+    pipeline = Pipeline(store, parse_rules([("b.yaml", RULES)]), settings, rebuild=False)
+    articles = store.unanalysed_articles(limit=limit)
     t0 = time.perf_counter()
-    pipeline = Pipeline(store, parse_rules([("b.yaml", RULES)]), load_config(None, env={}).settings)
-    pipeline.analyse_pending()  # start-up already grouped what had no story: this is a check
+    for article in articles:
+        pipeline.analyse(article)
     wall = time.perf_counter() - t0
-    done = store.article_count()
     store.close()
-    out.send({"wall": wall, "articles": done, "rss": _rss_mb()})
+    out.send({"wall": wall, "articles": len(articles), "rss": _rss_mb()})
 
 
 def _spawn(target: Any, *args: Any) -> tuple[mp.process.BaseProcess, Connection]:
@@ -243,6 +256,7 @@ def run_cycle(db: str, workers: int) -> dict[str, Any]:
         "fetched": sum(r["fetched"] for r in results),
         "new": sum(r["new"] for r in results),
         "rss": max(r["rss"] for r in results),
+        "cpu": sum(r["cpu"] for r in results),
     }
 
 
@@ -257,7 +271,9 @@ def make_due(db: str) -> None:
     store.close()
 
 
-def measure(db: str, workers: int, feeds: int, port: int, control: Connection) -> dict[str, Any]:
+def measure(
+    db: str, workers: int, feeds: int, port: int, control: Connection, analyse: int
+) -> dict[str, Any]:
     from bot.models import Source
     from bot.store import open_store
 
@@ -275,9 +291,11 @@ def measure(db: str, workers: int, feeds: int, port: int, control: Connection) -
     control.recv()
     make_due(db)
     second = run_cycle(db, workers)
-    proc, conn = _spawn(analyser, db)
-    analysis = conn.recv()
-    proc.join()
+    analysis = None
+    if analyse:
+        proc, conn = _spawn(analyser, db, analyse)
+        analysis = conn.recv()
+        proc.join()
     return {"first": first, "second": second, "analysis": analysis}
 
 
@@ -288,6 +306,12 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.1, help="seconds held per response")
     ap.add_argument("--workers", default="1,2,4", help="fetch worker counts on PostgreSQL")
     ap.add_argument("--pg", help="postgresql:// URL of an empty server database to use")
+    ap.add_argument(
+        "--analyse",
+        type=int,
+        default=ANALYSE,
+        help="articles analysed (timed) on SQLite and the first PostgreSQL configuration; 0: none",
+    )
     args = ap.parse_args()
 
     ctx = mp.get_context("spawn")
@@ -298,10 +322,13 @@ def main() -> None:
     rows: list[tuple[str, dict[str, Any]]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            rows.append(("SQLite, 1 process", measure(f"{tmp}/b.db", 1, args.feeds, port, here)))
-        for n in (int(w) for w in args.workers.split(",")):
+            db = f"{tmp}/b.db"
+            rows.append(("SQLite, 1 process", measure(db, 1, args.feeds, port, here, args.analyse)))
+        for k, n in enumerate(int(w) for w in args.workers.split(",")):
+            analyse = args.analyse if k == 0 else 0  # the same articles: analysed once
             with _database(args.pg) as url:
-                rows.append((f"PostgreSQL, {n} fetch", measure(url, n, args.feeds, port, here)))
+                row = measure(url, n, args.feeds, port, here, analyse)
+                rows.append((f"PostgreSQL, {n} fetch", row))
     finally:
         server.kill()
         if _database.cluster is not None:
@@ -357,20 +384,21 @@ def _print(rows: list[tuple[str, dict[str, Any]]], args: argparse.Namespace) -> 
     )
     head = (
         f"{'configuration':<22} {'cycle 1':>9} {'cycle 2':>9} {'feeds/s':>9} "
-        f"{'analysis':>10} {'art/s':>8} {'peak MB':>8}"
+        f"{'CPU ms/feed':>11} {'analysis':>10} {'art/s':>8} {'peak MB':>8}"
     )
     print(head)
     print("-" * len(head))
-    base: dict[str, float] = {}
     for name, r in rows:
         c2 = r["second"]
         rate = c2["fetched"] / c2["wall"]
-        art = r["analysis"]["articles"] / max(r["analysis"]["wall"], 1e-9)
-        base.setdefault(name.split(",")[0], rate)
-        rss = max(r["first"]["rss"], c2["rss"], r["analysis"]["rss"])
+        done = r["analysis"]
+        rss = max(r["first"]["rss"], c2["rss"], done["rss"] if done else 0)
+        timed = "-" if done is None else f"{done['wall']:.1f}s"
+        art = "-" if done is None else f"{done['articles'] / max(done['wall'], 1e-9):.0f}"
+        cpu = 1000 * c2["cpu"] / max(c2["fetched"], 1)
         print(
             f"{name:<22} {r['first']['wall']:>8.1f}s {c2['wall']:>8.1f}s {rate:>9.0f} "
-            f"{r['analysis']['wall']:>9.1f}s {art:>8.0f} {rss:>8.0f}"
+            f"{cpu:>11.2f} {timed:>10} {art:>8} {rss:>8.0f}"
         )
     pg = {name: r for name, r in rows if name.startswith("PostgreSQL")}
     one = pg.get("PostgreSQL, 1 fetch")

@@ -36,7 +36,7 @@ from bot.settings import Settings
 from bot.sources.collect import SourceOutcome, collect
 from bot.sources.http import Fetcher
 from bot.sources.parsepool import THREADS, ParsePool
-from bot.store import SourceState, Store
+from bot.store import FetchSuccess, SourceState, Store
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,40 @@ class SourceReport:
     page_errors: tuple[str, ...] = ()  # article pages that failed this cycle
     waiting: int = 0  # items still waiting for their article page
     updated: int = 0  # stored articles whose source changed them (edited posts)
+
+
+class _Answered:
+    """A cycle's answered polls, recorded a batch at a time: one transaction for up to
+    BATCH sources (or what came within FLUSH_SECONDS) rather than one per source. A source
+    whose articles were stored but whose poll was not recorded yet (a crash in between) is
+    polled again and finds them known."""
+
+    BATCH = 64
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: list[FetchSuccess] = []
+        self.since = 0.0
+
+    def add(self, success: FetchSuccess) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(success)
+        if len(self.pending) >= self.BATCH or time.monotonic() - self.since >= self.FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record what is pending; a failure is logged with every source it concerns (their
+        polls were made, their state was not recorded: they are polled again as before)."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            self.store.record_fetch_successes(batch)
+        except Exception:  # containment: a failed write never fails the cycle
+            ids = ", ".join(f.source_id for f in batch)
+            log.exception("recording %d answered poll(s) failed: %s", len(batch), ids[:2000])
 
 
 class CycleProgress(Protocol):
@@ -254,8 +288,9 @@ class Pipeline:
         times the two halves apart)."""
         started = time.monotonic()
 
-        states = {state.id: state for state in self.store.source_states()}  # one query
-        waiting = self.store.waiting_items()  # one query
+        ids = [s.id for s in chosen]
+        states = {state.id: state for state in self.store.source_states(ids)}  # one query
+        waiting = self.store.waiting_items(ids)  # one query
         # Sources between their fetch and the end of their recording, at most: fetching
         # outruns parsing (and analysis), and each waiting source holds its body or items in
         # memory. Twice the fetch concurrency never holds a fetch slot back.
@@ -295,24 +330,30 @@ class Pipeline:
             return source, outcome, prepared
 
         reports: list[SourceReport] = []
+        answered = _Answered(self.store)
         if progress is not None:
             progress.start(len(chosen))
-        for next_done in asyncio.as_completed([one(s) for s in chosen]):
-            source, outcome, prepared = await next_done
-            try:
-                state = states.get(source.id) or SourceState(id=source.id)
-                had_waiting = source.id in waiting
-                reports.append(
-                    await self._record(source, state, had_waiting, outcome, prepared, now, analyse)
-                )
-            except Exception as exc:  # containment: one source's failure never fails the cycle
-                log.exception("recording failed", extra={"source": source.id})
-                error = f"internal error: {type(exc).__name__}: {exc}"[:200]
-                reports.append(SourceReport(source.id, "error", error=error))
-            finally:
-                in_hand.release()
-                if progress is not None:
-                    progress.step(source.id)
+        try:
+            for next_done in asyncio.as_completed([one(s) for s in chosen]):
+                source, outcome, prepared = await next_done
+                try:
+                    state = states.get(source.id) or SourceState(id=source.id)
+                    had_waiting = source.id in waiting
+                    reports.append(
+                        await self._record(
+                            source, state, had_waiting, outcome, prepared, now, analyse, answered
+                        )
+                    )
+                except Exception as exc:  # containment: one source's failure never fails all
+                    log.exception("recording failed", extra={"source": source.id})
+                    error = f"internal error: {type(exc).__name__}: {exc}"[:200]
+                    reports.append(SourceReport(source.id, "error", error=error))
+                finally:
+                    in_hand.release()
+                    if progress is not None:
+                        progress.step(source.id)
+        finally:
+            answered.flush()  # also when the cycle is cancelled: what was fetched counts
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
         self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)
@@ -327,6 +368,7 @@ class Pipeline:
         prepared: _Prepared,
         now: datetime,
         analyse: bool,
+        answered: _Answered,
     ) -> SourceReport:
         if outcome.error is not None:
             log.warning("fetch failed: %s", outcome.error, extra={"source": source.id})
@@ -365,15 +407,17 @@ class Pipeline:
         self.metrics.page_errors.labels(source=source.id).inc(len(outcome.page_errors))
         self.metrics.source_warning.labels(source=source.id).set(1 if warning else 0)
         next_check = outcome.next_check(self.policy)
-        self.store.record_fetch_success(
-            source.id,
-            now,
-            next_check,
-            outcome.etag,
-            outcome.last_modified,
-            new_articles=len(stored),
-            warning=warning,
-            page_errors=outcome.page_errors,
+        answered.add(
+            FetchSuccess(
+                source.id,
+                now,
+                next_check,
+                outcome.etag,
+                outcome.last_modified,
+                new_articles=len(stored),
+                warning=warning,
+                page_errors=outcome.page_errors,
+            )
         )
         status: Literal["new", "unchanged"] = "new" if stored else "unchanged"
         return SourceReport(

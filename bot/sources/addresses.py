@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -89,17 +90,29 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def pinned_transport(connections: int, allow_private: bool) -> httpx.AsyncHTTPTransport:
-    """httpx's transport over a connection pool that uses PinnedBackend. httpx 0.28 takes
-    no network backend, so its pool is replaced by an equal one that has it (a test fetches
-    through it, so an httpx that stops fitting fails there)."""
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
+KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection is kept (httpx's default)
+
+
+def pinned_transport(
+    connections: int,
+    backend: PinnedBackend | bool,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.AsyncHTTPTransport:
+    """httpx's transport over a connection pool of at most `connections` that uses a
+    PinnedBackend (or a new one for `allow_private` given as a bool). httpx 0.28 takes no
+    network backend, so its pool is replaced by an equal one that has it (a test fetches
+    through it, so an httpx that stops fitting fails there). An SSL context given is shared
+    (loading the CA bundle costs milliseconds)."""
+    ctx = ssl_context or httpx.create_ssl_context(trust_env=False)
+    if isinstance(backend, bool):
+        backend = PinnedBackend(backend)
+    transport = httpx.AsyncHTTPTransport(verify=ctx, trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ctx,
         max_connections=connections,
         max_keepalive_connections=connections,
-        keepalive_expiry=5.0,  # httpx's default
-        network_backend=PinnedBackend(allow_private),
+        keepalive_expiry=KEEPALIVE_EXPIRY,
+        network_backend=backend,
     )
     return transport
 

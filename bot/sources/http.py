@@ -2,7 +2,8 @@
 against whatever a server sends. It only fetches; parsing runs in bot.sources.parsepool.
 
 Its parts: why a fetch fails (bot.sources.errors), connections only to checked addresses
-(bot.sources.addresses), bodies read within a cap (bot.sources.bodies).
+(bot.sources.addresses), a small pool per origin (bot.sources.hostpools), bodies read
+within a cap (bot.sources.bodies).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.settings import FetchSection
-from bot.sources.addresses import check_url, pinned_transport
+from bot.sources.addresses import check_url
 from bot.sources.bodies import drain, read_body
 from bot.sources.errors import FetchError, FetchTimeout, HTTPStatusError, RedirectError
+from bot.sources.hostpools import HostPools
 from bot.sources.options import Pacer, RequestOptions
 
 
@@ -121,7 +123,7 @@ class Fetcher:
     ) -> None:
         self.settings = s = settings or FetchSettings()
         self._client = self._make_client(
-            transport or pinned_transport(s.concurrency, s.allow_private)
+            transport or HostPools(s.per_host, s.concurrency, s.allow_private)
         )
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.interface import (
+    FetchSuccess,
     Horizons,
     OutboxMessage,
     PauseState,
@@ -22,6 +23,7 @@ from bot.store.postgres import PostgresStore, is_postgres_url
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
+    "FetchSuccess",
     "Horizons",
     "OutboxMessage",
     "PauseState",

@@ -191,10 +191,13 @@ class ArticleQueries:
         row = self.db.execute("SELECT max(coalesce(published, fetched)) FROM articles").fetchone()
         return from_iso(row[0]) if row and row[0] else None
 
-    def unanalysed_articles(self) -> list[Article]:
+    def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
         """Articles stored without a story yet (matching and grouping still to do), in the
-        order they were stored."""
-        rows = self.db.query("SELECT * FROM articles WHERE story_id IS NULL ORDER BY id")
+        order they were stored; the first `limit` of them when given."""
+        rows = self.db.query(
+            "SELECT * FROM articles WHERE story_id IS NULL ORDER BY id LIMIT ?",
+            [-1 if limit is None else limit],
+        )
         return [_article(row) for row in rows]
 
     def articles_for_index(

@@ -59,6 +59,22 @@ class SourceState:
 
 
 @dataclass(frozen=True)
+class FetchSuccess:
+    """One poll that its source answered, as record_fetch_successes stores it: error count
+    reset, `warning` replacing the last one (None clears it), article-page failures counted
+    with the last one kept."""
+
+    source_id: str
+    now: datetime
+    next_check_at: datetime
+    etag: str | None
+    last_modified: str | None
+    new_articles: int = 0
+    warning: str | None = None
+    page_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutboxMessage:
     """One message recorded for sending (see bot.store.outbox for the statuses)."""
 
@@ -148,7 +164,10 @@ class Store(CommandStore, Protocol):
     def stored_sources(self) -> list[Source]: ...
     def due_sources(self, sources: Sequence[Source], now: datetime) -> list[Source]: ...
     def source_state(self, source_id: str) -> SourceState: ...
-    def source_states(self) -> list[SourceState]: ...
+    def source_states(self, ids: Sequence[str] | None = None) -> list[SourceState]:
+        """Every source's state by id, or only those of `ids` (a fetch batch's)."""
+        ...
+
     def record_fetch_success(
         self,
         source_id: str,
@@ -160,6 +179,10 @@ class Store(CommandStore, Protocol):
         warning: str | None = None,
         page_errors: Sequence[str] = (),
     ) -> None: ...
+    def record_fetch_successes(self, batch: Sequence[FetchSuccess]) -> None:
+        """Several answered polls recorded in one transaction (a fetch cycle's, batched)."""
+        ...
+
     def record_fetch_error(
         self,
         source_id: str,
@@ -197,8 +220,10 @@ class Store(CommandStore, Protocol):
 
     # --- items waiting for their article page ----------------------------------------------
 
-    def waiting_items(self) -> dict[str, list[WaitingItem]]:
-        """Every source's waiting items, oldest first."""
+    def waiting_items(
+        self, source_ids: Sequence[str] | None = None
+    ) -> dict[str, list[WaitingItem]]:
+        """Every source's waiting items (or those of `source_ids`), oldest first."""
         ...
 
     def replace_waiting(self, source_id: str, items: Sequence[WaitingItem]) -> None:
@@ -229,7 +254,10 @@ class Store(CommandStore, Protocol):
 
     def save_matches(self, article_id: int, result: MatchResult) -> None: ...
     def latest_article_time(self) -> datetime | None: ...
-    def unanalysed_articles(self) -> list[Article]: ...
+    def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
+        """Stored articles without a story yet, in stored order (the first `limit`)."""
+        ...
+
     def articles_for_index(
         self, since: datetime
     ) -> Iterator[tuple[Article, int | None, frozenset[str]]]: ...

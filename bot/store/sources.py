@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +11,37 @@ from sqlite_utils import Database
 from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import Source
 from bot.store.base import from_iso, to_iso
-from bot.store.interface import SourceState
+from bot.store.interface import FetchSuccess, SourceState
 
 # The SQL that says a source runs (bot.core.commands.sourcebook): its settings enable it, no
 # person paused it, and the file still lists it if it came from there.
 RUNS = "enabled = 1 AND paused_at IS NULL AND origin != 'removed'"
 RUNS_PG = "enabled AND paused_at IS NULL AND origin <> 'removed'"
+
+
+# What an answered poll sets (bot.store.interface.FetchSuccess), in both dialects' order.
+SUCCESS_SET = """etag=?, last_modified=?, last_checked_at=?, last_success_at=?, error_count=0,
+    failing=FALSE, next_check_at=?, articles_total=articles_total+?, warning=?,
+    page_error_count=page_error_count+?, last_page_error=coalesce(?, last_page_error),
+    last_page_error_at=coalesce(?, last_page_error_at)"""
+
+
+def _success_row(f: FetchSuccess, when: Callable[[datetime], Any]) -> tuple[Any, ...]:
+    """FetchSuccess as the parameters of SUCCESS_SET and the id; `when` writes a time."""
+    errors = f.page_errors
+    return (
+        f.etag,
+        f.last_modified,
+        when(f.now),
+        when(f.now),
+        when(f.next_check_at),
+        f.new_articles,
+        f.warning,
+        len(errors),
+        errors[-1] if errors else None,
+        when(f.now) if errors else None,
+        f.source_id,
+    )
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -64,7 +89,41 @@ def _state(row: dict[str, Any]) -> SourceState:
     )
 
 
-class SourceQueries:
+class OneSuccess:
+    """record_fetch_success as a batch of one, for both stores."""
+
+    def record_fetch_successes(self, batch: Sequence[FetchSuccess]) -> None:
+        raise NotImplementedError
+
+    def record_fetch_success(
+        self,
+        source_id: str,
+        now: datetime,
+        next_check_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        new_articles: int = 0,
+        warning: str | None = None,
+        page_errors: Sequence[str] = (),
+    ) -> None:
+        """A poll that the source answered (see FetchSuccess)."""
+        self.record_fetch_successes(
+            [
+                FetchSuccess(
+                    source_id,
+                    now,
+                    next_check_at,
+                    etag,
+                    last_modified,
+                    new_articles,
+                    warning,
+                    tuple(page_errors),
+                )
+            ]
+        )
+
+
+class SourceQueries(OneSuccess):
     db: Database
 
     def sync_sources(self, sources: Iterable[Source]) -> None:
@@ -184,43 +243,22 @@ class SourceQueries:
         rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
         return _state(rows[0]) if rows else SourceState(id=source_id)
 
-    def source_states(self) -> list[SourceState]:
-        return [_state(r) for r in self.db.query("SELECT * FROM sources ORDER BY id")]
+    def source_states(self, ids: Sequence[str] | None = None) -> list[SourceState]:
+        if ids is None:
+            return [_state(r) for r in self.db.query("SELECT * FROM sources ORDER BY id")]
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.db.query(f"SELECT * FROM sources WHERE id IN ({marks})", chunk))
+        return sorted((_state(r) for r in rows), key=lambda st: st.id)
 
-    def record_fetch_success(
-        self,
-        source_id: str,
-        now: datetime,
-        next_check_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        new_articles: int = 0,
-        warning: str | None = None,
-        page_errors: Sequence[str] = (),
-    ) -> None:
-        """A poll that the source answered: error count reset, `warning` replacing the last
-        one (None clears it), and its article-page failures counted, the last one kept."""
+    def record_fetch_successes(self, batch: Sequence[FetchSuccess]) -> None:
+        """Answered polls in one transaction: one commit for a batch of sources."""
         with self.db.conn:
-            self.db.execute(
-                """UPDATE sources SET etag=?, last_modified=?, last_checked_at=?,
-                   last_success_at=?, error_count=0, failing=0, next_check_at=?,
-                   articles_total=articles_total+?, warning=?,
-                   page_error_count=page_error_count+?,
-                   last_page_error=coalesce(?, last_page_error),
-                   last_page_error_at=coalesce(?, last_page_error_at) WHERE id=?""",
-                [
-                    etag,
-                    last_modified,
-                    to_iso(now),
-                    to_iso(now),
-                    to_iso(next_check_at),
-                    new_articles,
-                    warning,
-                    len(page_errors),
-                    page_errors[-1] if page_errors else None,
-                    to_iso(now) if page_errors else None,
-                    source_id,
-                ],
+            self.db.conn.executemany(
+                f"UPDATE sources SET {SUCCESS_SET} WHERE id=?",
+                [_success_row(f, to_iso) for f in batch],
             )
 
     def record_fetch_error(

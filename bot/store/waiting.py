@@ -28,14 +28,25 @@ def item_from_json(text: str) -> RawItem:
 class WaitingQueries:
     db: Database
 
-    def waiting_items(self) -> dict[str, list[WaitingItem]]:
-        """Every source's waiting items, oldest first (one query per cycle)."""
+    def waiting_items(
+        self, source_ids: Sequence[str] | None = None
+    ) -> dict[str, list[WaitingItem]]:
+        """Every source's waiting items (or those of `source_ids`), oldest first (one query
+        per cycle or fetch batch)."""
         found: dict[str, list[WaitingItem]] = {}
-        sql = "SELECT source_id, key, item, tries, last_error FROM waiting_items ORDER BY id"
-        for source_id, key, item, tries, error in self.db.conn.execute(sql):
-            found.setdefault(source_id, []).append(
-                WaitingItem(item_from_json(item), key, tries, error)
-            )
+        sql = "SELECT source_id, key, item, tries, last_error FROM waiting_items"
+        if source_ids is None:
+            chunks: list[list[str]] = [[]]
+        else:
+            chunks = [list(source_ids[i : i + 500]) for i in range(0, len(source_ids), 500)]
+        for chunk in chunks:
+            where = f" WHERE source_id IN ({','.join('?' * len(chunk))})" if chunk else ""
+            for source_id, key, item, tries, error in self.db.conn.execute(
+                sql + where + " ORDER BY id", chunk
+            ):
+                found.setdefault(source_id, []).append(
+                    WaitingItem(item_from_json(item), key, tries, error)
+                )
         return found
 
     def replace_waiting(self, source_id: str, items: Sequence[WaitingItem]) -> None:

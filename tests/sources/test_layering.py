@@ -9,7 +9,7 @@ from pathlib import Path
 
 SOURCES = Path(__file__).resolve().parents[2] / "bot" / "sources"
 FORBIDDEN = ("bot.config", "bot.app", "bot.cli", "bot.store", "bot.chat", "bot.web")
-HTTP_PARTS = ("http.py", "addresses.py", "bodies.py", "errors.py")
+HTTP_PARTS = ("http.py", "addresses.py", "bodies.py", "errors.py", "hostpools.py")
 
 
 def imported(path: Path) -> set[str]:

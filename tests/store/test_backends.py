@@ -28,6 +28,7 @@ from bot.models import (
 )
 from bot.models import TextTerm as W
 from bot.store import Store, open_store
+from bot.store.interface import FetchSuccess
 
 T0 = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -156,6 +157,7 @@ def test_articles_matches_and_the_index_rebuild(store: Store) -> None:
     )
     assert store.latest_article_time() == T0 + timedelta(minutes=5)
     assert [a.id for a in store.unanalysed_articles()] == [first, second]
+    assert [a.id for a in store.unanalysed_articles(limit=1)] == [first]
     store.save_matches(
         first, MatchResult((Match("entity", "harbourmaster"),), (Match("topic", "ports"),))
     )
@@ -333,6 +335,42 @@ def test_waiting_items_warnings_page_errors_and_known_links(store: Store) -> Non
         "https://reed.example/x1"
     }
     assert store.known_links("other", ["https://reed.example/x1"]) == set()
+
+
+def test_a_fetch_batch_read_and_recorded_at_once(store: Store) -> None:
+    """What a fetch batch reads (its sources' states and waiting items only) and writes (its
+    answered polls in one call) is what one source at a time would have read and written."""
+    store.sync_sources([Source(id=f"s{n}", url=f"https://s{n}.example/rss") for n in range(4)])
+    store.record_fetch_success("s0", T0, T0, '"e0"', None, 2, page_errors=("p0",))
+    item = RawItem(source_id="s2", title="Pier notice", url="https://s2.example/a/1")
+    store.replace_waiting("s2", [WaitingItem(item, "w1")])
+    store.replace_waiting("s3", [WaitingItem(item, "w2")])
+    assert [s.id for s in store.source_states(["s2", "s0", "gone"])] == ["s0", "s2"]
+    assert store.source_states(["s0"])[0].page_error_count == 1
+    assert store.source_states([]) == []
+    assert store.waiting_items(["s2", "s1"]) == {"s2": [WaitingItem(item, "w1")]}
+    assert set(store.waiting_items()) == {"s2", "s3"}
+    later = T0 + timedelta(minutes=30)
+    store.record_fetch_successes(
+        [
+            FetchSuccess("s0", T0, later, '"e1"', "Wed", new_articles=3),
+            FetchSuccess("s1", T0, later, None, None, warning="the feed lists no items"),
+            FetchSuccess("s2", T0, later, '"e2"', None, page_errors=("a", "b")),
+        ]
+    )
+    store.record_fetch_successes([])
+    states = {s.id: s for s in store.source_states()}
+    assert (states["s0"].etag, states["s0"].last_modified, states["s0"].articles_total) == (
+        '"e1"',
+        "Wed",
+        5,
+    )
+    assert states["s0"].page_error_count == 1 and states["s0"].last_page_error == "p0"
+    assert states["s1"].warning == "the feed lists no items"
+    assert (states["s2"].page_error_count, states["s2"].last_page_error) == (2, "b")
+    assert states["s2"].last_page_error_at == T0
+    assert all(states[i].next_check_at == later for i in ("s0", "s1", "s2"))
+    assert states["s3"].last_success_at is None
 
 
 def test_fetch_leases_and_the_lead(store: Store) -> None:

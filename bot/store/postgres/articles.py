@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 
 from bot.models import Article, Evidence, Match, MatchResult
@@ -34,13 +35,12 @@ class PgArticleQueries(PostgresBase):
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Those of `keys` already stored (or stored and pruned since, bot.store.prune): one
         query per feed rather than one per item."""
-        rows = self._all("SELECT key FROM articles WHERE key = ANY(%s)", [list(keys)])
-        found = {r["key"] for r in rows}
-        rest = [k for k in keys if k not in found]
-        if rest:
-            rows = self._all("SELECT key FROM pruned_keys WHERE key = ANY(%s)", [rest])
-            found.update(r["key"] for r in rows)
-        return found
+        rows = self._all(
+            "SELECT key FROM articles WHERE key = ANY(%s) "
+            "UNION SELECT key FROM pruned_keys WHERE key = ANY(%s)",
+            [list(keys), list(keys)],
+        )
+        return {r["key"] for r in rows}
 
     def known_links(self, source_id: str, urls: Sequence[str]) -> set[str]:
         """Those of `urls` (canonical) already stored as an article of this source."""
@@ -55,9 +55,11 @@ class PgArticleQueries(PostgresBase):
 
     def add_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int | None]:
         """Store (article, normalised title, normalised text) rows in one transaction: the
-        id of each, None for one already stored (or earlier in the batch)."""
+        id of each, None for one already stored (or earlier in the batch). A batch that fits
+        one INSERT is that statement alone (one round trip)."""
         ids: dict[str, int] = {}
-        with self._tx() as conn:
+        several = len(batch) > _ROWS_PER_INSERT
+        with self.pool.connection() as conn, conn.transaction() if several else nullcontext():
             for start in range(0, len(batch), _ROWS_PER_INSERT):
                 chunk = batch[start : start + _ROWS_PER_INSERT]
                 sql = _INSERT + ",".join([_VALUES] * len(chunk)) + _RETURNING
@@ -146,8 +148,11 @@ class PgArticleQueries(PostgresBase):
         row = self._one("SELECT max(coalesce(published, fetched)) AS t FROM articles")
         return row["t"] if row else None
 
-    def unanalysed_articles(self) -> list[Article]:
-        rows = self._all(f"SELECT {COLUMNS} FROM articles WHERE story_id IS NULL ORDER BY id")
+    def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
+        rows = self._all(
+            f"SELECT {COLUMNS} FROM articles WHERE story_id IS NULL ORDER BY id LIMIT %s",
+            [limit],
+        )
         return [_article(row) for row in rows]
 
     def articles_for_index(

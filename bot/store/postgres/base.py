@@ -94,7 +94,9 @@ class PostgresBase:
             conninfo,
             min_size=1,
             max_size=max_size,
-            kwargs={"row_factory": dict_row},
+            # autocommit: a lone statement is its own transaction (one round trip, not
+            # BEGIN, statement, COMMIT); _tx opens an explicit one where several go together
+            kwargs={"row_factory": dict_row, "autocommit": True},
             open=False,
             name="newswatch",
         )
@@ -184,16 +186,17 @@ class PostgresBase:
             yield conn
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self._tx() as conn:
+        """One statement (its own transaction: the connections autocommit)."""
+        with self.pool.connection() as conn:
             return conn.execute(sql, params).fetchall()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        with self._tx() as conn:
+        with self.pool.connection() as conn:
             return conn.execute(sql, params).fetchone()
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Execute one statement in its own transaction; the number of rows it touched."""
-        with self._tx() as conn:
+        """Execute one statement, atomic on its own; the number of rows it touched."""
+        with self.pool.connection() as conn:
             return conn.execute(sql, params).rowcount
 
     def check_writable(self) -> str | None:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import Source
-from bot.store.interface import SourceState
+from bot.store.interface import FetchSuccess, SourceState
 from bot.store.postgres.base import PostgresBase
-from bot.store.sources import _entry, _source, _state
+from bot.store.sources import SUCCESS_SET, OneSuccess, _entry, _source, _state, _success_row
 
 _UPSERT = """INSERT INTO sources (id, kind, url, name, enabled, origin, interval, full_text,
     lang, selector) VALUES (%s, %s, %s, %s, %s, 'config', %s, %s, %s, %s)
@@ -18,7 +18,14 @@ _UPSERT = """INSERT INTO sources (id, kind, url, name, enabled, origin, interval
     full_text=excluded.full_text, lang=excluded.lang, selector=excluded.selector"""
 
 
-class PgSourceQueries(PostgresBase):
+_SUCCESS = f"UPDATE sources SET {SUCCESS_SET.replace('?', '%s')} WHERE id=%s"
+
+
+def _same(when: datetime) -> datetime:
+    return when
+
+
+class PgSourceQueries(OneSuccess, PostgresBase):
     def sync_sources(self, sources: Iterable[Source]) -> None:
         """Make the sources table mirror the configuration, keeping fetch state."""
         rows = [
@@ -107,41 +114,22 @@ class PgSourceQueries(PostgresBase):
         row = self._one("SELECT * FROM sources WHERE id = %s", [source_id])
         return _state(row) if row else SourceState(id=source_id)
 
-    def source_states(self) -> list[SourceState]:
-        return [_state(r) for r in self._all("SELECT * FROM sources ORDER BY id")]
+    def source_states(self, ids: Sequence[str] | None = None) -> list[SourceState]:
+        if ids is None:
+            return [_state(r) for r in self._all("SELECT * FROM sources ORDER BY id")]
+        rows = self._all("SELECT * FROM sources WHERE id = ANY(%s) ORDER BY id", [list(ids)])
+        return [_state(r) for r in rows]
 
-    def record_fetch_success(
-        self,
-        source_id: str,
-        now: datetime,
-        next_check_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        new_articles: int = 0,
-        warning: str | None = None,
-        page_errors: Sequence[str] = (),
-    ) -> None:
-        self._run(
-            """UPDATE sources SET etag=%s, last_modified=%s, last_checked_at=%s,
-               last_success_at=%s, error_count=0, failing=FALSE, next_check_at=%s,
-               articles_total=articles_total+%s, warning=%s,
-               page_error_count=page_error_count+%s,
-               last_page_error=coalesce(%s, last_page_error),
-               last_page_error_at=coalesce(%s, last_page_error_at) WHERE id=%s""",
-            [
-                etag,
-                last_modified,
-                now,
-                now,
-                next_check_at,
-                new_articles,
-                warning,
-                len(page_errors),
-                page_errors[-1] if page_errors else None,
-                now if page_errors else None,
-                source_id,
-            ],
-        )
+    def record_fetch_successes(self, batch: Sequence[FetchSuccess]) -> None:
+        """Answered polls in one transaction, the updates sent together (pipelined); one
+        alone is a single statement."""
+        if len(batch) == 1:
+            self._run(_SUCCESS, _success_row(batch[0], _same))
+            return
+        if not batch:
+            return
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(_SUCCESS, [_success_row(f, _same) for f in batch])
 
     def record_fetch_error(
         self,

@@ -10,12 +10,16 @@ from bot.store.waiting import item_from_json, item_json
 
 
 class PgWaitingQueries(PostgresBase):
-    def waiting_items(self) -> dict[str, list[WaitingItem]]:
-        """Every source's waiting items, oldest first (one query per cycle)."""
+    def waiting_items(
+        self, source_ids: Sequence[str] | None = None
+    ) -> dict[str, list[WaitingItem]]:
+        """Every source's waiting items (or those of `source_ids`), oldest first."""
         found: dict[str, list[WaitingItem]] = {}
-        rows = self._all(
-            "SELECT source_id, key, item, tries, last_error FROM waiting_items ORDER BY id"
-        )
+        sql = "SELECT source_id, key, item, tries, last_error FROM waiting_items"
+        if source_ids is None:
+            rows = self._all(sql + " ORDER BY id")
+        else:
+            rows = self._all(sql + " WHERE source_id = ANY(%s) ORDER BY id", [list(source_ids)])
         for r in rows:
             found.setdefault(r["source_id"], []).append(
                 WaitingItem(item_from_json(r["item"]), r["key"], r["tries"], r["last_error"])
