@@ -175,10 +175,11 @@ def main() -> int:
         folded = [normalize(w) or w for w in words]
         warm = stems(folded)
         stemmed = [s or w for s, w in zip(warm, folded, strict=True)]
-        term_ids[lang] = [index._vocab.setdefault(s, len(index._vocab) + 1) for s in stemmed]
-    index._next_term = len(index._vocab) + 1
+        vocab = index.words.vocab
+        term_ids[lang] = [vocab.setdefault(s, len(vocab) + 1) for s in stemmed]
+    index.words.next_term = len(index.words.vocab) + 1
     for words in world.words.values():
-        index._term_ids([normalize(w) or w for w in words])  # and the word → term memo
+        index.words.codes([normalize(w) or w for w in words])  # and the word memo
     print(
         f"story index bench (python {sys.version.split()[0]}, "
         f"{args.sample} timed articles per size, CPU time)"

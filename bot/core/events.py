@@ -96,6 +96,17 @@ class ActionWords:
         """The families named by any of `words` (normalised tokens). Each distinct word is
         looked up once; later, only set operations in C touch the article's words."""
         distinct = words if isinstance(words, (set, frozenset)) else set(words)
+        named = self._learn(distinct)
+        return reduce(or_, map(named.__getitem__, distinct.intersection(named)), 0)
+
+    def named(self, words: Iterable[str]) -> dict[str, int]:
+        """Those of `words` that name a family, with their bits (as `kinds` finds them)."""
+        distinct = words if isinstance(words, (set, frozenset)) else set(words)
+        named = self._learn(distinct)
+        return {w: named[w] for w in distinct.intersection(named)}
+
+    def _learn(self, distinct: set[str] | frozenset[str]) -> dict[str, int]:
+        """The memo of words naming a family, with `distinct` looked up in it."""
         new = distinct.difference(self._seen)
         if new:
             if len(self._seen) > 500_000:
@@ -105,8 +116,7 @@ class ActionWords:
                 bits = self.bits(w)
                 if bits:
                     self._named[w] = bits
-        named = self._named
-        return reduce(or_, map(named.__getitem__, distinct.intersection(named)), 0)
+        return self._named
 
     def _maybe(self, words: AbstractSet[str]) -> AbstractSet[str]:
         """Those of `words` that may name a family (see __init__), in C-level passes: most
@@ -217,7 +227,7 @@ def numbers(text: str, words: Iterable[str] = ()) -> tuple[int, ...]:
         value, is_strong = got
         h = crc32(value.encode()) & (STRONG - 1) or 1
         (strong if is_strong else weak)[h | (STRONG if is_strong else 0)] = None
-    for w in sorted(_NUMBER_WORDS.keys() & (words if isinstance(words, set) else set(words))):
+    for w in sorted(_NUMBER_WORDS.keys() & words):  # any iterable: the view looks each up
         n = _NUMBER_WORDS[w]
         h = crc32(str(n).encode()) & (STRONG - 1) or 1
         (strong if n >= 32 else weak)[h | (STRONG if n >= 32 else 0)] = None
@@ -235,14 +245,23 @@ class Signature:
 
 def signature(title: str, text: str, title_words: list[str], words: list[str]) -> Signature:
     """The signature of an article, given its normalised title and text words."""
-    lead_words = split_words(text[: lead_end(text)])
-    lead = ACTIONS.kinds([*title_words, *lead_words])
+    lead = ACTIONS.kinds([*title_words, *lead_words(text)])
     distinct = set(words).union(title_words)
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
         lead=lead,
-        numbers=numbers(f"{title}\n{text[:FIGURES_SPAN]}", distinct),
+        numbers=numbers(figures_text(title, text), distinct),
     )
+
+
+def lead_words(text: str) -> list[str]:
+    """The normalised words of the first sentence (the last may be cut: see `lead_end`)."""
+    return split_words(text[: lead_end(text)])
+
+
+def figures_text(title: str, text: str) -> str:
+    """Where an article's figures are read from (see FIGURES_SPAN)."""
+    return f"{title}\n{text[:FIGURES_SPAN]}"
 
 
 def kind_points(a_lead: int, a_all: int, b_lead: int, b_all: int) -> float:

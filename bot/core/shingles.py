@@ -25,13 +25,18 @@ _BIN_OF_BYTE = bytes(b & (BINS - 1) for b in range(256))
 
 def signature(words: Sequence[str], n: int = _NGRAM) -> bytes:
     """The fingerprint of a text given as its normalised words."""
-    if len(words) < n:
-        n = max(1, len(words))
-    # Words hashed once (crc32), n-grams as the hash of a tuple of ints: both stable across
-    # runs and computed in C; kept to 30 bits so the sort compares one-digit ints (its fast
-    # path); a dict built from the hashes sorted high to low keeps each bin's smallest.
     # one encode of the joined words, split back: the same bytes per word as encoding each
-    wh = list(map(crc32, " ".join(words).encode().split(b" "))) if words else []
+    return of_hashes(list(map(crc32, " ".join(words).encode().split(b" "))) if words else [], n)
+
+
+def of_hashes(wh: Sequence[int], n: int = _NGRAM) -> bytes:
+    """The fingerprint of a text given as the crc32 of each word's UTF-8 (bot.core.wordcodes
+    keeps them), the same as `signature` of the words."""
+    if len(wh) < n:
+        n = max(1, len(wh))
+    # n-grams as the hash of a tuple of ints: stable across runs and computed in C; kept to
+    # 30 bits so the sort compares one-digit ints (its fast path); a dict built from the
+    # hashes sorted high to low keeps each bin's smallest.
     grams = map(hash, zip(*(wh[i:] for i in range(n)), strict=False)) if n > 1 else iter(wh)
     hs = sorted(map(_MASK.__and__, grams), reverse=True)
     # each hash's bin is its low 6 bits: the low byte of each, masked by a translation table

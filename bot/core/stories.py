@@ -39,31 +39,33 @@ first few articles of a fresh index are compared on plain term frequencies.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, compress, repeat
-from operator import is_, mul
+from itertools import chain, repeat
+from operator import mul
 from typing import Any, NamedTuple, Protocol
 
-from bot.core import shingles
+from bot.core import shingles, wordcodes
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
 from bot.core.events import (
     CORE_KINDS,
     STRONG,
+    figures_text,
     kind_points,
     kinds_disagree,
+    lead_words,
     number_points,
-    signature,
+    numbers,
 )
 from bot.core.normalize import split_words
-from bot.core.stem import stems
+from bot.core.wordcodes import WordCodes
 
 PRIOR_DOCS = 20.0
 TITLE_BOOST = 2  # a title word counts as this many body words
 PLACE_WEIGHT = 0.5  # places tell where, actors tell who: a shared place counts half
-_WORD_CACHE_MAX = 500_000
 _DUP_GATE = 0.3  # near-duplicates are compared on shingles only above this cosine
 DAY = 24 * 3600.0  # two reports further apart than this ...
 LATER_DAY = 1.0  # ... lose this many points: a later day is more often a later event
@@ -174,9 +176,7 @@ class StoryIndex:
     def __init__(self, params: GroupingParams) -> None:
         self.params = params
         self.table = DocTable(params.top_terms)
-        self._vocab: dict[str, int] = {}
-        self._next_term = 0  # term ids are never reused, even after a sweep
-        self._word_ids: dict[str, int] = {}  # normalised word → its stem's term id, 0 dropped
+        self.words = WordCodes()  # term ids (never reused, even after a sweep) and word memo
         self._entities: dict[str, int] = {}
         self._places: set[int] = set()
         self._langs: dict[str, int] = {"": 0}
@@ -197,17 +197,21 @@ class StoryIndex:
             return self._cached[1]
         title = split_words(doc.title)
         words = split_words(doc.text) or title
-        tf = Counter(self._term_ids(words))
-        for t in self._term_ids(title):
+        # each word looked up once: its term id, hash and action families (bot.core.wordcodes)
+        codes = self.words.codes(words)
+        title_codes = self.words.codes(title)
+        tf = Counter(wordcodes.terms(codes))
+        for t in wordcodes.terms(title_codes):
             tf[t] += TITLE_BOOST
         tf.pop(0, None)  # stopwords and tokens too short to mean anything
         ids = list(tf)
         # weight = (1 + ln tf) × ln((N + prior) / (df + 1)), negated so that sort() puts the
-        # heaviest first; ties keep text order, so the same text always keeps the same terms
+        # heaviest first; ties keep text order, so the same text always keeps the same terms.
+        # The logarithms of small counts come from tables: the same floats, looked up.
         logn = math.log(len(self.table) + PRIOR_DOCS)
-        dfs = map(self.table.term_df.get, ids, repeat(0))
-        idf = map(logn.__sub__, map(math.log, map((1).__add__, dfs)))
-        tfw = map((-1.0).__sub__, map(math.log, tf.values()))
+        dfs = list(map(self.table.term_df.get, ids, repeat(0)))
+        idf = map(logn.__sub__, _LOG_1P.of(dfs))
+        tfw = _NEG_1_LOG.of(tf.values())
         weights = list(map(mul, tfw, idf))
         top = sorted(range(len(weights)), key=weights.__getitem__)[: self.params.top_terms]
         norm = -math.sqrt(sum(weights[i] ** 2 for i in top)) or 1.0
@@ -218,44 +222,30 @@ class StoryIndex:
         named = sorted((self._entities[e], e) for e in doc.entity_ids)
         ents = tuple(i for i, _ in named)
         in_lead = doc.entity_ids if doc.lead_entities is None else doc.lead_entities
-        event = signature(doc.title, doc.text, title, words)
+        # what events.signature reads off the words, from their codes
+        lead_kinds = wordcodes.kinds(title_codes) | self.words.kinds(lead_words(doc.text))
+        kinds = lead_kinds | wordcodes.kinds(codes)
+        figures = numbers(figures_text(doc.title, doc.text), chain(words, title))
+        sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
         feats = Features(
             terms=tuple(ids[i] for i in top),
             weights=tuple(weights[i] / norm for i in top),
-            sig=shingles.signature(words),
+            sig=sig,
             entities=self._tuples.setdefault(ents, ents),
             lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
             source=self._sources.setdefault(doc.source_id, len(self._sources)),
             seen_at=_ts(doc.seen_at),
             lead=sum(1 << i for i, (_, e) in enumerate(named[:32]) if e in in_lead),
-            kinds=event.kinds,
-            lead_kinds=event.lead,
-            numbers=event.numbers,
+            kinds=kinds,
+            lead_kinds=lead_kinds,
+            numbers=figures,
         )
         self._cached = (doc, feats)
         return feats
 
     def _term_ids(self, words: list[str]) -> list[int]:
-        """The term id of each word's stem (0 for a dropped word): one C-level lookup per
-        word once the word has been met, instead of a stem lookup and a vocabulary lookup."""
-        cache = self._word_ids
-        out = list(map(cache.get, words))
-        if out.count(None):  # a scan in C (`None in out` compares each item in turn)
-            if len(cache) > _WORD_CACHE_MAX:
-                cache.clear()
-            # only the words never met, in text order (term ids do not depend on set order)
-            new = list(dict.fromkeys(compress(words, map(is_, out, repeat(None)))))
-            vocab = self._vocab
-            fresh: dict[str, int] = {}
-            for w, s in zip(new, stems(new), strict=True):
-                tid = vocab.get(s, 0) if s else 0
-                if s and not tid:
-                    self._next_term += 1
-                    tid = vocab[s] = self._next_term
-                fresh[w] = tid
-            cache.update(fresh)
-            out = list(map(fresh.get, words, out))  # the small dict, not the memo again
-        return out  # type: ignore[return-value]  # every None replaced above
+        """The term id of each word's stem (0 for a dropped word)."""
+        return list(wordcodes.terms(self.words.codes(words)))
 
     # ---- assignment -----------------------------------------------------------------
 
@@ -334,9 +324,7 @@ class StoryIndex:
         p, table = self.params, self.table
         k = table.k
         start = slot * k
-        terms = table.terms[start : start + k]
-        cos = sum(map(mul, map(query.get, terms, repeat(0.0)), table.weights[start : start + k]))
-        cos /= WEIGHT_SCALE
+        cos = _cosine(query, table.terms[start : start + k], table.weights, start)
         same_source = f.source == table.source[slot]
         figures, figures_differ = 0.0, False
         if mine.figures:
@@ -440,9 +428,7 @@ class StoryIndex:
 
     def _sweep(self) -> None:
         self.table.sweep()
-        df = self.table.term_df
-        self._vocab = {t: i for t, i in self._vocab.items() if i in df}
-        self._word_ids.clear()  # it may name terms the sweep forgot
+        self.words.forget(self.table.term_df)  # and the memo that may name forgotten terms
         self._expired_since_sweep = 0
 
 
@@ -567,11 +553,26 @@ class _EntitySide:
         common = self.ents.intersection(other)
         shared_actors = len(common.difference(places)) if common else 0
         if not shared_actors:
-            conflict = self.has_actor and any(e not in places for e in other)
+            conflict = self.has_actor and not places.issuperset(other)  # `other` names an actor
             return 0.0, len(common), 0, conflict
         weight = self.weight
         total = math.sqrt(self.total * sum(map(weight, other))) or 1.0
         return sum(map(weight, common)) / total, len(common), shared_actors, False
+
+
+def _cosine(query: dict[int, float], terms: array[int], weights: array[int], start: int) -> float:
+    """The dot product of the query with the article whose `terms` have their `weights` from
+    `start` on: `sum(query.get(t, 0.0) * w ...) / WEIGHT_SCALE`, the same float, with only
+    the shared terms' products (most candidates share none or one; the others add 0.0, which
+    leaves a sum of non-negative floats as it is), in the article's term order."""
+    common = query.keys() & terms
+    if not common:
+        return 0.0
+    if len(common) == 1:
+        (t,) = common
+        return query[t] * weights[start + terms.index(t)] / WEIGHT_SCALE
+    at = sorted(map(terms.index, common))
+    return sum(query[terms[i]] * weights[start + i] for i in at) / WEIGHT_SCALE
 
 
 def _most_common(counts: Counter[int], n: int) -> list[int]:
@@ -579,6 +580,27 @@ def _most_common(counts: Counter[int], n: int) -> list[int]:
     over every key, a sort by count in C gives the same list (stable: among equal counts the
     first counted comes first, as heapq.nlargest documents) in half the time."""
     return sorted(counts, key=counts.__getitem__, reverse=True)[:n]
+
+
+class _Table(list[float]):
+    """f(0), f(1), ... up to `cap`, grown on demand: a C-level list lookup where a chain of
+    C-level maps allocated an int and two floats per value (same floats: same f)."""
+
+    def __init__(self, f: Callable[[int], float], cap: int = 1 << 16) -> None:
+        super().__init__()
+        self.f, self.cap = f, cap
+
+    def of(self, ns: Collection[int]) -> Iterator[float]:
+        top = max(ns, default=0)
+        if top >= self.cap:
+            return map(self.f, ns)
+        if top >= len(self):
+            self.extend(map(self.f, range(len(self), min(self.cap, 2 * top + 1))))
+        return map(self.__getitem__, ns)
+
+
+_LOG_1P = _Table(lambda n: math.log(1 + n))  # ln(df + 1)
+_NEG_1_LOG = _Table(lambda n: -1.0 - math.log(n) if n else 0.0)  # -(1 + ln tf)
 
 
 def _ts(dt: datetime) -> float:

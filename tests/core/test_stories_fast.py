@@ -8,22 +8,25 @@ lets through.
 
 from __future__ import annotations
 
+import math
 import random
 from array import array
 from collections import Counter
+from datetime import UTC, datetime
 from functools import reduce
-from operator import or_
+from itertools import repeat
+from operator import mul, or_
 from zlib import crc32
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core import shingles, stories
-from bot.core.events import _AR_CLITICS, ACTIONS, ActionWords
+from bot.core import shingles, stories, wordcodes
+from bot.core.events import _AR_CLITICS, ACTIONS, ActionWords, signature
 from bot.core.normalize import normalize, split_words
 from bot.core.stem import stems
-from bot.core.stories import GroupingParams, StoryIndex, _most_common
+from bot.core.stories import GroupingParams, StoryDoc, StoryIndex, _most_common
+from bot.core.wordcodes import WordCodes
 
 _WORDS = st.text(
     st.sampled_from([*"abcxyzабвгابتثپچ", "ß", "ﻻ", "١", "\u064b", " ", ".", "\u200c", "\x0b"]),
@@ -106,11 +109,11 @@ def test_action_word_filter_keeps_every_action_word() -> None:
             assert fresh.kinds(batch) == reduce(or_, map(fresh.bits, batch), 0), batch
 
 
-def test_term_ids_as_stemming_each_word(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_term_ids_as_stemming_each_word() -> None:
     """The word memo (emptied now and then) gives each word the id of its stem, new stems
     numbered in text order, as stemming every word in turn does."""
-    monkeypatch.setattr(stories, "_WORD_CACHE_MAX", 40)
     index = StoryIndex(GroupingParams())
+    index.words.cache_max = 40
     vocab: dict[str, int] = {}
     rng = random.Random(9)
     pool = split_words(
@@ -126,3 +129,88 @@ def test_term_ids_as_stemming_each_word(monkeypatch: pytest.MonkeyPatch) -> None
                 vocab[s] = len(vocab) + 1
             expected.append(vocab[s] if s else 0)
         assert index._term_ids(words) == expected
+
+
+_POOL = split_words(
+    "وزير الخارجية يزور العاصمة ويلتقي نظيره ويدين الهجوم. The ministers visited the capitals, "
+    "met their counterparts and condemned the strike. Министр посетил столицу и осудил удар. "
+    "وزیر خارجه به پایتخت سفر کرد و حمله را محکوم کرد. 2025 300 7 seven سبعة"
+)
+
+
+def test_word_codes_hold_term_hash_and_actions() -> None:
+    """One code per word gives what stemming, crc32 and the action lexicon give each word."""
+    codes = WordCodes(cache_max=30)
+    rng = random.Random(4)
+    for _ in range(60):
+        words = rng.choices(_POOL, k=rng.randint(0, 50))
+        got = codes.codes(words)
+        assert list(wordcodes.hashes(got)) == [crc32(w.encode()) for w in words]
+        assert wordcodes.kinds(got) == ACTIONS.kinds(words)
+        assert codes.kinds(words) == ACTIONS.kinds(words)
+        by_stem = dict(zip(stems(words), wordcodes.terms(got), strict=True))
+        assert all(bool(t) == bool(s) for s, t in by_stem.items())
+        assert all(codes.vocab[s] == t for s, t in by_stem.items() if s)
+        assert shingles.of_hashes(list(wordcodes.hashes(got))) == shingles.signature(words)
+
+
+def test_lead_kinds_of_words_never_coded() -> None:
+    """A lead cut mid-word asks the lexicon about the piece without numbering its stem."""
+    codes = WordCodes()
+    codes.codes(["visited", "the"])
+    before = dict(codes.vocab)
+    assert codes.kinds(["visited", "condem", "the"]) == ACTIONS.kinds(["visited", "condem"])
+    assert codes.vocab == before
+
+
+def test_story_features_as_the_plain_computation() -> None:
+    """The features read from word codes and log tables are the ones the plain formulas give:
+    TF-IDF weights with math.log, events.signature, shingles.signature."""
+    index = StoryIndex(GroupingParams(top_terms=6))
+    rng = random.Random(8)
+    for i in range(40):
+        title = " ".join(rng.choices(_POOL, k=6))
+        text = ". ".join(" ".join(rng.choices(_POOL, k=12)) for _ in range(rng.randint(0, 6)))
+        doc = StoryDoc(
+            i, "s", "en", title, text, datetime(2025, 5, 1, tzinfo=UTC), frozenset(), "u"
+        )
+        f = index.features(doc)
+        title_words = split_words(title)
+        words = split_words(text) or title_words
+        tf: Counter[int] = Counter(index._term_ids(words))
+        for t in index._term_ids(title_words):
+            tf[t] += 2
+        tf.pop(0, None)
+        logn = math.log(len(index.table) + stories.PRIOR_DOCS)
+        w = {
+            t: (-1.0 - math.log(n)) * (logn - math.log(1 + index.table.term_df.get(t, 0)))
+            for t, n in tf.items()
+        }
+        top = sorted(w, key=w.__getitem__)[:6]
+        norm = -math.sqrt(sum(w[t] ** 2 for t in top)) or 1.0
+        assert f.terms == tuple(top)
+        assert f.weights == tuple(w[t] / norm for t in top)
+        event = signature(title, text, title_words, words)
+        assert (f.kinds, f.lead_kinds, f.numbers) == (event.kinds, event.lead, event.numbers)
+        assert f.sig == shingles.signature(words)
+        index.add(doc, i // 3 + 1)
+
+
+def test_log_tables_give_the_same_floats() -> None:
+    ns = [0, 1, 2, 7, 300, 5000, 1 << 17]
+    assert list(stories._LOG_1P.of(ns)) == [math.log(1 + n) for n in ns]
+    assert list(stories._NEG_1_LOG.of(ns[1:])) == [-1.0 - math.log(n) for n in ns[1:]]
+
+
+def test_cosine_of_shared_terms_is_the_whole_dot_product() -> None:
+    rng = random.Random(6)
+    for _ in range(2000):
+        k = rng.randint(1, 12)
+        pool = rng.sample(range(1, 60), 2 * k)
+        query = {t: rng.random() for t in rng.sample(pool, rng.randint(0, k))}
+        terms = array("I", rng.sample(pool, k) + [0] * rng.randint(0, 3))
+        weights = array("H", [rng.randrange(65536) for _ in range(len(terms) + 5)])
+        start = rng.randint(0, 5)
+        products = map(mul, map(query.get, terms, repeat(0.0)), weights[start : start + k + 3])
+        whole = sum(products)
+        assert stories._cosine(query, terms, weights, start) == whole / stories.WEIGHT_SCALE
