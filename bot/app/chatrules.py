@@ -10,12 +10,18 @@ entity shadowed by a file one, a watch that no longer fits) is logged when it fi
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from bot.core.chatrules import ChatRules, merge
 from bot.core.commands.base import CommandStore
 from bot.core.rules import RuleSet
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CHAT_RULES_POLL = 10.0  # seconds between looks at the rules made in chat (in another process)
 
 
 class ChatRulesFollower:
@@ -49,6 +55,31 @@ class ChatRulesFollower:
         self.chat = chat
         self.rules = self._merge()
         return self.rules
+
+
+class PolledChatRules(Generic[T]):
+    """The merged rules for a process that only reads (the standalone web page): on use, looks
+    at the store at most every CHAT_RULES_POLL seconds, so an entity or watch made in chat by
+    the daemon shows up here too, and builds the matcher again only when they changed."""
+
+    def __init__(self, follower: ChatRulesFollower, build: Callable[[RuleSet], T]) -> None:
+        self.follower = follower
+        self.build = build
+        self.built = build(follower.rules)
+        self.looked_at = time.monotonic()
+
+    def current(self) -> tuple[RuleSet, T]:
+        if time.monotonic() - self.looked_at >= CHAT_RULES_POLL:
+            self.looked_at = time.monotonic()
+            try:
+                changed = self.follower.refresh()
+            except Exception:
+                log.exception("reading the rules made in chat failed; the old rules stay")
+                changed = None
+            if changed is not None:
+                log.info("rules made in chat changed: %d topics now", len(changed.topics))
+                self.built = self.build(changed)
+        return self.follower.rules, self.built
 
 
 def with_chat_rules(rules: RuleSet, store: CommandStore) -> RuleSet:

@@ -53,7 +53,7 @@ from bot.app.assembly import (
     make_fetcher,
     make_senders,
 )
-from bot.app.chatrules import ChatRulesFollower
+from bot.app.chatrules import CHAT_RULES_POLL, ChatRulesFollower
 from bot.app.claims import ClaimOwner, owner_name
 from bot.app.deliver import Vocabulary, flush_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
@@ -76,7 +76,6 @@ ACTIVE_POLL = 1.0  # seconds between an active analyser's or deliverer's rounds
 CHANNEL_LEASE = 30.0  # seconds a deliverer's hold on a channel lasts unless renewed
 LEASE_RENEW = 5.0  # seconds between a deliverer's renewals of its channel leases
 MAX_CHANNELS = 50  # channel leases one deliverer holds at most
-CHAT_RULES_POLL = 10.0  # seconds between looks at the rules made in chat (in another process)
 
 
 def worker_name(role: str) -> str:

@@ -15,7 +15,7 @@ import sys
 from aiohttp import web
 
 from bot.app.assembly import load_rules
-from bot.app.chatrules import with_chat_rules
+from bot.app.chatrules import ChatRulesFollower, PolledChatRules
 from bot.app.web import web_deps
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.config import Config, secrets_from_env
@@ -44,11 +44,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _deps(config: Config, store: Store, token: str | None, writable: bool) -> WebDeps:
     try:
-        rules = with_chat_rules(load_rules(config), store)
+        follower = ChatRulesFollower(store, load_rules(config))
     except RulesError as exc:
         raise CliError(f"invalid rules:\n{exc}") from None
-    matcher = Matcher(rules)
-    return web_deps(config, store, lambda: rules, lambda: matcher, token, writable)
+    live = PolledChatRules(follower, Matcher)
+    return web_deps(
+        config, store, lambda: live.current()[0], lambda: live.current()[1], token, writable
+    )
 
 
 def _local_host(host: str) -> bool:

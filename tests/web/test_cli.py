@@ -6,9 +6,11 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -18,26 +20,30 @@ from tests.web.site import ROOT
 NEWSWATCH = [sys.executable, "-m", "bot"]
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    return env
-
-
-def test_web_command_serves_the_demo_database(demo_db: Path) -> None:
+def _start_web(db: Path) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [*NEWSWATCH, "web", "--db", str(demo_db), "--port", "0"],
+        [*NEWSWATCH, "web", "--db", str(db), "--port", "0"],
         cwd=ROOT,
         env=_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    found = re.search(r"serving http://127\.0\.0\.1:(\d+)/ \(read-only\)", first)
+    assert found, first + (proc.stderr.read() if proc.stderr else "")
+    return proc, f"http://127.0.0.1:{found.group(1)}"
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    return env
+
+
+def test_web_command_serves_the_demo_database(demo_db: Path) -> None:
+    proc, base = _start_web(demo_db)
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        found = re.search(r"serving http://127\.0\.0\.1:(\d+)/ \(read-only\)", first)
-        assert found, first + (proc.stderr.read() if proc.stderr else "")
-        base = f"http://127.0.0.1:{found.group(1)}"
         stories = httpx.get(base + "/api/stories", timeout=10).json()
         assert isinstance(stories, list)
         story = next(s for s in stories if len(s["outlets"]) >= 2)
@@ -63,3 +69,40 @@ def test_web_refuses_a_public_address_without_a_token(demo_db: Path) -> None:
     )
     assert done.returncode == 2
     assert "NEWSWATCH_WEB_TOKEN" in done.stderr
+
+
+def test_web_follows_rules_made_in_chat_by_another_process(demo_db: Path, tmp_path: Path) -> None:
+    """An entity added in chat (here through `newswatch chat`, as the daemon would) reaches a
+    running standalone web process within its poll, in the rule list and in search."""
+    db = tmp_path / "own.db"
+    shutil.copy(demo_db, db)
+    proc, base = _start_web(db)
+    try:
+        ids = [e["id"] for e in httpx.get(base + "/api/rules", timeout=10).json()["entities"]]
+        assert "tarvelo" not in ids
+        unknown = httpx.get(base + "/api/search", params={"q": "@tarvelo"}, timeout=10)
+        assert unknown.status_code == 400, unknown.text
+        added = subprocess.run(
+            [*NEWSWATCH, "chat", "entity add tarvelo Tarvelo Tarvelo", "--db", str(db)],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert added.returncode == 0, added.stdout + added.stderr
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            rules = httpx.get(base + "/api/rules", timeout=10).json()
+            if "tarvelo" in [e["id"] for e in rules["entities"]]:
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the entity made in chat never reached the web process")
+        found = httpx.get(base + "/api/search", params={"q": "@tarvelo"}, timeout=10)
+        assert found.status_code == 200, found.text
+        assert found.json() == []  # known now; no stored article names it
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0
