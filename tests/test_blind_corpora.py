@@ -1,4 +1,4 @@
-"""Two invented corpora written as an outside check would write them, through `newswatch eval`.
+"""Four invented corpora written as an outside check would write them, through `newswatch eval`.
 
 blind-pages: whole HTML pages (menus, cookie notices, related blocks as asides, lists and
 paragraph blocks in the middle of the article, tag lines, share bars) in four languages; the
@@ -6,6 +6,11 @@ same leader's other events the same day and the next, floods and a condolence ca
 blind-mixed: feed items and pages, undated items, one outlet's update and its templated price
 items on two days, the same minister expelling diplomats the evening of his talks, two road
 accidents on one day in two countries, a name spelled without its hamza seat.
+blind-feeds: feed items with menus and related lines; one president signing a deal and the same
+day condemning a dam, two quakes on one morning in two countries, petrol up and bread down the
+same day in one country, a minister resigning over the quake (its place, toll and president).
+blind-sameday: one minister in one city on one day: talks with one guest, talks with another
+country's minister, a condemnation.
 
 The thresholds are those the corpora meet: blind-mixed keeps one mention miss, المويد for the
 alias المؤيد (the hamza seat is not folded by normalisation)."""
@@ -24,7 +29,8 @@ PRECISION, RECALL = 0.95, 0.9
 
 
 @pytest.mark.parametrize(
-    ("folder", "mention_recall"), [("blind-pages", 1.0), ("blind-mixed", 0.98)]
+    ("folder", "mention_recall"),
+    [("blind-pages", 1.0), ("blind-mixed", 0.98), ("blind-feeds", 1.0), ("blind-sameday", 1.0)],
 )
 def test_blind_corpus(
     folder: str, mention_recall: float, capsys: pytest.CaptureFixture[str]

@@ -23,8 +23,11 @@ The event score adds what agrees: shared action families (bot.core.events), shar
 (1 each, at most 2), shared places (0.5 each, at most 1), shared figures (1 each strong, 0.5
 weak, at most 2); and takes off what disagrees: leads naming different kinds of action
 (KIND_CONFLICT), a principal actor the story never mentions (NEWCOMER, or COUNTERPART when
-the story's principal actors are missing from the article too), places with none in common
-(1.5, or 0.5 when two actors are shared), and a gap of more than a DAY (LATER_DAY).
+the story's principal actors are missing from the article too; NEW_KIND more when that
+newcomer's lead names an action the story never tells of), a lead place the story never
+mentions (NEW_PLACE), price changes whose strong figures differ (PRICE_FIGURES), places with
+none in common (1.5, or 0.5 when two actors are shared), and a gap of more than a DAY
+(LATER_DAY).
 Every level also needs the actors to agree (both name actors and share none: different
 events, however alike their words) and both articles within `window_hours` of each other.
 
@@ -51,6 +54,7 @@ from typing import Any, NamedTuple, Protocol
 from bot.core import shingles, wordcodes
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
 from bot.core.events import (
+    BITS,
     CORE_KINDS,
     STRONG,
     figures_text,
@@ -73,8 +77,14 @@ KIND_CONFLICT = 2.0  # points lost when the leads name different kinds of action
 COUNTERPART = 2.0  # ... when each names a principal actor the other never mentions
 NEWCOMER = 1.0  # ... when the new article's lead names an actor the story never mentions,
 # or it names only one of the story's several principal actors (the minister, not the guest)
+NEW_PLACE = 0.5  # ... when its lead names a place the story never mentions (the same
+# minister, the same day, now with another country's guest)
 SAME_SOURCE_COPY = 0.8  # one outlet's near copy must be this close (templated items are not)
 SAME_SOURCE_TEXT = 1.5  # one outlet's update needs this times the text similarity
+NEW_KIND = 1.0  # ... when a newcomer's lead names a kind of action the story never names
+PRICE_FIGURES = 2.0  # ... when both leads tell a price change and their strong figures differ
+# (petrol up to 3,450 and bread down to 900 on one day, in one country)
+_PRICE = BITS["price"]
 TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
@@ -347,6 +357,8 @@ class StoryIndex:
         penalty = self._verdict(slot, mine, verdicts).penalty(shared_actors)
         if abs(f.seen_at - table.time[slot]) > DAY:
             penalty += LATER_DAY
+        if figures_differ and f.lead_kinds & table.lead_kinds[slot] & _PRICE:
+            penalty += PRICE_FIGURES
         points -= penalty
         same_lang = f.lang == table.lang[slot] or not f.lang or not table.lang[slot]
         if same_lang:
@@ -440,16 +452,21 @@ class _Verdict(NamedTuple):
     counterpart: bool  # ... and the story's leads name one it never mentions
     places: bool  # both name places and share none
     partial: bool = False  # it names one of the story's principal actors, and not the others
+    new_place: bool = False  # its lead names a place the story never mentions
+    new_kind: bool = False  # its lead names a kind of action no member of the story names
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
         place = (0.5 if shared_actors >= 2 else 1.5) if self.places else 0.0
         actor = COUNTERPART if self.counterpart else NEWCOMER * (self.newcomer or self.partial)
-        return KIND_CONFLICT * self.kinds + actor + place
+        # a newcomer doing something the story never told of is the next event (a minister
+        # resigning over the quake), not one more report of this one
+        fresh = NEW_KIND * (self.new_kind and self.newcomer)
+        return KIND_CONFLICT * self.kinds + actor + place + NEW_PLACE * self.new_place + fresh
 
     @property
     def any(self) -> bool:
-        return self.kinds or self.newcomer or self.places
+        return self.kinds or self.newcomer or self.places or self.new_place
 
 
 class _Story:
@@ -491,6 +508,8 @@ class _Story:
             counterpart=newcomer and not mine.issuperset(self.lead_actors),
             places=bool(side.my_places and self.places and side.my_places.isdisjoint(self.places)),
             partial=len(self.lead_actors) >= 2 and len(mine.intersection(self.lead_actors)) == 1,
+            new_place=not side.lead_places.issubset(self.places),
+            new_kind=bool(side.lead_kinds & CORE_KINDS & ~self.kinds),
         )
 
 
@@ -523,6 +542,7 @@ class _EntitySide:
         "has_actor",
         "lead_actors",
         "lead_kinds",
+        "lead_places",
         "my_places",
         "places",
         "strong",
@@ -539,6 +559,8 @@ class _EntitySide:
         self.total = sum(map(weight, ents)) if self.has_actor else 0.0
         self.my_places = self.ents.intersection(places)
         self.lead_actors = frozenset(_lead_actors(f, places))
+        lead = f.lead
+        self.lead_places = frozenset(e for i, e in enumerate(ents) if lead >> i & 1 and e in places)
         self.lead_kinds = f.lead_kinds
         self.figures = frozenset(f.numbers)
         self.strong = any(x & STRONG for x in f.numbers)
