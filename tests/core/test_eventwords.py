@@ -49,7 +49,28 @@ def _kinds(text: str) -> set[str]:
         ("Стрельба в торговом центре", {"shooting"}),
         ("اصطدمت حافلة بشاحنة", {"crash"}),
         ("اتوبوس در جاده واژگون شد", {"crash"}),
+        # a labour strike (English says "strike" for a walkout as for an attack)
+        ("Teachers go on strike over pay", {"protest", "strike"}),
+        ("إضراب المعلمين في المدينة", {"protest"}),
+        ("В городе бастуют учителя, забастовка продолжается", {"protest"}),
+        # seizing a ship is detaining it, in every language
+        ("The navy seized a tanker", {"arrest"}),
+        ("البحرية تحتجز ناقلة", {"arrest"}),
+        ("نیروی دریایی نفتکش را توقیف کرد", {"arrest"}),
+        ("Пограничники задержали траулер", {"arrest"}),
+        # funerals after an attack are another event than the attack
+        ("Thousands attend funerals of the victims", {"funeral", "casualties"}),
+        ("آلاف المشيعين في تشييع الضحايا", {"funeral", "casualties"}),
+        ("تشییع قربانیان با حضور هزاران نفر", {"funeral", "casualties"}),
+        ("В городе прошли похороны погибших", {"funeral", "casualties"}),
+        # Persian "محکوم کرد" condemns as often as it sentences; credentials are a reception
+        ("وزیر خارجه این حمله را محکوم کرد", {"condemn", "court", "strike"}),
+        ("The minister received the credentials of the new ambassador", {"meet"}),
+        ("Министр принял копии верительных грамот посла", {"meet"}),
         # lookalikes that are no action
+        ("household electricity tariff", {"price"}),
+        ("برای بررسی این موضوع", set()),
+        ("استطلاع الرأي العام", set()),
         ("according to the report", set()),
         ("أبعاد القضية", set()),
         ("رفض التعليق", set()),
