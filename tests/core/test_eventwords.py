@@ -67,6 +67,7 @@ def _kinds(text: str) -> set[str]:
         ("وزیر خارجه این حمله را محکوم کرد", {"condemn", "court", "strike"}),
         ("The minister received the credentials of the new ambassador", {"meet"}),
         ("Министр принял копии верительных грамот посла", {"meet"}),
+        ("الوزير يتسلم أوراق اعتماد السفير الجديد", {"meet"}),
         # lookalikes that are no action
         ("household electricity tariff", {"price"}),
         ("برای بررسی این موضوع", set()),
