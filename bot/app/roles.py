@@ -43,7 +43,7 @@ import logging
 import math
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.app.assembly import (
@@ -64,8 +64,9 @@ from bot.app.rolehealth import RoleStatus, start_health
 from bot.app.scheduler import Scheduler
 from bot.config import Config, Secrets
 from bot.core.rules import RuleSet
-from bot.sources.http import FetchSettings
-from bot.sources.parsepool import ParsePool
+from bot.models import Source
+from bot.sources.http import Fetcher, FetchSettings
+from bot.sources.parsepool import THREADS, ParsePool
 from bot.store import Store
 from bot.store.base import utcnow
 
@@ -99,29 +100,57 @@ async def fetch_role(
     pool = ParsePool(settings.fetch.parse_workers)  # kept for the worker's life
     worker = worker_name("fetch")
     lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))
-    batch = 2 * settings.fetch.concurrency  # leased at a time: other workers take the rest
     try:
         while not stop.is_set():
-            now = utcnow()
-            due = pipeline.sources_to_fetch(active_sources(config, store), now)
-            ids = [s.id for s in due]
-            held = set(store.lease_sources(worker, ids, now, now + lease, limit=batch))
-            chosen = [s for s in due if s.id in held]
-            status.beat("active", f"{len(chosen)} source(s) leased of {len(due)} due")
-            if chosen:
-                try:
-                    reports = await pipeline.fetch_cycle(
-                        fetcher, chosen, now, analyse=False, pool=pool
-                    )
-                finally:
-                    store.release_sources(worker, sorted(held))
-                new = sum(r.new for r in reports)
-                log.info("fetched %d source(s) of %d due: %d new", len(chosen), len(due), new)
-            if len(chosen) < batch:  # nothing more to take now: wait for the next tick
-                await _pause(stop, settings.fetch.tick)
+            due = pipeline.sources_to_fetch(active_sources(config, store), utcnow())
+            status.beat("active", f"{len(due)} source(s) due")
+            await fetch_leased(pipeline, fetcher, store, worker, due, lease, pool, stop)
+            await _pause(stop, settings.fetch.tick)  # nothing left to take: the next tick
     finally:
         await fetcher.aclose()
         await asyncio.to_thread(pool.close)
+
+
+async def fetch_leased(
+    pipeline: Pipeline,
+    fetcher: Fetcher,
+    store: Store,
+    worker: str,
+    due: Sequence[Source],
+    lease: timedelta,
+    pool: ParsePool = THREADS,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Of the `due` sources, lease a batch (twice the fetch concurrency), fetch and store it,
+    and again, until none is left to take (other workers take the rest): how many this
+    worker fetched. The due list is read once per tick, not once per batch (with thousands
+    of sources those reads cost more than the batch's own statements); each lease checks
+    in the database that a source is still due and not another worker's."""
+    batch = 2 * fetcher.settings.concurrency
+    by_id = {s.id: s for s in due}
+    left = list(by_id)
+    fetched = 0
+    while left and not (stop is not None and stop.is_set()):
+        now = utcnow()
+        held = store.lease_sources(worker, left, now, now + lease, limit=batch)
+        if not held:
+            break
+        taken = set(held)
+        left = [i for i in left if i not in taken]
+        try:
+            reports = await pipeline.fetch_cycle(
+                fetcher, [by_id[i] for i in held], now, analyse=False, pool=pool
+            )
+        finally:
+            store.release_sources(worker, held)
+        fetched += len(held)
+        new = sum(r.new for r in reports)
+        log.info(
+            "fetched %d source(s), %d left of %d due: %d new", len(held), len(left), len(due), new
+        )
+        if len(held) < batch:  # the rest are leased by others (or no longer due)
+            break
+    return fetched
 
 
 def _following(
