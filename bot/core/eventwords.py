@@ -158,10 +158,10 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ru": "санкци*",
     },
     "crash": {
-        "en": "crash* collision* collid* derail*",
-        "ar": "تحطم* تصادم* اصطدام* سقوط اصطدم*",
-        "fa": "سقوط سانحه* تصادف* واژگون*",
-        "ru": "крушени* авари* столкновен* разбил*",
+        "en": "crash* collision* collid* derail* collaps*",
+        "ar": "تحطم* تصادم* اصطدام* سقوط اصطدم* انهيار انهار ينهار",
+        "fa": "سقوط سانحه* تصادف* واژگون* ریزش فروریخت* آوار*",
+        "ru": "крушени* авари* столкновен* разбил* обрушени* обрушил* обвал*",
     },
     "drill": {
         "en": "drill drills exercise* manoeuv* maneuv* wargame*",

@@ -68,6 +68,11 @@ def _kinds(text: str) -> set[str]:
         ("The minister received the credentials of the new ambassador", {"meet"}),
         ("Министр принял копии верительных грамот посла", {"meet"}),
         ("الوزير يتسلم أوراق اعتماد السفير الجديد", {"meet"}),
+        # a mine, a building or a bridge collapsing is an accident, as a crash is
+        ("Tunnel roof collapsed at the salt mine", {"crash"}),
+        ("انهيار سقف نفق في المنجم", {"crash"}),
+        ("ریزش معدن نمک", {"crash"}),
+        ("Обрушение свода тоннеля на руднике", {"crash"}),
         # lookalikes that are no action
         ("household electricity tariff", {"price"}),
         ("برای بررسی این موضوع", set()),
