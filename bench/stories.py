@@ -112,7 +112,7 @@ def fill(
             terms=terms,
             weights=weights[: len(terms)],
             sig=rng.randbytes(64),
-            entities=index._tuples.setdefault(ents, ents),
+            entities=ents,
             lang=index._langs.setdefault(lang, len(index._langs)),
             source=n % 500,
             seen_at=(START + timedelta(hours=WINDOW_H * rng.random())).timestamp(),
@@ -153,11 +153,10 @@ def new_docs(world: World, count: int, first_id: int) -> list[StoryDoc]:
 def brute_force(index: StoryIndex, doc: StoryDoc) -> None:
     """Compare with every live article: the cost an index-free grouper pays."""
     f = index.features(doc)
-    query = dict(zip(f.terms, f.weights, strict=True))
-    mine = index._entity_side(f)
+    mine = index._side(f)
     verdicts: dict[int, Any] = {}
     for seq in index.table.live_seqs():
-        index._compare(f, query, mine, index.table.slot(seq), verdicts)
+        index._compare(f, mine, index.table.slot(seq), verdicts)
 
 
 def main() -> int:

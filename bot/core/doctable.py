@@ -1,9 +1,13 @@
 """Compact storage of the articles in the story window, with inverted indexes.
 
 A million articles must fit in well under a gigabyte, so nothing is kept per article as a
-Python object except one small interned tuple of entity ids: every other feature lives in
-flat typed arrays indexed by the article's slot (its sequence number minus the first live
-one), and each posting list is an array of sequence numbers in arrival order.
+Python object: every feature lives in flat typed arrays indexed by the article's slot (its
+sequence number minus the first live one), the entity ids of all articles one after another
+in one array, and each posting list is an array of sequence numbers in arrival order.
+Readers only ever ask a posting list for its newest `keep` entries, so a list keeps no more
+than twice that many (older ones are cut off as it grows). Document frequencies of terms
+are an array indexed by term id (ids are numbered densely from 1): a lookup reads four bytes
+instead of a dictionary entry and an int object.
 Expired articles are marked dead, skipped wherever they are met, and trimmed off the front
 of the arrays and posting lists once the oldest ones are gone; a posting list nobody reads
 keeps its dead head until the periodic sweep.
@@ -14,6 +18,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import compress
 
 from bot.core.events import MAX_NUMBERS, STRONG
 from bot.core.shingles import BINS
@@ -25,8 +30,9 @@ WEIGHT_SCALE = 65535  # term weights are stored as uint16 fractions of 1
 class DocTable:
     """Per-article features by sequence number, plus term and entity posting lists."""
 
-    def __init__(self, top_terms: int) -> None:
+    def __init__(self, top_terms: int, keep: int = 1 << 30) -> None:
         self.k = top_terms
+        self.keep = keep  # the most entries `tail` is asked for
         self.base = 0  # sequence number of slot 0
         self.next = 0  # sequence number of the next article
         self.live = 0
@@ -38,7 +44,10 @@ class DocTable:
         self.terms = array("I")  # k term ids per slot, 0 = padding
         self.weights = array("H")  # k weights per slot, unit vector scaled by WEIGHT_SCALE
         self.sigs = bytearray()  # BINS bytes per slot
-        self.entities: list[tuple[int, ...]] = []
+        self.entity_ids = array("I")  # every slot's entity ids, one slot after another
+        self.entity_at = array("Q")  # where the slot's ids start (counted from the first ever)
+        self.entity_n = array("H")  # how many it has (0 once the article is expired)
+        self.entity_base = 0  # the count of ids trimmed off the front of entity_ids
         self.lead = array("I")  # bit i: entities[slot][i] is named in the lead
         self.kinds = array("I")  # action families named anywhere (bot.core.events)
         self.lead_kinds = array("I")  # ... in the title or first sentence
@@ -46,7 +55,7 @@ class DocTable:
         self.term_postings: dict[int, array[int]] = {}
         self.entity_postings: dict[int, array[int]] = {}
         self.number_postings: dict[int, array[int]] = {}  # strong figures only
-        self.term_df: dict[int, int] = {}
+        self.term_df = array("I")  # by term id: articles in the window with the term
         self.entity_df: dict[int, int] = {}
         self.number_df: dict[int, int] = {}
         self._pad = array("I", [0] * top_terms)
@@ -90,29 +99,43 @@ class DocTable:
         self.weights.extend(round(w * WEIGHT_SCALE) for w in weights[:n])
         self.weights.extend(self._wpad[: self.k - n])
         self.sigs.extend(sig if len(sig) == BINS else bytes(BINS))
-        self.entities.append(entities)
+        self.entity_at.append(self.entity_base + len(self.entity_ids))
+        self.entity_n.append(len(entities))
+        self.entity_ids.extend(entities)
         self.lead.append(lead)
         self.kinds.append(kinds)
         self.lead_kinds.append(lead_kinds)
         m = min(len(numbers), MAX_NUMBERS)
         self.numbers.extend(numbers[:m])
         self.numbers.extend(self._npad[: MAX_NUMBERS - m])
+        term_df = self.term_df
+        top = max(terms[:n], default=0)
+        if top >= len(term_df):
+            self.grow_terms(top + 1)
         for t in terms[:n]:
-            self._post(self.term_postings, self.term_df, t, seq)
+            self._post(self.term_postings, t, seq)
+            term_df[t] += 1
         for e in entities:
-            self._post(self.entity_postings, self.entity_df, e, seq)
+            self._post(self.entity_postings, e, seq)
+            self.entity_df[e] = self.entity_df.get(e, 0) + 1
         for x in numbers[:m]:
             if x & STRONG:
-                self._post(self.number_postings, self.number_df, x, seq)
+                self._post(self.number_postings, x, seq)
+                self.number_df[x] = self.number_df.get(x, 0) + 1
         return seq
 
-    @staticmethod
-    def _post(postings: dict[int, array[int]], df: dict[int, int], key: int, seq: int) -> None:
+    def grow_terms(self, n: int) -> None:
+        """Make room in `term_df` for term ids below `n` (zero for the new ones)."""
+        if n > len(self.term_df):
+            self.term_df.frombytes(bytes(4 * max(n - len(self.term_df), len(self.term_df) // 4)))
+
+    def _post(self, postings: dict[int, array[int]], key: int, seq: int) -> None:
         lst = postings.get(key)
         if lst is None:
             postings[key] = lst = array("I")
         lst.append(seq)
-        df[key] = df.get(key, 0) + 1
+        if len(lst) > 2 * self.keep:
+            del lst[: len(lst) - self.keep]
 
     def kill(self, seq: int) -> int:
         """Mark an article expired and forget its statistics; returns its story id."""
@@ -123,15 +146,16 @@ class DocTable:
         self.story[slot] = DEAD
         self.live -= 1
         start = slot * self.k
+        term_df = self.term_df
         for t in self.terms[start : start + self.k]:
             if t:
-                self._unpost(self.term_df, t)
-        for e in self.entities[slot]:
+                term_df[t] -= 1
+        for e in self.entities(slot):
             self._unpost(self.entity_df, e)
         for x in self.figures(slot):
             if x & STRONG:
                 self._unpost(self.number_df, x)
-        self.entities[slot] = ()
+        self.entity_n[slot] = 0
         return story
 
     @staticmethod
@@ -144,12 +168,19 @@ class DocTable:
 
     def tail(self, postings: dict[int, array[int]], key: int, cap: int) -> array[int]:
         """The newest `cap` sequence numbers posted under `key` (dead ones included)."""
+        if cap > self.keep:
+            raise ValueError(f"posting lists keep {self.keep} entries, {cap} asked")
         lst = postings.get(key)
         if lst is None:
             return array("I")
         if lst and lst[0] < self.base:
             del lst[: bisect_left(lst, self.base)]
         return lst[-cap:]
+
+    def entities(self, slot: int) -> array[int]:
+        """The entity ids of the article in `slot`, in the order it gave them."""
+        start = self.entity_at[slot] - self.entity_base
+        return self.entity_ids[start : start + self.entity_n[slot]]
 
     def figures(self, slot: int) -> array[int]:
         """The hashed figures of the article in `slot` (padding included)."""
@@ -182,22 +213,32 @@ class DocTable:
         del self.terms[: n * self.k]
         del self.weights[: n * self.k]
         del self.sigs[: n * BINS]
-        del self.entities[:n]
+        end = self.entity_base + len(self.entity_ids)
+        cut = (self.entity_at[n] if n < len(self.entity_at) else end) - self.entity_base
+        del self.entity_ids[:cut]
+        self.entity_base += cut
+        del self.entity_at[:n]
+        del self.entity_n[:n]
         self.base += n
 
     def sweep(self) -> None:
         """Trim every posting list's dead head and drop lists left empty."""
-        for postings, df in (
-            (self.term_postings, self.term_df),
-            (self.entity_postings, self.entity_df),
-            (self.number_postings, self.number_df),
+        term_df = self.term_df
+        for postings, live in (
+            (self.term_postings, lambda t: t < len(term_df) and term_df[t] > 0),
+            (self.entity_postings, self.entity_df.__contains__),
+            (self.number_postings, self.number_df.__contains__),
         ):
             for key in list(postings):
                 lst = postings[key]
-                if key not in df:
+                if not live(key):
                     del postings[key]
                 elif lst[0] < self.base:
                     del lst[: bisect_left(lst, self.base)]
+
+    def live_terms(self) -> set[int]:
+        """The ids of the terms some article in the window has."""
+        return set(compress(range(len(self.term_df)), self.term_df))
 
     def live_seqs(self) -> Iterable[int]:
         for slot, story in enumerate(self.story):

@@ -44,12 +44,12 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, repeat
+from itertools import chain
 from operator import mul
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from bot.core import shingles, wordcodes
 from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
@@ -185,17 +185,17 @@ class StoryIndex:
 
     def __init__(self, params: GroupingParams) -> None:
         self.params = params
-        self.table = DocTable(params.top_terms)
+        self.table = DocTable(params.top_terms, keep=params.postings_cap)
         self.words = WordCodes()  # term ids (never reused, even after a sweep) and word memo
         self._entities: dict[str, int] = {}
         self._places: set[int] = set()
         self._langs: dict[str, int] = {"": 0}
         self._sources: dict[str, int] = {}
-        self._tuples: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._stories: dict[int, _Story] = {}
-        self._buckets: dict[int, list[int]] = {}  # hour → sequence numbers, for expiry
+        self._buckets: dict[int, array[int]] = {}  # hour → sequence numbers, for expiry
         self._cached: tuple[StoryDoc, Features] | None = None
         self._expired_since_sweep = 0
+        self._gate = min(params.similarity, _DUP_GATE)  # below it no text level can be met
 
     def __len__(self) -> int:
         return len(self.table)
@@ -219,7 +219,8 @@ class StoryIndex:
         # heaviest first; ties keep text order, so the same text always keeps the same terms.
         # The logarithms of small counts come from tables: the same floats, looked up.
         logn = math.log(len(self.table) + PRIOR_DOCS)
-        dfs = list(map(self.table.term_df.get, ids, repeat(0)))
+        self.table.grow_terms(self.words.next_term + 1)
+        dfs = list(map(self.table.term_df.__getitem__, ids))
         idf = map(logn.__sub__, _LOG_1P.of(dfs))
         tfw = _NEG_1_LOG.of(tf.values())
         weights = list(map(mul, tfw, idf))
@@ -241,7 +242,7 @@ class StoryIndex:
             terms=tuple(ids[i] for i in top),
             weights=tuple(weights[i] / norm for i in top),
             sig=sig,
-            entities=self._tuples.setdefault(ents, ents),
+            entities=ents,
             lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
             source=self._sources.setdefault(doc.source_id, len(self._sources)),
             seen_at=_ts(doc.seen_at),
@@ -267,10 +268,11 @@ class StoryIndex:
         p, table = self.params, self.table
         # rarest first, within a budget: rare words and actors find the same story, common
         # ones only add more unrelated articles to count
+        table.grow_terms(max(f.terms, default=0) + 1)
         term_df, ent_df = table.term_df, table.entity_df
         budget = p.postings_cap * 4
         tails = []
-        for t in sorted(f.terms[: p.query_terms], key=lambda t: term_df.get(t, 0)):
+        for t in sorted(f.terms[: p.query_terms], key=term_df.__getitem__):
             tail = table.tail(table.term_postings, t, min(p.postings_cap, budget))
             tails.append(tail)
             budget -= len(tail)
@@ -294,8 +296,7 @@ class StoryIndex:
             other_hits.update(table.tail(table.number_postings, x, p.postings_cap))
         seqs = set(_most_common(term_hits, p.candidates))
         seqs.update(_most_common(other_hits, p.candidates))
-        query = dict(zip(f.terms, f.weights, strict=True))
-        mine = self._entity_side(f)
+        mine = self._side(f)
         verdicts: dict[int, _Verdict] = {}  # story → how the new article fits it as a whole
         best, best_key = NEW, (0, 0.0)
         lo, hi = f.seen_at - p.window_hours * 3600, f.seen_at + p.window_hours * 3600
@@ -305,7 +306,7 @@ class StoryIndex:
             slot = seq - base
             if not 0 <= slot < n or story[slot] == DEAD or not lo <= time[slot] <= hi:
                 continue
-            level, score = self._compare(f, query, mine, slot, verdicts)
+            level, score = self._compare(f, mine, slot, verdicts)
             if level is None:
                 continue
             key = (2 if level == "same-text" else 1, score)
@@ -314,7 +315,7 @@ class StoryIndex:
                 best = Assignment(story[slot], level, round(score, 4), table.article[slot])
         return best
 
-    def _verdict(self, slot: int, mine: _EntitySide, verdicts: dict[int, _Verdict]) -> _Verdict:
+    def _verdict(self, slot: int, mine: _Side, verdicts: dict[int, _Verdict]) -> _Verdict:
         sid = self.table.story[slot]
         verdict = verdicts.get(sid)
         if verdict is None:
@@ -324,8 +325,7 @@ class StoryIndex:
     def _compare(
         self,
         f: Features,
-        query: dict[int, float],
-        mine: _EntitySide,
+        mine: _Side,
         slot: int,
         verdicts: dict[int, _Verdict],
     ) -> tuple[str | None, float]:
@@ -334,7 +334,16 @@ class StoryIndex:
         p, table = self.params, self.table
         k = table.k
         start = slot * k
-        cos = _cosine(query, table.terms[start : start + k], table.weights, start)
+        cos = _cosine(mine.query, mine.terms, table.terms[start : start + k], table.weights, start)
+        ents = table.entities(slot)
+        # most candidates: words too unlike for any text level, and neither an entity nor a
+        # figure shared to anchor an event (what the checks below would find, sooner)
+        if (
+            cos < self._gate
+            and mine.ents.isdisjoint(ents)
+            and (not mine.figures or mine.figures.isdisjoint(table.figures(slot)))
+        ):
+            return None, 0.0
         same_source = f.source == table.source[slot]
         figures, figures_differ = 0.0, False
         if mine.figures:
@@ -344,7 +353,7 @@ class StoryIndex:
             copy = max(p.near_duplicate, SAME_SOURCE_COPY) if same_source else p.near_duplicate
             if jac >= copy and not self._verdict(slot, mine, verdicts).any:
                 return "same-text", jac
-        overlap, shared, shared_actors, conflict = mine.agreement(table.entities[slot])
+        overlap, shared, shared_actors, conflict = mine.agreement(ents)
         if conflict:
             return None, 0.0
         text = cos + p.entity_weight * overlap
@@ -378,10 +387,10 @@ class StoryIndex:
             return ("same-language" if same_lang else "cross-language"), points / 4
         return None, 0.0
 
-    def _entity_side(self, f: Features) -> _EntitySide:
+    def _side(self, f: Features) -> _Side:
         # IDF is fixed for the duration of one assignment
         weights = _EntityWeights(len(self.table) + PRIOR_DOCS, self.table.entity_df, self._places)
-        return _EntitySide(f, self._places, weights.__getitem__)
+        return _Side(f, self._places, weights.__getitem__)
 
     # ---- maintenance ----------------------------------------------------------------
 
@@ -409,15 +418,18 @@ class StoryIndex:
         known = self._stories.get(story_id)
         if known is None:
             known = self._stories[story_id] = _Story()
-        known.add(f, self._places, self._tuples)
-        self._buckets.setdefault(int(f.seen_at // 3600), []).append(seq)
+        known.add(f, self._places)
+        bucket = self._buckets.get(hour := int(f.seen_at // 3600))
+        if bucket is None:
+            bucket = self._buckets[hour] = array("Q")
+        bucket.append(seq)
 
     def expire(self, now: datetime) -> list[int]:
         """Drop articles older than the window; returns the stories left with none (closed)."""
         cutoff = _ts(now) - self.params.window_hours * 3600
         closed: list[int] = []
         for hour in sorted(h for h in self._buckets if h * 3600 < cutoff):
-            keep = []
+            keep = array("Q")
             for seq in self._buckets.pop(hour):
                 if self.table.time[self.table.slot(seq)] >= cutoff:
                     keep.append(seq)
@@ -440,7 +452,7 @@ class StoryIndex:
 
     def _sweep(self) -> None:
         self.table.sweep()
-        self.words.forget(self.table.term_df)  # and the memo that may name forgotten terms
+        self.words.forget(self.table.live_terms())  # and the memo that may name forgotten terms
         self._expired_since_sweep = 0
 
 
@@ -484,21 +496,18 @@ class _Story:
         self.lead_kinds = 0
         self.kinds = 0
 
-    def add(self, f: Features, places: set[int], tuples: dict[Any, Any]) -> None:
+    def add(self, f: Features, places: set[int]) -> None:
         self.size += 1
         self.lead_kinds |= f.lead_kinds
         self.kinds |= f.kinds
         if not set(f.entities).issubset(self.ents):
-            ents = tuple(sorted(set(self.ents).union(f.entities)))
-            self.ents = tuples.setdefault(ents, ents)
-            mine = tuple(e for e in ents if e in places)
-            self.places = tuples.setdefault(mine, mine)
+            self.ents = tuple(sorted(set(self.ents).union(f.entities)))
+            self.places = tuple(e for e in self.ents if e in places)
         lead = _lead_actors(f, places)
         if not set(lead).issubset(self.lead_actors):
-            actors = tuple(sorted(set(self.lead_actors).union(lead)))
-            self.lead_actors = tuples.setdefault(actors, actors)
+            self.lead_actors = tuple(sorted(set(self.lead_actors).union(lead)))
 
-    def verdict(self, side: _EntitySide) -> _Verdict:
+    def verdict(self, side: _Side) -> _Verdict:
         """How the new article (its side, prepared once) fits this story as a whole."""
         mine, lead = side.ents, side.lead_actors
         newcomer = not lead.issubset(self.ents)
@@ -533,8 +542,8 @@ class _EntityWeights(dict[int, float]):
         return w
 
 
-class _EntitySide:
-    """The new article's entities, prepared once and compared with each candidate's."""
+class _Side:
+    """The new article's terms and entities, prepared once and compared with each candidate's."""
 
     __slots__ = (
         "ents",
@@ -545,12 +554,16 @@ class _EntitySide:
         "lead_places",
         "my_places",
         "places",
+        "query",
         "strong",
+        "terms",
         "total",
         "weight",
     )
 
     def __init__(self, f: Features, places: set[int], weight: Callable[[int], float]) -> None:
+        self.query = dict(zip(f.terms, f.weights, strict=True))
+        self.terms = frozenset(f.terms)
         ents = f.entities
         self.ents = frozenset(ents)
         self.places = places
@@ -565,7 +578,7 @@ class _EntitySide:
         self.figures = frozenset(f.numbers)
         self.strong = any(x & STRONG for x in f.numbers)
 
-    def agreement(self, other: tuple[int, ...]) -> tuple[float, int, int, bool]:
+    def agreement(self, other: Sequence[int]) -> tuple[float, int, int, bool]:
         """(IDF-weighted Ochiai overlap, shared count, shared actors, actors conflict).
 
         The overlap is zero unless an actor is shared: a shared place alone is context."""
@@ -582,19 +595,32 @@ class _EntitySide:
         return sum(map(weight, common)) / total, len(common), shared_actors, False
 
 
-def _cosine(query: dict[int, float], terms: array[int], weights: array[int], start: int) -> float:
-    """The dot product of the query with the article whose `terms` have their `weights` from
-    `start` on: `sum(query.get(t, 0.0) * w ...) / WEIGHT_SCALE`, the same float, with only
-    the shared terms' products (most candidates share none or one; the others add 0.0, which
-    leaves a sum of non-negative floats as it is), in the article's term order."""
-    common = query.keys() & terms
+def _cosine(
+    query: dict[int, float],
+    keys: frozenset[int],
+    terms: array[int],
+    weights: array[int],
+    start: int,
+) -> float:
+    """The dot product of the query (its terms `keys`) with the article whose `terms` have
+    their `weights` from `start` on: `sum(query.get(t, 0.0) * w ...) / WEIGHT_SCALE`, the
+    same float, with only the shared terms' products (most candidates share none or one; the
+    others add 0.0, which leaves a sum of non-negative floats as it is), in the article's
+    term order, multiplied and added in C."""
+    common = keys.intersection(terms)
     if not common:
         return 0.0
     if len(common) == 1:
         (t,) = common
         return query[t] * weights[start + terms.index(t)] / WEIGHT_SCALE
     at = sorted(map(terms.index, common))
-    return sum(query[terms[i]] * weights[start + i] for i in at) / WEIGHT_SCALE
+    products = map(mul, map(query.__getitem__, map(terms.__getitem__, at)), _at(weights, start, at))
+    total: float = sum(products)
+    return total / WEIGHT_SCALE
+
+
+def _at(weights: array[int], start: int, at: list[int]) -> Iterator[int]:
+    return map(weights.__getitem__, map(start.__add__, at))
 
 
 def _most_common(counts: Counter[int], n: int) -> list[int]:
@@ -606,9 +632,11 @@ def _most_common(counts: Counter[int], n: int) -> list[int]:
 
 class _Table(list[float]):
     """f(0), f(1), ... up to `cap`, grown on demand: a C-level list lookup where a chain of
-    C-level maps allocated an int and two floats per value (same floats: same f)."""
+    C-level maps allocated an int and two floats per value (same floats: same f). The cap is
+    above any document frequency a window of millions of articles reaches (a common word's
+    is a third of the window's articles; past the cap every value of the call is computed)."""
 
-    def __init__(self, f: Callable[[int], float], cap: int = 1 << 16) -> None:
+    def __init__(self, f: Callable[[int], float], cap: int = 1 << 22) -> None:
         super().__init__()
         self.f, self.cap = f, cap
 
@@ -617,7 +645,7 @@ class _Table(list[float]):
         if top >= self.cap:
             return map(self.f, ns)
         if top >= len(self):
-            self.extend(map(self.f, range(len(self), min(self.cap, 2 * top + 1))))
+            self.extend(map(self.f, range(len(self), min(self.cap, top + top // 4 + 64))))
         return map(self.__getitem__, ns)
 
 

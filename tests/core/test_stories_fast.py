@@ -182,8 +182,9 @@ def test_story_features_as_the_plain_computation() -> None:
             tf[t] += 2
         tf.pop(0, None)
         logn = math.log(len(index.table) + stories.PRIOR_DOCS)
+        df = index.table.term_df
         w = {
-            t: (-1.0 - math.log(n)) * (logn - math.log(1 + index.table.term_df.get(t, 0)))
+            t: (-1.0 - math.log(n)) * (logn - math.log(1 + (df[t] if t < len(df) else 0)))
             for t, n in tf.items()
         }
         top = sorted(w, key=w.__getitem__)[:6]
@@ -213,4 +214,5 @@ def test_cosine_of_shared_terms_is_the_whole_dot_product() -> None:
         start = rng.randint(0, 5)
         products = map(mul, map(query.get, terms, repeat(0.0)), weights[start : start + k + 3])
         whole = sum(products)
-        assert stories._cosine(query, terms, weights, start) == whole / stories.WEIGHT_SCALE
+        got = stories._cosine(query, frozenset(query), terms, weights, start)
+        assert got == whole / stories.WEIGHT_SCALE
