@@ -30,10 +30,13 @@ not 3,000, so it shares no strong figure with the others (recall 0.9, across lan
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
+from bot.app.eval import load_corpus, run_pipeline
+from bot.app.evalscore import score
 from bot.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -68,3 +71,17 @@ def test_blind_corpus(
             assert got["pairwise_precision"] >= PRECISION, (name, got, report["errors"])
             assert got["pairwise_recall"] >= recall, (name, got, report["errors"])
     assert pairs["cross_language"]["tp"] > 0
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+@pytest.mark.parametrize("folder", ["blind-pages", "blind-mixed", "blind-feeds", "blind-sameday"])
+def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
+    """A follow-up that names the event it follows (an expulsion hours after the talks, a
+    resignation over the quake, a condolence call about the floods) stays its own story when
+    its reports arrive before the event's: these orders joined them before FOLLOW_UP."""
+    corpus = load_corpus(DATA / folder)
+    random.Random(seed).shuffle(corpus.articles)
+    report = score(corpus, run_pipeline(corpus))
+    stories = report["stories"]
+    assert stories["pairwise_precision"] >= PRECISION, report["errors"]
+    assert stories["pairwise_recall"] >= RECALL, report["errors"]

@@ -26,7 +26,15 @@ from itertools import compress
 from operator import itemgetter, or_
 from zlib import crc32
 
-from bot.core.eventwords import DIRECTIONS, FAMILIES, MONTHS, NUMBER_WORDS, SCALES, WEAK
+from bot.core.eventwords import (
+    DIRECTIONS,
+    FAMILIES,
+    FOLLOW_UPS,
+    MONTHS,
+    NUMBER_WORDS,
+    SCALES,
+    WEAK,
+)
 from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
@@ -35,6 +43,7 @@ BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
 CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the action was
+FOLLOW_UP_MASK = reduce(or_, (BITS[n] for n in FOLLOW_UPS), 0)
 STRONG = 1 << 31  # flag bit of a strong number's hash
 MAX_NUMBERS = 8
 LEAD_MIN, LEAD_MAX = 100, 320  # the first sentence ends after this many characters, at most
@@ -285,6 +294,14 @@ def kinds_disagree(a_lead: int, b_lead: int) -> bool:
         return True
     da, db = a_lead & DIRECTION_MASK, b_lead & DIRECTION_MASK
     return bool(da and db and not da & db)
+
+
+def follow_up_differs(a_lead: int, b_lead: int) -> bool:
+    """One lead names a follow-up action (bot.core.eventwords.FOLLOW_UPS) the other does not,
+    both name some action, and the leads do not already disagree (kinds_disagree)."""
+    if not (a_lead & CORE_KINDS and b_lead & CORE_KINDS) or kinds_disagree(a_lead, b_lead):
+        return False
+    return bool((a_lead ^ b_lead) & FOLLOW_UP_MASK)
 
 
 def number_points(

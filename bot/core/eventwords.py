@@ -221,6 +221,11 @@ FAMILIES: dict[str, dict[str, str]] = {
 
 WEAK = frozenset({"casualties", "evacuation"})
 DIRECTIONS = ("rise", "fall")
+# Actions that usually answer an earlier event and name it in their lead (a funeral after an
+# attack, sanctions after a test, a resignation over a quake, an expulsion or a condolence call
+# hours after talks or floods): one lead naming such an action the other does not is the next
+# event, not one more report of the first, whichever arrived first.
+FOLLOW_UPS = ("funeral", "sanctions", "resign", "expel", "call")
 
 # Months: a number beside a month name is a date, not a particular of the event.
 MONTHS = (

@@ -25,7 +25,8 @@ weak, at most 2); and takes off what disagrees: leads naming different kinds of 
 (KIND_CONFLICT), a principal actor the story never mentions (NEWCOMER, or COUNTERPART when
 the story's principal actors are missing from the article too; NEW_KIND more when that
 newcomer's lead names an action the story never tells of), a lead place the story never
-mentions (NEW_PLACE), price changes whose strong figures differ (PRICE_FIGURES), places with
+mentions (NEW_PLACE), a follow-up action (a funeral, sanctions ...) in one lead and not the
+other (FOLLOW_UP), price changes whose strong figures differ (PRICE_FIGURES), places with
 none in common (1.5, or 0.5 when two actors are shared), and a gap of more than a DAY
 (LATER_DAY).
 Every level also needs the actors to agree (both name actors and share none: different
@@ -58,6 +59,7 @@ from bot.core.events import (
     CORE_KINDS,
     STRONG,
     figures_text,
+    follow_up_differs,
     kind_points,
     kinds_disagree,
     lead_words,
@@ -81,6 +83,8 @@ NEW_PLACE = 0.5  # ... when its lead names a place the story never mentions (the
 # minister, the same day, now with another country's guest)
 SAME_SOURCE_COPY = 0.8  # one outlet's near copy must be this close (templated items are not)
 SAME_SOURCE_TEXT = 1.5  # one outlet's update needs this times the text similarity
+FOLLOW_UP = 2.0  # ... when one lead names a follow-up action the other does not (a funeral,
+# sanctions, a resignation, an expulsion, a call: bot.core.eventwords.FOLLOW_UPS)
 NEW_KIND = 1.0  # ... when a newcomer's lead names a kind of action the story never names
 PRICE_FIGURES = 2.0  # ... when both leads tell a price change and their strong figures differ
 # (petrol up to 3,450 and bread down to 900 on one day, in one country)
@@ -466,6 +470,7 @@ class _Verdict(NamedTuple):
     partial: bool = False  # it names one of the story's principal actors, and not the others
     new_place: bool = False  # its lead names a place the story never mentions
     new_kind: bool = False  # its lead names a kind of action no member of the story names
+    follow_up: bool = False  # its lead or the story's leads name a follow-up the other does not
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -474,11 +479,18 @@ class _Verdict(NamedTuple):
         # a newcomer doing something the story never told of is the next event (a minister
         # resigning over the quake), not one more report of this one
         fresh = NEW_KIND * (self.new_kind and self.newcomer)
-        return KIND_CONFLICT * self.kinds + actor + place + NEW_PLACE * self.new_place + fresh
+        return (
+            KIND_CONFLICT * self.kinds
+            + actor
+            + place
+            + NEW_PLACE * self.new_place
+            + fresh
+            + FOLLOW_UP * self.follow_up
+        )
 
     @property
     def any(self) -> bool:
-        return self.kinds or self.newcomer or self.places or self.new_place
+        return self.kinds or self.newcomer or self.places or self.new_place or self.follow_up
 
 
 class _Story:
@@ -517,8 +529,11 @@ class _Story:
             counterpart=newcomer and not mine.issuperset(self.lead_actors),
             places=bool(side.my_places and self.places and side.my_places.isdisjoint(self.places)),
             partial=len(self.lead_actors) >= 2 and len(mine.intersection(self.lead_actors)) == 1,
-            new_place=not side.lead_places.issubset(self.places),
+            # a place new to a story of principal actors (a minister's next guest's country);
+            # for an event without actors (a bombing, a quake) the city's country is no news
+            new_place=bool(self.lead_actors) and not side.lead_places.issubset(self.places),
             new_kind=bool(side.lead_kinds & CORE_KINDS & ~self.kinds),
+            follow_up=follow_up_differs(side.lead_kinds, self.lead_kinds),
         )
 
 

@@ -8,6 +8,7 @@ from bot.core.events import (
     ACTIONS,
     BITS,
     STRONG,
+    follow_up_differs,
     kind_points,
     kinds_disagree,
     lead_end,
@@ -105,3 +106,13 @@ def test_signature_reads_the_title_and_lead_apart_from_the_body() -> None:
     long = "He arrived on Monday for talks " + "and more talks " * 10 + ".\n" + "A court ruled."
     sig = signature(title, long, normalize(title).split(), normalize(long).split())
     assert sig.lead == BITS["meet"] and sig.kinds == BITS["meet"] | BITS["court"]
+
+
+def test_a_follow_up_in_one_lead_only_differs_both_ways() -> None:
+    bombing, funeral, talks = BITS["blast"], BITS["funeral"], BITS["meet"]
+    assert follow_up_differs(bombing | funeral, bombing)  # the funeral names the bombing
+    assert follow_up_differs(bombing, bombing | funeral)  # ... whichever came first
+    assert not follow_up_differs(bombing | funeral, bombing | funeral)
+    assert not follow_up_differs(talks, talks)
+    assert not follow_up_differs(funeral, 0)  # an action outside the lexicon is unknown
+    assert not follow_up_differs(funeral, talks)  # already a kind conflict, not counted twice
