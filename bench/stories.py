@@ -11,15 +11,19 @@ Baseline, measured in the same run: the same comparison against every article in
 window (what an index-free grouper does), on a few articles only.
 
     .venv/bin/python bench/stories.py [--sizes 10000,100000,1000000] [--sample 300]
+        [--profile 25]   (after each size: where the timed articles' CPU went, cProfile's
+                          top functions; the timings of that run include its overhead)
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import itertools
 import math
 import os
+import pstats
 import random
 import resource
 import statistics
@@ -163,6 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--sample", type=int, default=300)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     t0 = time.perf_counter()
@@ -200,11 +205,17 @@ def main() -> int:
         docs = new_docs(world, args.sample, next_id)
         next_id += args.sample
         times = []
+        profile = cProfile.Profile() if args.profile else None
+        if profile:
+            profile.enable()
         for doc in docs:
             t = time.process_time()  # CPU time: the machine may be shared
             got = index.assign(doc)
             index.add(doc, got.story_id or doc.article_id)
             times.append((time.process_time() - t) * 1000)
+        if profile:
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(args.profile)
         brute_n = 3 if size <= 100_000 else 1
         t = time.process_time()
         for doc in new_docs(world, brute_n, next_id):

@@ -6,8 +6,8 @@ sequence number minus the first live one), the entity ids of all articles one af
 in one array, and each posting list is an array of sequence numbers in arrival order.
 Readers only ever ask a posting list for its newest `keep` entries, so a list keeps no more
 than twice that many (older ones are cut off as it grows). Document frequencies of terms
-are an array indexed by term id (ids are numbered densely from 1): a lookup reads four bytes
-instead of a dictionary entry and an int object.
+are an array indexed by term id (ids are numbered densely from 1), beside their ln(1 + df)
+for the IDF: a lookup reads a few bytes instead of a dictionary entry and an int object.
 Expired articles are marked dead, skipped wherever they are met, and trimmed off the front
 of the arrays and posting lists once the oldest ones are gone; a posting list nobody reads
 keeps its dead head until the periodic sweep.
@@ -18,7 +18,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from itertools import compress
+from itertools import compress, repeat
+from math import log
+from operator import mul
 
 from bot.core.events import MAX_NUMBERS, STRONG
 from bot.core.shingles import BINS
@@ -56,6 +58,7 @@ class DocTable:
         self.entity_postings: dict[int, array[int]] = {}
         self.number_postings: dict[int, array[int]] = {}  # strong figures only
         self.term_df = array("I")  # by term id: articles in the window with the term
+        self.term_log = array("d")  # by term id: ln(1 + its df), for the IDF weights
         self.entity_df: dict[int, int] = {}
         self.number_df: dict[int, int] = {}
         self._pad = array("I", [0] * top_terms)
@@ -96,7 +99,7 @@ class DocTable:
         n = min(len(terms), self.k)
         self.terms.extend(terms[:n])
         self.terms.extend(self._pad[: self.k - n])
-        self.weights.extend(round(w * WEIGHT_SCALE) for w in weights[:n])
+        self.weights.extend(map(round, map(mul, weights[:n], repeat(WEIGHT_SCALE))))
         self.weights.extend(self._wpad[: self.k - n])
         self.sigs.extend(sig if len(sig) == BINS else bytes(BINS))
         self.entity_at.append(self.entity_base + len(self.entity_ids))
@@ -108,13 +111,21 @@ class DocTable:
         m = min(len(numbers), MAX_NUMBERS)
         self.numbers.extend(numbers[:m])
         self.numbers.extend(self._npad[: MAX_NUMBERS - m])
-        term_df = self.term_df
+        term_df, term_log = self.term_df, self.term_log
         top = max(terms[:n], default=0)
         if top >= len(term_df):
             self.grow_terms(top + 1)
-        for t in terms[:n]:
-            self._post(self.term_postings, t, seq)
-            term_df[t] += 1
+        postings, keep = self.term_postings, self.keep
+        for t in terms[:n]:  # _post, inline: 32 times an article
+            lst = postings.get(t)
+            if lst is None:
+                postings[t] = lst = array("I")
+            lst.append(seq)
+            if len(lst) > 2 * keep:
+                del lst[:-keep]
+            df = term_df[t] + 1
+            term_df[t] = df
+            term_log[t] = log(1 + df)
         for e in entities:
             self._post(self.entity_postings, e, seq)
             self.entity_df[e] = self.entity_df.get(e, 0) + 1
@@ -126,8 +137,11 @@ class DocTable:
 
     def grow_terms(self, n: int) -> None:
         """Make room in `term_df` for term ids below `n` (zero for the new ones)."""
-        if n > len(self.term_df):
-            self.term_df.frombytes(bytes(4 * max(n - len(self.term_df), len(self.term_df) // 4)))
+        more = n - len(self.term_df)
+        if more > 0:
+            more = max(more, len(self.term_df) // 4)
+            self.term_df.frombytes(bytes(4 * more))
+            self.term_log.frombytes(bytes(8 * more))  # 0.0 = ln(1 + 0)
 
     def _post(self, postings: dict[int, array[int]], key: int, seq: int) -> None:
         lst = postings.get(key)
@@ -135,7 +149,7 @@ class DocTable:
             postings[key] = lst = array("I")
         lst.append(seq)
         if len(lst) > 2 * self.keep:
-            del lst[: len(lst) - self.keep]
+            del lst[: -self.keep]
 
     def kill(self, seq: int) -> int:
         """Mark an article expired and forget its statistics; returns its story id."""
@@ -146,10 +160,11 @@ class DocTable:
         self.story[slot] = DEAD
         self.live -= 1
         start = slot * self.k
-        term_df = self.term_df
+        term_df, term_log = self.term_df, self.term_log
         for t in self.terms[start : start + self.k]:
             if t:
                 term_df[t] -= 1
+                term_log[t] = log(1 + term_df[t])
         for e in self.entities(slot):
             self._unpost(self.entity_df, e)
         for x in self.figures(slot):

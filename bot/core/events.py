@@ -286,6 +286,13 @@ def kind_points(a_lead: int, a_all: int, b_lead: int, b_all: int) -> float:
     return min(points, 2.0)
 
 
+def kind_points_max(a_lead: int, a_all: int) -> float:
+    """The most `kind_points` gives the first article with any other (one whose lead and
+    text name every family the first names): what its actions can add to an event at best."""
+    a_all |= a_lead
+    return kind_points(a_lead, a_all, a_all, a_all)
+
+
 def kinds_disagree(a_lead: int, b_lead: int) -> bool:
     """The leads name different kinds of action (a visit and a condemnation), or prices moving
     in opposite directions. Weak families (casualties) never disagree."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Sequence
+from itertools import repeat
+from operator import and_
 from zlib import crc32
 
 BINS = 64
@@ -35,14 +37,13 @@ def of_hashes(wh: Sequence[int], n: int = _NGRAM) -> bytes:
     if len(wh) < n:
         n = max(1, len(wh))
     # n-grams as the hash of a tuple of ints: stable across runs and computed in C; kept to
-    # 30 bits so the sort compares one-digit ints (its fast path); a dict built from the
-    # hashes sorted high to low keeps each bin's smallest.
+    # 30 bits so the sort compares one-digit ints (its fast path)
     grams = map(hash, zip(*(wh[i:] for i in range(n)), strict=False)) if n > 1 else iter(wh)
-    hs = sorted(map(_MASK.__and__, grams), reverse=True)
-    # each hash's bin is its low 6 bits: the low byte of each, masked by a translation table
+    hs = sorted(map(and_, grams, repeat(_MASK)))
+    # each hash's bin is its low 6 bits: the low byte of each, masked by a translation table;
+    # a bin's smallest hash is the first of the sorted hashes to fall in it (a find in C)
     bins = array("I", hs).tobytes()[_LOW::4].translate(_BIN_OF_BYTE)
-    mins = dict(zip(bins, hs, strict=True))
-    return bytes((mins[b] >> 6) % 255 + 1 if b in mins else EMPTY for b in range(BINS))
+    return bytes((hs[i] >> 6) % 255 + 1 if (i := bins.find(b)) >= 0 else EMPTY for b in range(BINS))
 
 
 def jaccard(a: bytes, b: bytes) -> float:

@@ -48,8 +48,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
-from operator import mul
+from itertools import chain, compress, islice, repeat
+from operator import mul, truediv
 from typing import NamedTuple, Protocol
 
 from bot.core import shingles, wordcodes
@@ -61,6 +61,7 @@ from bot.core.events import (
     figures_text,
     follow_up_differs,
     kind_points,
+    kind_points_max,
     kinds_disagree,
     lead_words,
     number_points,
@@ -187,9 +188,12 @@ NEW = Assignment(None, None, 0.0, None)
 class StoryIndex:
     """The open stories' articles, compared incrementally against each new one."""
 
-    def __init__(self, params: GroupingParams) -> None:
+    def __init__(self, params: GroupingParams, quick: bool = True) -> None:
+        """`quick`: cut posting lists to what is read of them and turn candidates down as
+        soon as the full comparison surely would (off: the same answers, slower; for tests)."""
         self.params = params
-        self.table = DocTable(params.top_terms, keep=params.postings_cap)
+        self.table = DocTable(params.top_terms, keep=params.postings_cap if quick else 1 << 62)
+        self.quick = quick
         self.words = WordCodes()  # term ids (never reused, even after a sweep) and word memo
         self._entities: dict[str, int] = {}
         self._places: set[int] = set()
@@ -199,7 +203,8 @@ class StoryIndex:
         self._buckets: dict[int, array[int]] = {}  # hour → sequence numbers, for expiry
         self._cached: tuple[StoryDoc, Features] | None = None
         self._expired_since_sweep = 0
-        self._gate = min(params.similarity, _DUP_GATE)  # below it no text level can be met
+        # below this cosine no text level can be met (-1: every candidate compared in full)
+        self._gate = min(params.similarity, _DUP_GATE) if quick else -1.0
 
     def __len__(self) -> int:
         return len(self.table)
@@ -221,11 +226,11 @@ class StoryIndex:
         ids = list(tf)
         # weight = (1 + ln tf) × ln((N + prior) / (df + 1)), negated so that sort() puts the
         # heaviest first; ties keep text order, so the same text always keeps the same terms.
-        # The logarithms of small counts come from tables: the same floats, looked up.
+        # ln(df + 1) is kept beside each count (DocTable.term_log), ln tf of small counts comes
+        # from a table: the same floats, looked up.
         logn = math.log(len(self.table) + PRIOR_DOCS)
         self.table.grow_terms(self.words.next_term + 1)
-        dfs = list(map(self.table.term_df.__getitem__, ids))
-        idf = map(logn.__sub__, _LOG_1P.of(dfs))
+        idf = map(logn.__sub__, map(self.table.term_log.__getitem__, ids))
         tfw = _NEG_1_LOG.of(tf.values())
         weights = list(map(mul, tfw, idf))
         top = sorted(range(len(weights)), key=weights.__getitem__)[: self.params.top_terms]
@@ -238,13 +243,19 @@ class StoryIndex:
         ents = tuple(i for i, _ in named)
         in_lead = doc.entity_ids if doc.lead_entities is None else doc.lead_entities
         # what events.signature reads off the words, from their codes
-        lead_kinds = wordcodes.kinds(title_codes) | self.words.kinds(lead_words(doc.text))
+        lead = lead_words(doc.text)
+        cut = len(lead) - 1  # its last word may be cut short; the others are the text's first
+        if cut > 0 and lead[:cut] == words[:cut]:
+            lead_kinds = wordcodes.kinds(codes[:cut]) | self.words.kinds(lead[cut:])
+        else:
+            lead_kinds = self.words.kinds(lead)
+        lead_kinds |= wordcodes.kinds(title_codes)
         kinds = lead_kinds | wordcodes.kinds(codes)
         figures = numbers(figures_text(doc.title, doc.text), chain(words, title))
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
         feats = Features(
-            terms=tuple(ids[i] for i in top),
-            weights=tuple(weights[i] / norm for i in top),
+            terms=tuple(map(ids.__getitem__, top)),
+            weights=tuple(map(truediv, map(weights.__getitem__, top), repeat(norm))),
             sig=sig,
             entities=ents,
             lang=self._langs.setdefault(doc.lang or "", len(self._langs)),
@@ -363,6 +374,9 @@ class StoryIndex:
         text = cos + p.entity_weight * overlap
         if text < p.similarity and not shared and figures < 1.5:
             return None, 0.0  # neither alike words nor an anchor for the event
+        anchors = min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures
+        if text < p.similarity and mine.kinds_max + anchors < p.event_score:
+            return None, 0.0  # not enough even if the actions agreed as much as they can
         kinds = kind_points(f.lead_kinds, f.kinds, table.lead_kinds[slot], table.kinds[slot])
         points = kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures
         if text < p.similarity and points < p.event_score:
@@ -394,7 +408,10 @@ class StoryIndex:
     def _side(self, f: Features) -> _Side:
         # IDF is fixed for the duration of one assignment
         weights = _EntityWeights(len(self.table) + PRIOR_DOCS, self.table.entity_df, self._places)
-        return _Side(f, self._places, weights.__getitem__)
+        side = _Side(f, self._places, weights.__getitem__)
+        if not self.quick:
+            side.kinds_max = math.inf
+        return side
 
     # ---- maintenance ----------------------------------------------------------------
 
@@ -564,6 +581,7 @@ class _Side:
         "ents",
         "figures",
         "has_actor",
+        "kinds_max",
         "lead_actors",
         "lead_kinds",
         "lead_places",
@@ -590,6 +608,7 @@ class _Side:
         lead = f.lead
         self.lead_places = frozenset(e for i, e in enumerate(ents) if lead >> i & 1 and e in places)
         self.lead_kinds = f.lead_kinds
+        self.kinds_max = kind_points_max(f.lead_kinds, f.kinds)
         self.figures = frozenset(f.numbers)
         self.strong = any(x & STRONG for x in f.numbers)
 
@@ -641,17 +660,24 @@ def _at(weights: array[int], start: int, at: list[int]) -> Iterator[int]:
 def _most_common(counts: Counter[int], n: int) -> list[int]:
     """The keys of `counts.most_common(n)`, in its order: most_common runs a heap in Python
     over every key, a sort by count in C gives the same list (stable: among equal counts the
-    first counted comes first, as heapq.nlargest documents) in half the time."""
-    return sorted(counts, key=counts.__getitem__, reverse=True)[:n]
+    first counted comes first, as heapq.nlargest documents) in half the time. Most keys of a
+    long count are counted once: only the others are sorted, the first of the ones follow."""
+    if len(counts) <= 2 * n:
+        return sorted(counts, key=counts.__getitem__, reverse=True)[:n]
+    many = list(compress(counts, map((1).__lt__, counts.values())))
+    if len(many) < n:
+        once = compress(counts, map((1).__eq__, counts.values()))
+        many.sort(key=counts.__getitem__, reverse=True)
+        many.extend(islice(once, n - len(many)))
+        return many
+    return sorted(many, key=counts.__getitem__, reverse=True)[:n]
 
 
 class _Table(list[float]):
     """f(0), f(1), ... up to `cap`, grown on demand: a C-level list lookup where a chain of
-    C-level maps allocated an int and two floats per value (same floats: same f). The cap is
-    above any document frequency a window of millions of articles reaches (a common word's
-    is a third of the window's articles; past the cap every value of the call is computed)."""
+    C-level maps allocated an int and two floats per value (same floats: same f)."""
 
-    def __init__(self, f: Callable[[int], float], cap: int = 1 << 22) -> None:
+    def __init__(self, f: Callable[[int], float], cap: int = 1 << 16) -> None:
         super().__init__()
         self.f, self.cap = f, cap
 
@@ -660,11 +686,10 @@ class _Table(list[float]):
         if top >= self.cap:
             return map(self.f, ns)
         if top >= len(self):
-            self.extend(map(self.f, range(len(self), min(self.cap, top + top // 4 + 64))))
+            self.extend(map(self.f, range(len(self), min(self.cap, 2 * top + 1))))
         return map(self.__getitem__, ns)
 
 
-_LOG_1P = _Table(lambda n: math.log(1 + n))  # ln(df + 1)
 _NEG_1_LOG = _Table(lambda n: -1.0 - math.log(n) if n else 0.0)  # -(1 + ln tf)
 
 

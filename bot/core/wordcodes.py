@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import reduce
 from itertools import compress, repeat
-from operator import is_, or_
+from operator import and_, is_, or_, rshift
 from zlib import crc32
 
 from bot.core.events import ACTIONS
@@ -30,12 +30,12 @@ CACHE_MAX = 500_000
 
 def terms(codes: Iterable[int]) -> Iterable[int]:
     """The term id in each code (0: a stopword or a token too short to mean anything)."""
-    return map(TERM_SHIFT.__rrshift__, codes)
+    return map(rshift, codes, repeat(TERM_SHIFT))  # a C function: no method wrapper
 
 
 def hashes(codes: Iterable[int]) -> Iterable[int]:
     """The word hash in each code, as `bot.core.shingles.signature` hashes words."""
-    return map(LOW.__and__, codes)
+    return map(and_, codes, repeat(LOW))
 
 
 def kinds(codes: Iterable[int]) -> int:

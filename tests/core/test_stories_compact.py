@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from array import array
 from datetime import UTC, datetime, timedelta
+from math import log
 
 from bot.core.doctable import DocTable
 from bot.core.events import STRONG
@@ -78,6 +79,7 @@ def test_doc_table_answers_as_plain_lists() -> None:
         for t in range(1, 40):
             expected = sum(t in terms_of[s] for s in live)
             assert (table.term_df[t] if t < len(table.term_df) else 0) == expected
+            assert (table.term_log[t] if t < len(table.term_log) else 0.0) == log(1 + expected)
         assert table.live_terms() == {t for s in live for t in terms_of[s]}
         counts = {e: sum(e in ents[s] for s in live) for e in range(1, 12)}
         assert table.entity_df == {e: n for e, n in counts.items() if n}
@@ -134,20 +136,12 @@ def _stream(seed: int, count: int) -> list[StoryDoc]:
     return docs
 
 
-def _plain(params: GroupingParams) -> StoryIndex:
-    """The index without the compact shortcuts: uncut posting lists, no quick rejection."""
-    index = StoryIndex(params)
-    index.table = DocTable(params.top_terms)
-    index._gate = -1.0
-    return index
-
-
 def test_mixed_stream_groups_as_the_plain_path() -> None:
     """Small caps, so posting lists are cut often; expiry and sweeps on the way."""
     params = GroupingParams(
         window_hours=30, postings_cap=6, candidates=5, query_terms=4, top_terms=12
     )
-    fast, plain = StoryIndex(params), _plain(params)
+    fast, plain = StoryIndex(params), StoryIndex(params, quick=False)
     got: list[tuple[Assignment, Assignment]] = []
     for doc in _stream(seed=5, count=700):
         a, b = fast.assign(doc), plain.assign(doc)

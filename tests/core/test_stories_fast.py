@@ -21,7 +21,7 @@ from zlib import crc32
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core import shingles, stories, wordcodes
+from bot.core import events, shingles, stories, wordcodes
 from bot.core.events import _AR_CLITICS, ACTIONS, ActionWords, signature
 from bot.core.normalize import normalize, split_words
 from bot.core.stem import stems
@@ -199,7 +199,6 @@ def test_story_features_as_the_plain_computation() -> None:
 
 def test_log_tables_give_the_same_floats() -> None:
     ns = [0, 1, 2, 7, 300, 5000, 1 << 17]
-    assert list(stories._LOG_1P.of(ns)) == [math.log(1 + n) for n in ns]
     assert list(stories._NEG_1_LOG.of(ns[1:])) == [-1.0 - math.log(n) for n in ns[1:]]
 
 
@@ -216,3 +215,18 @@ def test_cosine_of_shared_terms_is_the_whole_dot_product() -> None:
         whole = sum(products)
         got = stories._cosine(query, frozenset(query), terms, weights, start)
         assert got == whole / stories.WEIGHT_SCALE
+
+
+def test_kind_points_max_bounds_every_other_article() -> None:
+    """The quick "no" of the event level counts on it: no article's actions agree more."""
+    rng = random.Random(12)
+    bits = [*events.BITS.values()]
+    for _ in range(3000):
+        a_lead = reduce(or_, rng.sample(bits, rng.randint(0, 3)), 0)
+        a_all = a_lead | reduce(or_, rng.sample(bits, rng.randint(0, 4)), 0)
+        best = events.kind_points_max(a_lead, a_all)
+        for _ in range(20):
+            b_lead = reduce(or_, rng.sample(bits, rng.randint(0, 3)), 0)
+            b_all = b_lead | reduce(or_, rng.sample(bits, rng.randint(0, 4)), 0)
+            assert events.kind_points(a_lead, a_all, b_lead, b_all) <= best
+        assert events.kind_points(a_lead, a_all, a_all, a_all) == best
