@@ -11,14 +11,17 @@ from bot.models import Article, Evidence, Match, MatchResult
 from bot.store.articles import _article, _update_row, match_rows
 from bot.store.postgres.base import PostgresBase
 
+# One column array per field, the same text whatever the batch's size: psycopg converts and
+# caches it once (a VALUES list per row count was a new query text to split for each feed).
 _INSERT = """INSERT INTO articles (key, source_id, source_name, url, title, text, lang,
-    published, fetched, norm_title, norm_text) VALUES """
-_VALUES = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-_RETURNING = " ON CONFLICT(key) DO NOTHING RETURNING key, id"  # only the rows inserted
+    published, fetched, norm_title, norm_text)
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+        %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[])
+    ON CONFLICT(key) DO NOTHING RETURNING key, id"""  # only the rows inserted, in their order
 _UPDATE = """UPDATE articles SET title = %s, text = %s, norm_title = %s, norm_text = %s,
     edited = TRUE WHERE key = %s AND (title <> %s OR text <> %s) RETURNING id"""
 _MATCHED = "UPDATE articles SET edited = FALSE WHERE id = %s AND title = %s AND text = %s"
-_ROWS_PER_INSERT = 500  # 5,500 parameters, well under PostgreSQL's 65,535
+_ROWS_PER_INSERT = 500  # rows per statement: a large batch is sent in parts
 # What an Article is built from (not `*`: the tsvector and normalised text stay in the server).
 COLUMNS = "id, key, source_id, source_name, url, title, text, lang, published, fetched, story_id"
 A_COLUMNS = ", ".join("a." + c for c in COLUMNS.split(", "))
@@ -62,25 +65,21 @@ class PgArticleQueries(PostgresBase):
         with self.pool.connection() as conn, conn.transaction() if several else nullcontext():
             for start in range(0, len(batch), _ROWS_PER_INSERT):
                 chunk = batch[start : start + _ROWS_PER_INSERT]
-                sql = _INSERT + ",".join([_VALUES] * len(chunk)) + _RETURNING
-                params = [
-                    value
-                    for a, title, text in chunk
-                    for value in (
-                        a.key,
-                        a.source_id,
-                        a.source_name,
-                        a.url,
-                        a.title,
-                        a.text,
-                        a.lang,
-                        a.published,
-                        a.fetched,
-                        title,
-                        text,
-                    )
+                columns = [
+                    [a.key for a, _, _ in chunk],
+                    [a.source_id for a, _, _ in chunk],
+                    [a.source_name for a, _, _ in chunk],
+                    [a.url for a, _, _ in chunk],
+                    [a.title for a, _, _ in chunk],
+                    [a.text for a, _, _ in chunk],
+                    [a.lang for a, _, _ in chunk],
+                    [a.published for a, _, _ in chunk],
+                    [a.fetched for a, _, _ in chunk],
+                    [title for _, title, _ in chunk],
+                    [text for _, _, text in chunk],
                 ]
-                ids.update((r["key"], r["id"]) for r in conn.execute(sql, params).fetchall())
+                rows = conn.execute(_INSERT, columns).fetchall()
+                ids.update((r["key"], r["id"]) for r in rows)
         return [ids.pop(article.key, None) for article, _, _ in batch]
 
     def update_articles(self, batch: Sequence[tuple[Article, str, str]]) -> list[int]:
