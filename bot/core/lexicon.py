@@ -8,17 +8,21 @@ token's proclitic-stripped forms (و ف, then ب ك ل, then ال or لل; never
 article's tokens is a builtin working in C (findall, join, translate, split, map, set
 intersection); Python code runs only for words that occurred. The matcher's chunk path
 (`chunk_hits`) remembers raw chunks of text, before folding, so that known text is neither
-folded nor split again.
+folded nor split again; it learns unknown chunks as one joined string (`_batch_hits`: the
+three proclitic strips in one regex pass, exact and variant keys in one set under their
+g-letter fold), a third cheaper than the token path's `_hits_of`, which stays as the
+reference the tests compare it with.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from itertools import compress
 from operator import itemgetter
 
-from bot.core.normalize import DROP, fold_chunks
+from bot.core.normalize import DROP, fold_chunks, fold_joined
 from bot.core.query import Term
 
 MIN_VARIANT = 4
@@ -29,6 +33,14 @@ _PROCLITICS = (
     re.compile(" ([وف]([^ ]{3,}))"),
     re.compile(" ([وف]?[بكل]([^ ]{3,}))"),
     re.compile(" ([وف]?(?:[بكل]?ال|لل)([^ ]{3,}))"),
+)
+# The same three strips in one pass, for the chunk path: (token, and its form without
+# و/ف, without [وف]?[بكل], without [وف]?([بكل]?ال|لل); "" where that strip does not apply).
+_STRIPS = re.compile(
+    " (?=([وفبكلا][^ ]{3,}))"
+    "(?:(?=[وف]([^ ]{3,})))?"
+    "(?:(?=[وف]?[بكل]([^ ]{3,})))?"
+    "(?:(?=[وف]?(?:[بكل]?ال|لل)([^ ]{3,})))?"
 )
 _ZH = "ژ"
 _G_FOLD = (*((c, "ج") for c in "غقگچڨ"), ("پ", "ب"), ("ڤ", "ف"))  # str.replace: C speed
@@ -80,6 +92,17 @@ class Lexicon:
                 lengths = self._heads.setdefault(key[: self._head], [])
                 if not lengths or lengths[-1] != length:
                     lengths.append(length)
+        # The chunk path's tables (`_batch_hits`): exact and variant keys in one dict under
+        # their g-letter fold, each with the exact key to compare (None: a variant, any
+        # spelling); prefix heads under their fold too. One probe per candidate, not three.
+        self._folded: dict[str, list[tuple[int, str | None]]] = {}
+        for key, wid in self.exact.items():
+            self._folded.setdefault(_gfold(key), []).append((wid, key))
+        for vkey, wids in self.variant.items():
+            self._folded.setdefault(vkey, []).extend((w, None) for w in wids)
+        self._folded_keys = frozenset(self._folded)
+        self._folded_heads = frozenset(_gfold(head) for head in self._heads)
+        self._cut = itemgetter(slice(0, self._head))
 
     def _add_word(self, key: str, prefix: bool, variants: bool) -> int:
         if prefix:
@@ -180,43 +203,99 @@ class Lexicon:
         tokenises that text with `Tokens` and `scan`s it). Remembered as tokens are in
         `_word_hits`: a set of the chunks seen and a small dict of those that match; unknown
         chunks are folded and looked up together."""
-        got = list(map(self._chunk_ids.get, chunks))
-        if self._chunks_seen.issuperset(chunks):
+        ids = self._chunk_ids
+        got = list(map(ids.get, chunks))
+        if self._chunks_seen.issuperset(chunks):  # stops at the first unknown chunk
             return got
         unknown = set(chunks).difference(self._chunks_seen)
         if len(self._chunks_seen) + len(self._irregular) + len(unknown) > MEMO_TOKENS:
-            self.forget()
+            self.forget()  # the trims of known chunks go too: learn the whole article again
             unknown = set(chunks)
+        elif not self._irregular.isdisjoint(unknown):
+            return None
+        if self._learn(list(unknown)):
+            got = list(map(ids.get, chunks))
         if not self._irregular.isdisjoint(unknown):
             return None
-        self._learn(list(unknown))
-        if not self._irregular.isdisjoint(unknown):
-            return None
-        return list(map(self._chunk_ids.get, chunks))
+        return got
 
-    def _learn(self, batch: list[str]) -> None:
+    def _learn(self, batch: list[str]) -> int:
         """Fold and look up unknown chunks: one-token ones join `_chunks_seen`, the others
-        `_irregular` (kept apart, so that an article holding one misses the fast check)."""
-        folded = fold_chunks(batch)
-        if None in folded:
-            self._irregular.update(c for c, f in zip(batch, folded, strict=True) if f is None)
-            kept = [(c, f) for c, f in zip(batch, folded, strict=True) if f is not None]
-            batch = [c for c, _ in kept]
-            folded = [f for _, f in kept]
+        `_irregular` (kept apart, so that an article holding one misses the fast check).
+        Returns how many of them match some word. The batch stays one joined string from
+        folding to lookup: Python code runs only for the chunks that match."""
+        folded = fold_joined(batch)
+        if folded is None:  # some chunk is not one token: set those apart
+            each = fold_chunks(batch)
+            self._irregular.update(c for c, f in zip(batch, each, strict=True) if f is None)
+            batch = [c for c, f in zip(batch, each, strict=True) if f is not None]
+            folded = " ".join(f for f in each if f is not None)
         self._chunks_seen.update(batch)
         if not batch:
-            return
-        together = " ".join(folded)  # type: ignore[arg-type]  # no None left
-        tokens = together.replace(DROP, "").split(" ") if DROP in together else folded
-        ids = self._hits_of(list(set(tokens)))  # type: ignore[arg-type]
-        if not ids:
-            return
-        for i in compress(range(len(tokens)), map(ids.__contains__, tokens)):
-            chunk, f = batch[i], folded[i]
-            self._chunk_ids[chunk] = ids[tokens[i]]  # type: ignore[index]
+            return 0
+        tokens = folded.replace(DROP, "") if DROP in folded else folded
+        found = self._batch_hits(tokens)
+        if not found:
+            return 0
+        parts = folded.split(" ") if DROP in folded else None
+        for i, wids in found.items():
+            chunk = batch[i]
+            self._chunk_ids[chunk] = tuple(sorted(wids))
+            f = parts[i] if parts is not None else ""
             if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
                 lead = len(f) - len(f.lstrip(DROP))
                 self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
+        return len(found)
+
+    def _batch_hits(self, joined: str) -> dict[int, set[int]]:
+        """Token index → ids of the words it matches, for the tokens of `joined` (tokens
+        separated by single spaces), as `_hits_of` answers them (tests compare the two).
+        Each token and each proclitic-stripped form is folded by g-letters and probed once
+        in `_folded` (a set probe in C), prefix heads likewise; the rare hits are checked in
+        Python (an exact word must equal the token)."""
+        found = _STRIPS.findall(" " + joined)  # (token, its forms without proclitics)
+        owners: list[str] = []  # the token each stripped form comes from
+        rests: list[str] = []
+        if found:
+            columns = list(zip(*found, strict=True))
+            for forms in columns[1:]:
+                rests.extend(filter(None, forms))
+                owners.extend(compress(columns[0], forms))
+        cand = f"{joined} {' '.join(rests)}" if rests else joined
+        hit: list[tuple[list[str], int]] = []  # (folded candidates, index of a hit)
+        for zh in ("ج", "ز") if _ZH in cand else ("ج",):
+            column = _gfold(cand, zh).split(" ")
+            for key in self._folded_keys.intersection(column):
+                i = -1
+                with contextlib.suppress(ValueError):
+                    while True:
+                        i = column.index(key, i + 1)
+                        hit.append((column, i))
+            heads = self._folded_heads
+            if zh == "ج" and heads and not heads.isdisjoint(map(self._cut, column)):
+                marks = map(heads.__contains__, map(self._cut, column))
+                hit.extend((column, i) for i in compress(range(len(column)), marks))
+        if not hit:
+            return {}
+        cands = cand.split(" ")
+        n = len(cands) - len(rests)
+        index_of: dict[str, list[int]] = {}  # a token with stripped forms → its indexes
+        if owners:
+            wholes = set(owners)
+            for j in compress(range(n), map(wholes.__contains__, cands)):
+                index_of.setdefault(cands[j], []).append(j)
+        out: dict[int, set[int]] = {}
+        for column, i in hit:
+            token = cands[i]
+            wids = [w for w, key in self._folded.get(column[i], ()) if key is None or key == token]
+            for length in self._heads.get(token[: self._head], ()):
+                wid = self.prefix[length].get(token[:length])
+                if wid is not None:
+                    wids.append(wid)
+            if wids:
+                for j in [i] if i < n else index_of[owners[i - n]]:
+                    out.setdefault(j, set()).update(wids)
+        return out
 
     def forget(self) -> None:
         """Empty the token memo (answers stay the same, only slower until it fills again)."""

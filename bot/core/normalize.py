@@ -314,6 +314,23 @@ def chunks(text: str) -> list[str]:
     return text.split()
 
 
+def fold_joined(parts: list[str]) -> str | None:
+    """The fold of `" ".join(parts)` (DROP kept) when each of `parts` folds character for
+    character into exactly one token, so that its i-th space-separated piece is part i's
+    fold; else None (see `fold_chunks`)."""
+    joined = " ".join(parts)
+    try:  # chunks hold none of the separators `_CHAIN` replaces
+        folded, origin = _fold_fast(joined, _LETTER_CHAIN), None
+    except _Expands:
+        folded, origin = fold(joined)
+    if origin is not None and len(folded) != len(joined):
+        return None
+    rest = folded.replace(" ", "").replace(DROP, "")
+    if rest and not rest.isalnum():
+        folded = _separate(folded)
+    return folded if folded.count(" ") == len(parts) - 1 else None
+
+
 def fold_chunks(parts: list[str]) -> list[str | None]:
     """For each non-empty chunk, its fold with DROP kept (the token is that without DROP) when
     it folds character for character into exactly one token; None when it holds several
@@ -321,18 +338,9 @@ def fold_chunks(parts: list[str]) -> list[str | None]:
     batches: one batch when all are single tokens, halves around the few that are not."""
     if not parts:
         return []
-    joined = " ".join(parts)
-    try:  # chunks hold none of the separators `_CHAIN` replaces
-        folded, origin = _fold_fast(joined, _LETTER_CHAIN), None
-    except _Expands:
-        folded, origin = fold(joined)
-    if origin is None or len(folded) == len(joined):
-        rest = folded.replace(" ", "").replace(DROP, "")
-        if rest and not rest.isalnum():
-            folded = _separate(folded)
-        out = folded.split(" ")
-        if len(out) == len(parts):
-            return list(out)
+    folded = fold_joined(parts)
+    if folded is not None:
+        return list(folded.split(" "))
     if len(parts) == 1:
         return [None]
     half = len(parts) // 2
