@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 
 from bot.core.normalize import DROP, fold_chunks, fold_joined
@@ -92,16 +92,10 @@ class Lexicon:
                 lengths = self._heads.setdefault(key[: self._head], [])
                 if not lengths or lengths[-1] != length:
                     lengths.append(length)
-        # The chunk path's tables (`_batch_hits`): exact and variant keys in one dict under
-        # their g-letter fold, each with the exact key to compare (None: a variant, any
-        # spelling); prefix heads under their fold too. One probe per candidate, not three.
-        self._folded: dict[str, list[tuple[int, str | None]]] = {}
-        for key, wid in self.exact.items():
-            self._folded.setdefault(_gfold(key), []).append((wid, key))
-        for vkey, wids in self.variant.items():
-            self._folded.setdefault(vkey, []).extend((w, None) for w in wids)
-        self._folded_keys = frozenset(self._folded)
-        self._folded_heads = frozenset(_gfold(head) for head in self._heads)
+        # The chunk path's filter (`_batch_hits`): exact and variant keys in one set under
+        # their g-letter fold, prefix heads likewise: one probe per candidate, not three.
+        self._folded_keys = frozenset(map(_gfold, self.exact)).union(self.variant)
+        self._folded_heads = frozenset(map(_gfold, self._heads))
         self._cut = itemgetter(slice(0, self._head))
 
     def _add_word(self, key: str, prefix: bool, variants: bool) -> int:
@@ -207,13 +201,14 @@ class Lexicon:
         got = list(map(ids.get, chunks))
         if self._chunks_seen.issuperset(chunks):  # stops at the first unknown chunk
             return got
-        unknown = set(chunks).difference(self._chunks_seen)
+        # the unknown ones, in order (a repeated one twice: cheaper than building a set)
+        unknown = list(filterfalse(self._chunks_seen.__contains__, chunks))
         if len(self._chunks_seen) + len(self._irregular) + len(unknown) > MEMO_TOKENS:
             self.forget()  # the trims of known chunks go too: learn the whole article again
-            unknown = set(chunks)
+            unknown = chunks
         elif not self._irregular.isdisjoint(unknown):
             return None
-        if self._learn(list(unknown)):
+        if self._learn(unknown):
             got = list(map(ids.get, chunks))
         if not self._irregular.isdisjoint(unknown):
             return None
@@ -251,8 +246,8 @@ class Lexicon:
         """Token index → ids of the words it matches, for the tokens of `joined` (tokens
         separated by single spaces), as `_hits_of` answers them (tests compare the two).
         Each token and each proclitic-stripped form is folded by g-letters and probed once
-        in `_folded` (a set probe in C), prefix heads likewise; the rare hits are checked in
-        Python (an exact word must equal the token)."""
+        in `_folded_keys` (a set probe in C), prefix heads likewise; the rare hits are looked
+        up in Python (an exact word must equal the token, a variant its fold)."""
         found = _STRIPS.findall(" " + joined)  # (token, its forms without proclitics)
         owners: list[str] = []  # the token each stripped form comes from
         rests: list[str] = []
@@ -287,7 +282,9 @@ class Lexicon:
         out: dict[int, set[int]] = {}
         for column, i in hit:
             token = cands[i]
-            wids = [w for w, key in self._folded.get(column[i], ()) if key is None or key == token]
+            wids = list(self.variant.get(column[i], ()))
+            if token in self.exact:
+                wids.append(self.exact[token])
             for length in self._heads.get(token[: self._head], ()):
                 wid = self.prefix[length].get(token[:length])
                 if wid is not None:
