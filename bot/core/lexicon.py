@@ -197,10 +197,8 @@ class Lexicon:
         tokenises that text with `Tokens` and `scan`s it). Remembered as tokens are in
         `_word_hits`: a set of the chunks seen and a small dict of those that match; unknown
         chunks are folded and looked up together."""
-        ids = self._chunk_ids
-        got = list(map(ids.get, chunks))
         if self._chunks_seen.issuperset(chunks):  # stops at the first unknown chunk
-            return got
+            return list(map(self._chunk_ids.get, chunks))
         # the unknown ones, in order (a repeated one twice: cheaper than building a set)
         unknown = list(filterfalse(self._chunks_seen.__contains__, chunks))
         if len(self._chunks_seen) + len(self._irregular) + len(unknown) > MEMO_TOKENS:
@@ -208,16 +206,15 @@ class Lexicon:
             unknown = chunks
         elif not self._irregular.isdisjoint(unknown):
             return None
-        if self._learn(unknown):
-            got = list(map(ids.get, chunks))
+        self._learn(unknown)
         if not self._irregular.isdisjoint(unknown):
             return None
-        return got
+        return list(map(self._chunk_ids.get, chunks))
 
-    def _learn(self, batch: list[str]) -> int:
+    def _learn(self, batch: list[str]) -> None:
         """Fold and look up unknown chunks: one-token ones join `_chunks_seen`, the others
         `_irregular` (kept apart, so that an article holding one misses the fast check).
-        Returns how many of them match some word. The batch stays one joined string from
+        The batch stays one joined string from
         folding to lookup: Python code runs only for the chunks that match."""
         folded = fold_joined(batch)
         if folded is None:  # some chunk is not one token: set those apart
@@ -227,11 +224,11 @@ class Lexicon:
             folded = " ".join(f for f in each if f is not None)
         self._chunks_seen.update(batch)
         if not batch:
-            return 0
+            return
         tokens = folded.replace(DROP, "") if DROP in folded else folded
         found = self._batch_hits(tokens)
         if not found:
-            return 0
+            return
         parts = folded.split(" ") if DROP in folded else None
         for i, wids in found.items():
             chunk = batch[i]
@@ -240,7 +237,6 @@ class Lexicon:
             if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
                 lead = len(f) - len(f.lstrip(DROP))
                 self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
-        return len(found)
 
     def _batch_hits(self, joined: str) -> dict[int, set[int]]:
         """Token index → ids of the words it matches, for the tokens of `joined` (tokens

@@ -93,7 +93,10 @@ class _Chunked:
             if k >= split:
                 field, start, split = self.text, 0, len(got)
             chunk = parts[k]
-            pos = _whole(field, chunk, start)
+            pos = field.find(chunk, start)
+            end = pos + len(chunk)
+            if (pos and _joined(field[pos - 1])) or (end < len(field) and _joined(field[end])):
+                pos = _whole(field, chunk, start)  # found inside a longer chunk: look further
             start = pos + len(chunk)
             where[k] = (pos, chunk)
             out.append((k, got[k]))  # type: ignore[arg-type]
@@ -107,6 +110,11 @@ class _Chunked:
         if occ[0] < self.title_tokens:
             return Evidence("title", start, end, self.title[start:end], term)
         return Evidence("text", start, end, self.text[start:end], term)
+
+
+def _joined(ch: str) -> bool:
+    """Whether a chunk may go on across `ch` (neither white space nor a separator)."""
+    return not (ch in SEPARATOR_CHARS or ch.isspace())
 
 
 def _whole(field: str, chunk: str, start: int) -> int:
@@ -222,9 +230,10 @@ class Matcher:
         by_entity: dict[str, list[tuple[Occurrence, str]]] = {}
         for tid, occs in found.items():
             for eid, alias in self._alias_of.get(tid, ()):
-                by_entity.setdefault(eid, []).extend((o, alias) for o in occs)
-        for eid, hits in list(by_entity.items()):
-            vetoes = [o for t in self._vetoes.get(eid, ()) for o in found.get(t, ())]
+                by_entity.setdefault(eid, []).extend([(o, alias) for o in occs])
+        for eid in self._vetoes.keys() & by_entity.keys():
+            hits = by_entity[eid]
+            vetoes = [o for t in self._vetoes[eid] for o in found.get(t, ())]
             if vetoes:
                 hits = [
                     h for h in hits if not any(v[0] <= h[0][0] and h[0][1] <= v[1] for v in vetoes)
