@@ -18,8 +18,9 @@ them together with these (see docs/stories.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 from itertools import compress
@@ -180,8 +181,9 @@ def _figure(raw: str, after: str) -> tuple[str, bool] | None:
     scale = _scale(after)
     if digits.isdigit():
         value = int(digits)
-        if scale == 1 and (value < 2 or 1300 <= value <= 1499 or 1900 <= value <= 2100):
-            return None  # nothing, or a year (Gregorian or solar hijri)
+        year = digits == raw and (1300 <= value <= 1499 or 1900 <= value <= 2100)
+        if scale == 1 and (value < 2 or year):
+            return None  # nothing, or a year (Gregorian or solar hijri; never "2,000")
         value *= scale
         return str(value), value >= 32
     whole, frac = _DECIMAL.split(digits, maxsplit=1)
@@ -218,10 +220,10 @@ def _figures_in(text: str) -> Iterable[re.Match[str]]:
         yield from _NUMBER.finditer(text, start, end)
 
 
-def numbers(text: str, words: Iterable[str] = ()) -> tuple[int, ...]:
-    """The figures of `text` (and number words among its normalised `words`), hashed, the
-    strong ones flagged with STRONG; strong first, at most MAX_NUMBERS. A figure beside a
-    month name is a date and is left out."""
+def numbers(text: str, words: Sequence[str] = ()) -> tuple[int, ...]:
+    """The figures of `text` (and number words among its normalised `words`, in order),
+    hashed, the strong ones flagged with STRONG; strong first, at most MAX_NUMBERS. A figure
+    beside a month name is a date and is left out."""
     strong: dict[int, None] = {}
     weak: dict[int, None] = {}
     for m in _figures_in(text):
@@ -236,11 +238,25 @@ def numbers(text: str, words: Iterable[str] = ()) -> tuple[int, ...]:
         value, is_strong = got
         h = crc32(value.encode()) & (STRONG - 1) or 1
         (strong if is_strong else weak)[h | (STRONG if is_strong else 0)] = None
-    for w in sorted(_NUMBER_WORDS.keys() & words):  # any iterable: the view looks each up
-        n = _NUMBER_WORDS[w]
+    for n in _word_numbers(words):
         h = crc32(str(n).encode()) & (STRONG - 1) or 1
         (strong if n >= 32 else weak)[h | (STRONG if n >= 32 else 0)] = None
     return tuple([*strong, *weak][:MAX_NUMBERS])
+
+
+def _word_numbers(words: Sequence[str]) -> list[int]:
+    """The numbers written as words in `words` (in order), each scaled by a scale word right
+    after it: "ثلاثة آلاف", "three thousand" and "три тысячи" are 3,000 as "3,000" is."""
+    present = _NUMBER_WORDS.keys() & words  # the view looks each word up in C
+    values: dict[int, None] = {}
+    for w in sorted(present):
+        n = _NUMBER_WORDS[w]
+        i = -1
+        with suppress(ValueError):  # every place it stands (number words are rare: few scans)
+            while True:
+                i = words.index(w, i + 1)
+                values[n * _scale(words[i + 1] if i + 1 < len(words) else "")] = None
+    return list(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +275,7 @@ def signature(title: str, text: str, title_words: list[str], words: list[str]) -
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
         lead=lead,
-        numbers=numbers(figures_text(title, text), distinct),
+        numbers=numbers(figures_text(title, text), [*title_words, *words]),
     )
 
 

@@ -251,7 +251,7 @@ class StoryIndex:
             lead_kinds = self.words.kinds(lead)
         lead_kinds |= wordcodes.kinds(title_codes)
         kinds = lead_kinds | wordcodes.kinds(codes)
-        figures = numbers(figures_text(doc.title, doc.text), chain(words, title))
+        figures = numbers(figures_text(doc.title, doc.text), [*title, *words])
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
         feats = Features(
             terms=tuple(map(ids.__getitem__, top)),

@@ -56,6 +56,25 @@ def test_figures_are_canonical_across_scripts_and_separators() -> None:
     assert _values("seven villages") == _values("سبع قرى") == _values("7 сёл")
 
 
+def test_number_words_take_the_scale_word_after_them() -> None:
+    for text in (
+        "3,000 marchers",
+        "ثلاثة آلاف متظاهر",
+        "سه هزار نفر",
+        "three thousand marchers",
+        "три тысячи человек",
+    ):
+        assert _values(text) == _values("3000"), text
+    assert [strong for _, strong in _values("3000")] == [True]
+    assert _values("مليوني دولار") == _values("2 million dollars") == _values("2,000,000")
+    assert _values("ألفي جندي") == _values("2,000 soldiers") != set()
+    assert _values("300 ألفاً") == _values("300,000")
+    # the same word unscaled elsewhere in the text is still a figure of its own
+    both = _values("3 ministers sent 3000 troops")
+    assert len(both) == 2
+    assert _values("three ministers sent three thousand troops") == both
+
+
 @pytest.mark.parametrize(
     "text",
     ["in 2025", "on 19 May", "19 مايو", "سال ۱۴۰۳", "at 14:30", "on 19/05/2025", "1 person"],
