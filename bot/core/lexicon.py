@@ -2,9 +2,11 @@
 
 A rule word is looked up three ways: exact key; g-letter variant key (Arabic-script alias
 tokens of `MIN_VARIANT` letters or more: ج غ ق گ چ interchange, پ~ب, ڤ~ف, ژ~ج and ژ~ز); and
-prefix (`word*`), indexed by length. The article side is its distinct tokens plus each
-token's proclitic-stripped forms (و ف, then ب ك ل, then ال or لل; never leaving fewer than
-3 letters), produced by three regex passes over the joined tokens. Every step over the
+prefix (`word*`), indexed by length (an alias's Arabic-script prefix of `MIN_VARIANT`
+letters or more is kept under its variant keys instead, and met by the token's fold). The
+article side is its distinct tokens plus each token's proclitic-stripped forms (و ف, then
+ب ك ل, then ال or لل; never leaving fewer than 3 letters), produced by three regex passes
+over the joined tokens. Every step over the
 article's tokens is a builtin working in C (findall, join, translate, split, map, set
 intersection); Python code runs only for words that occurred. The matcher's chunk path
 (`chunk_hits`) remembers raw chunks of text, before folding, so that known text is neither
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, filterfalse
 from operator import itemgetter
 
@@ -72,6 +74,7 @@ class Lexicon:
         self.exact: dict[str, int] = {}
         self.variant: dict[str, list[int]] = {}
         self.prefix: dict[int, dict[str, int]] = {}
+        self.vprefix: dict[int, dict[str, list[int]]] = {}  # variant keys of alias prefixes
         self._term_ids: dict[tuple[object, bool], int] = {}
         self.terms: list[tuple[int, ...]] = []
         self.first: dict[int, list[int]] = {}  # word id → terms that start with it
@@ -85,23 +88,30 @@ class Lexicon:
             self._add_term(term, variants)
         # Prefix keys share one filter: a token is checked against the prefix tables only
         # when its first `_head` letters begin some prefix key (one C-level pass for all).
-        self._head = min(self.prefix, default=0)
-        self._heads: dict[str, list[int]] = {}
-        for length, keys in sorted(self.prefix.items()):
-            for key in keys:
-                lengths = self._heads.setdefault(key[: self._head], [])
-                if not lengths or lengths[-1] != length:
-                    lengths.append(length)
+        self._head = min([*self.prefix, *self.vprefix], default=0)
+        self._heads = self._heads_of(self.prefix)
+        self._vheads = self._heads_of(self.vprefix)  # folded heads of the variant prefixes
         # The chunk path's filter (`_batch_hits`): exact and variant keys in one set under
         # their g-letter fold, prefix heads likewise: one probe per candidate, not three.
         self._folded_keys = frozenset(map(_gfold, self.exact)).union(self.variant)
-        self._folded_heads = frozenset(map(_gfold, self._heads))
+        self._folded_heads = frozenset(map(_gfold, self._heads)).union(self._vheads)
         self._cut = itemgetter(slice(0, self._head))
 
+    def _heads_of(self, table: Mapping[int, Iterable[str]]) -> dict[str, list[int]]:
+        """The first `_head` letters of a prefix table's keys → the key lengths that begin so."""
+        heads: dict[str, list[int]] = {}
+        for length, keys in sorted(table.items()):
+            for key in keys:
+                lengths = heads.setdefault(key[: self._head], [])
+                if not lengths or lengths[-1] != length:
+                    lengths.append(length)
+        return heads
+
     def _add_word(self, key: str, prefix: bool, variants: bool) -> int:
+        varies = variants and len(key) >= MIN_VARIANT and _arabic(key)
         if prefix:
-            mode = "prefix"
-        elif variants and len(key) >= MIN_VARIANT and _arabic(key):
+            mode = "vprefix" if varies else "prefix"
+        elif varies:
             mode = "variant"
         else:
             mode = "exact"
@@ -112,6 +122,9 @@ class Lexicon:
         self._word_ids[(mode, key)] = wid
         if mode == "prefix":
             self.prefix.setdefault(len(key), {})[key] = wid
+        elif mode == "vprefix":
+            for vkey in variant_keys(key):
+                self.vprefix.setdefault(len(vkey), {}).setdefault(vkey, []).append(wid)
         elif mode == "variant":
             for vkey in variant_keys(key):
                 self.variant.setdefault(vkey, []).append(wid)
@@ -263,7 +276,11 @@ class Lexicon:
                         i = column.index(key, i + 1)
                         hit.append((column, i))
             heads = self._folded_heads
-            if zh == "ج" and heads and not heads.isdisjoint(map(self._cut, column)):
+            if (
+                (zh == "ج" or self._vheads)
+                and heads
+                and not heads.isdisjoint(map(self._cut, column))
+            ):
                 marks = map(heads.__contains__, map(self._cut, column))
                 hit.extend((column, i) for i in compress(range(len(column)), marks))
         if not hit:
@@ -285,6 +302,9 @@ class Lexicon:
                 wid = self.prefix[length].get(token[:length])
                 if wid is not None:
                     wids.append(wid)
+            folded = column[i]
+            for length in self._vheads.get(folded[: self._head], ()):
+                wids.extend(self.vprefix[length].get(folded[:length], ()))
             if wids:
                 for j in [i] if i < n else index_of[owners[i - n]]:
                     out.setdefault(j, set()).update(wids)
@@ -329,12 +349,19 @@ class Lexicon:
 
         for key in self.exact.keys() & cand:
             mark(cand, key, [self.exact[key]])
-        if self.variant:
+        if self.variant or self.vprefix:
             together = " ".join(cand)
             for zh in ("ج", "ز") if _ZH in joined else ("ج",):
                 folded = _gfold(together, zh).split(" ")
                 for key in self.variant.keys() & folded:
                     mark(folded, key, self.variant[key])
+                heads = map(itemgetter(slice(0, self._head)), folded)
+                for i in compress(range(len(folded)), map(self._vheads.__contains__, heads)):
+                    token = folded[i]
+                    for length in self._vheads[token[: self._head]]:
+                        hits.setdefault(orig[i], set()).update(
+                            self.vprefix[length].get(token[:length], ())
+                        )
         if self._heads:
             heads = map(itemgetter(slice(0, self._head)), cand)
             for i in compress(range(len(cand)), map(self._heads.__contains__, heads)):
