@@ -10,9 +10,11 @@ An address that answered with a web page instead of a feed goes to feed discover
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.app.sourcelist import known_sources
 from bot.config import Config
@@ -23,6 +25,7 @@ from bot.sources.errors import FetchError
 from bot.sources.feeds import FeedError
 from bot.sources.http import Fetcher, FetchSettings, Response
 from bot.sources.kinds import HTML_ACCEPT, KINDS, KindEntry, sniff_kind
+from bot.sources.options import request_options
 from bot.store import Store
 
 
@@ -92,18 +95,34 @@ async def add_source(
     interval: int,
     source_id: str | None = None,
     name: str = "",
+    request: Mapping[str, Any] | None = None,
     make_fetcher: Callable[[FetchSettings], Fetcher] = Fetcher,
 ) -> tuple[Source, Candidate]:
     """Check `url` (not known yet, fetched once, a kind reads it) and store it as a
-    database-only source, fetched from the next cycle. SourceProblem says why not."""
+    database-only source, fetched from the next cycle. SourceProblem says why not.
+    `request`: its request options as Source fields (bot.config.requestopts checked them),
+    used for the check as for every later fetch."""
     url = url.strip()
     check_new(known_sources(configured, store), url, source_id)
+    options = dict(request or {})
+    probe = Source(id=source_id or "new-source", url=url, **options)
+    try:
+        own = request_options(probe, os.environ)
+    except FetchError as exc:  # a variable it names is not set
+        raise SourceProblem("source.fetch_failed", url=url, error=str(exc)) from None
     async with make_fetcher(settings) as fetcher:
-        found = await inspect_address(fetcher, url)
+        found = await inspect_address(fetcher.for_source(own), url)
     entries = known_sources(configured, store)  # again: the fetch took a while
     check_new(entries, found.url, source_id)
     sid = source_id or new_id(found.url, [e.source.id for e in entries])
-    source = Source(id=sid, url=found.url, kind=found.kind, name=name, interval=interval)
+    source = Source(
+        id=sid,
+        url=found.url,
+        kind=found.kind,
+        name=name,
+        interval=interval,
+        **options,
+    )
     origin, who = by
     if not store.add_sources([source], origin, added_by=who, now=now):
         raise SourceProblem("source.known_url", url=found.url, id=sid)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.cli.common import CliError, add_config_arguments, open_config, open_store
 from bot.cli.discover import add_discover
 from bot.cli.output import add_json_flag, local_time, plural, print_json
+from bot.cli.sourceopts import add_request_arguments, request_from_args, request_summary
 from bot.config import Config
 from bot.core.commands.sourcebook import SourceEntry, SourceProblem
 from bot.core.opml import OpmlError, parse_opml, write_opml
@@ -68,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("url", metavar="URL")
     p.add_argument("--id", dest="source_id", help="the source's id (default: from the host)")
     p.add_argument("--name", default="", help="the name shown in digests (default: the id)")
+    add_request_arguments(p)
     add_config_arguments(p)
     p.set_defaults(func=run_add)
 
@@ -137,6 +139,7 @@ def run_add(args: argparse.Namespace) -> int:
     from bot.sources.http import FetchSettings
     from bot.store.base import utcnow
 
+    request = request_from_args(args)  # refused before anything is opened or fetched
     config, store = _opened(args)
     try:
         source, found = asyncio.run(
@@ -150,6 +153,7 @@ def run_add(args: argparse.Namespace) -> int:
                 interval=config.settings.fetch.interval,
                 source_id=args.source_id,
                 name=args.name,
+                request=request,
             )
         )
     except SourceProblem as exc:
@@ -296,6 +300,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "last_page_error": st.last_page_error or None,
                 "last_page_error_at": st.last_page_error_at,
                 "waiting": waiting.get(s.id, 0),
+                "request": request_summary(s),
             }
         )
     if args.json:
@@ -332,6 +337,9 @@ def print_table(rows: list[dict[str, object]], zone: str) -> None:
             print(f"{pad}  last error {when('last_error_at')}: {r['last_error']}")
         if r["warning"]:
             print(f"{pad}  warning: {r['warning']}")
+        if isinstance(r["request"], dict):
+            shown = ", ".join(f"{k} {v}" for k, v in r["request"].items())
+            print(f"{pad}  request options: {shown}")
         waiting, page_errors = r["waiting"], r["page_errors"]
         if isinstance(waiting, int) and waiting:
             print(f"{pad}  {plural(waiting, 'item')} waiting for their article page")

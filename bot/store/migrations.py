@@ -326,3 +326,10 @@ def m013_article_edits(db: Database) -> None:
         CREATE INDEX articles_edited ON articles (id) WHERE edited = 1;
         """
     )
+
+
+@migrations()
+def m014_source_requests(db: Database) -> None:
+    # A database-only source's request options (`sources add --header/--cookie-env/...`),
+    # as JSON (bot.store.sources.request_json); a configured source's stay in the file.
+    db.executescript("ALTER TABLE sources ADD COLUMN request TEXT;")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -55,7 +56,35 @@ def _source(row: dict[str, Any]) -> Source:
         lang=row["lang"],
         enabled=bool(row["enabled"]),
         selector=row["selector"],
+        **_request_fields(row.get("request")),
     )
+
+
+def request_json(s: Source) -> str | None:
+    """A database-only source's request options as stored (None when it has none): names
+    of environment variables, never their values."""
+    given = {
+        "headers": [list(h) for h in s.headers],
+        "cookie_env": s.cookie_env,
+        "proxy": s.proxy,
+        "proxy_env": s.proxy_env,
+        "rate_limit": s.rate_limit,
+    }
+    kept = {k: v for k, v in given.items() if v}
+    return json.dumps(kept, sort_keys=True) if kept else None
+
+
+def _request_fields(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    data = json.loads(text)
+    return {
+        "headers": tuple((str(n), str(v)) for n, v in data.get("headers", ())),
+        "cookie_env": data.get("cookie_env"),
+        "proxy": data.get("proxy"),
+        "proxy_env": data.get("proxy_env"),
+        "rate_limit": float(data.get("rate_limit", 0.0)),
+    }
 
 
 def _entry(row: dict[str, Any]) -> SourceEntry:
@@ -183,8 +212,8 @@ class SourceQueries(OneSuccess):
                     continue
                 self.db.execute(
                     """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
-                       full_text, lang, selector, added_by, added_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       full_text, lang, selector, added_by, added_at, request)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [
                         s.id,
                         s.kind,
@@ -198,6 +227,7 @@ class SourceQueries(OneSuccess):
                         s.selector,
                         added_by,
                         to_iso(now),
+                        request_json(s),
                     ],
                 )
                 added.append(s)

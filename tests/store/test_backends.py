@@ -412,3 +412,22 @@ def test_read_only_opening_reads_and_refuses_writes(db_target: str) -> None:
         reader.close()
     assert writer.article_count() == 1
     writer.close()
+
+
+def test_a_database_only_source_keeps_its_request_options(store: Store) -> None:
+    """What `sources add --header/--cookie-env/--proxy/--rate-limit` gives survives the store
+    in both dialects (variable names only); a source without any reads back without."""
+    gated = Source(
+        id="ledger",
+        url="https://ledger.example/rss",
+        headers=(("X-Ledger-Key", "reader"), ("Accept-Language", "fa")),
+        cookie_env="LEDGER_COOKIE",
+        proxy="http://relay.example:3128",
+        rate_limit=2.5,
+    )
+    plain = Source(id="plain", url="https://plain.example/rss")
+    assert store.add_sources([gated, plain], origin="cli", added_by="cli", now=T0)
+    got = {s.id: s for s in store.stored_sources()}
+    assert got == {"ledger": gated, "plain": plain}
+    entries = {e.source.id: e.source for e in store.source_entries()}
+    assert entries["ledger"].proxy_env is None and entries["ledger"] == gated

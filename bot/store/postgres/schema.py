@@ -227,4 +227,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
         ALTER TABLE articles ADD COLUMN edited BOOLEAN NOT NULL DEFAULT FALSE;
         CREATE INDEX articles_edited ON articles (id) WHERE edited;
     """,
+    "m014_source_requests": """
+        ALTER TABLE sources ADD COLUMN request TEXT;
+    """,
 }

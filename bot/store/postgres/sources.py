@@ -9,7 +9,15 @@ from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import Source
 from bot.store.interface import FetchSuccess, SourceState
 from bot.store.postgres.base import PostgresBase
-from bot.store.sources import SUCCESS_SET, OneSuccess, _entry, _source, _state, _success_row
+from bot.store.sources import (
+    SUCCESS_SET,
+    OneSuccess,
+    _entry,
+    _source,
+    _state,
+    _success_row,
+    request_json,
+)
 
 _UPSERT = """INSERT INTO sources (id, kind, url, name, enabled, origin, interval, full_text,
     lang, selector) VALUES (%s, %s, %s, %s, %s, 'config', %s, %s, %s, %s)
@@ -62,8 +70,8 @@ class PgSourceQueries(OneSuccess, PostgresBase):
                     continue
                 conn.execute(
                     """INSERT INTO sources (id, kind, url, name, enabled, origin, interval,
-                       full_text, lang, selector, added_by, added_at)
-                       VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+                       full_text, lang, selector, added_by, added_at, request)
+                       VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
                     [
                         s.id,
                         s.kind,
@@ -77,6 +85,7 @@ class PgSourceQueries(OneSuccess, PostgresBase):
                         s.selector,
                         added_by,
                         now,
+                        request_json(s),
                     ],
                 )
                 added.append(s)
