@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.models import MatchResult, RawItem, TextTerm, WaitingItem
+from bot.models import MatchResult, RawItem, Source, TextTerm, WaitingItem
 from bot.store import Store, open_store
 from tests.pgcluster import Cluster
 
@@ -26,6 +26,7 @@ def snapshot(store: Store) -> dict[str, Any]:
     channels = store.channels()
     return {
         "sources": store.source_states(),
+        "stored_sources": store.stored_sources(),
         "channels": channels,
         "articles": articles,
         "matches": {a.id: store.matches_for(a.id or 0) for a in articles},
@@ -58,6 +59,14 @@ def _installation(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, A
     source = store.source_states()[0].id
     item = RawItem(source, "Page still to read", "https://quay.example/p/1", published=NOW)
     store.replace_waiting(source, [WaitingItem(item, "k-wait", 2, "timeout")])
+    gated = Source(
+        id="ledger",
+        url="https://ledger.example/rss",
+        headers=(("X-Ledger-Key", "reader"),),
+        cookie_env="LEDGER_COOKIE",
+        rate_limit=2.0,
+    )
+    assert store.add_sources([gated], "cli", added_by="cli", now=NOW)  # with request options
     snap = snapshot(store)
     store.close()
     return snap
