@@ -242,9 +242,12 @@ class Predicted:
     story: str
 
 
-def run_pipeline(corpus: Corpus, progress: CycleProgress | None = None) -> dict[str, Predicted]:
+def run_pipeline(
+    corpus: Corpus, progress: CycleProgress | None = None, listed_order: bool = False
+) -> dict[str, Predicted]:
     """Ingest every article through the real pipeline on a temporary store (`progress` is
-    told the number of articles, then each one done)."""
+    told the number of articles, then each one done), by fetch time; in the corpus's own
+    order with `listed_order` (tests of other arrival orders)."""
     from bot.app.assembly import assemble  # imported late to keep eval light
 
     config = load_config(None, env={})
@@ -257,10 +260,15 @@ def run_pipeline(corpus: Corpus, progress: CycleProgress | None = None) -> dict[
         pipeline = instance.pipeline
         if progress is not None:
             progress.start(len(corpus.articles))
+        # replayed as a crawler meets them, by when each would have been fetched (the
+        # corpus's order only among equal times): a corpus may list its articles story by
+        # story, and an arrest must not come in before the bombing it follows
+        order = (
+            range(len(raws)) if listed_order else sorted(range(len(raws)), key=times.__getitem__)
+        )
         try:
-            for article, source, raw, fetched in zip(
-                corpus.articles, sources, raws, times, strict=True
-            ):
+            for i in order:
+                article, source, raw, fetched = corpus.articles[i], sources[i], raws[i], times[i]
                 done = pipeline.ingest(raw, source, fetched)
                 if done is None:
                     out[article.id] = Predicted(MatchResult(), f"(not stored) {article.id}")
