@@ -34,6 +34,8 @@ from bot.core.eventwords import (
     MONTHS,
     NUMBER_WORDS,
     SCALES,
+    TEEN_TENS,
+    TEEN_UNITS,
     WEAK,
 )
 from bot.core.normalize import normalize, split_words
@@ -153,6 +155,9 @@ def _forms(word: str) -> list[str]:
 
 ACTIONS = ActionWords()
 _NUMBER_WORDS = {normalize(w): n for n, ws in NUMBER_WORDS.items() for w in ws.split()}
+_TEEN_UNITS = {normalize(w): n for n, ws in TEEN_UNITS.items() for w in ws.split()}
+_TEEN_TENS = frozenset(normalize(w) for w in TEEN_TENS.split())
+_NUMBER_KEYS = frozenset(_NUMBER_WORDS).union(_TEEN_UNITS)
 
 
 def lead_end(text: str) -> int:
@@ -246,16 +251,27 @@ def numbers(text: str, words: Sequence[str] = ()) -> tuple[int, ...]:
 
 def _word_numbers(words: Sequence[str]) -> list[int]:
     """The numbers written as words in `words` (in order), each scaled by a scale word right
-    after it: "ثلاثة آلاف", "three thousand" and "три тысячи" are 3,000 as "3,000" is."""
-    present = _NUMBER_WORDS.keys() & words  # the view looks each word up in C
+    after it: "ثلاثة آلاف", "three thousand" and "три тысячи" are 3,000 as "3,000" is; an
+    Arabic unit before عشر/عشرة is a teen ("أحد عشر" is 11, "ثلاثة عشر ألفاً" 13,000)."""
+    present = _NUMBER_KEYS.intersection(words)
     values: dict[int, None] = {}
+    end = len(words)
     for w in sorted(present):
-        n = _NUMBER_WORDS[w]
         i = -1
         with suppress(ValueError):  # every place it stands (number words are rare: few scans)
             while True:
                 i = words.index(w, i + 1)
-                values[n * _scale(words[i + 1] if i + 1 < len(words) else "")] = None
+                after = words[i + 1] if i + 1 < end else ""
+                if after in _TEEN_TENS and w in _TEEN_UNITS:
+                    n = _TEEN_UNITS[w] + 10
+                    after = words[i + 2] if i + 2 < end else ""
+                elif w in _TEEN_TENS and i and words[i - 1] in _TEEN_UNITS:
+                    continue  # the ten of a teen, read with its unit
+                elif w in _NUMBER_WORDS:
+                    n = _NUMBER_WORDS[w]
+                else:
+                    continue  # أحد or اثنا without عشر: no number
+                values[n * _scale(after)] = None
     return list(values)
 
 

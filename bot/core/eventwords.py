@@ -267,6 +267,21 @@ NUMBER_WORDS: dict[int, str] = {
     2_000_000_000: "ملياران مليارين ملياري",
 }
 
+# Arabic 11 to 19 are a unit and then عشر/عشرة ("أحد عشر يوماً", "ثلاثة عشر قتيلاً"); أحد and
+# اثنا count as units only there (أحد alone is "one of", "someone" or Sunday).
+TEEN_UNITS: dict[int, str] = {
+    1: "أحد إحدى",
+    2: "اثنا اثني اثنتا اثنتي",
+    3: "ثلاثة ثلاث",
+    4: "أربعة أربع",
+    5: "خمسة خمس",
+    6: "ستة ست",
+    7: "سبعة سبع",
+    8: "ثمانية ثماني ثمان",
+    9: "تسعة تسع",
+}
+TEEN_TENS = "عشر عشرة"
+
 # Words that scale the figure before them: "300 ألف" is 300,000 and so is "300 тысяч".
 SCALES: dict[int, str] = {
     1_000: "thousand thousands الف الفا الاف آلاف هزار тыс тысяч*",

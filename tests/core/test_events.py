@@ -70,6 +70,12 @@ def test_number_words_take_the_scale_word_after_them() -> None:
     assert _values("ألفي جندي") == _values("2,000 soldiers") != set()
     assert _values("300 ألفاً") == _values("300,000")
     # the same word unscaled elsewhere in the text is still a figure of its own
+    # Arabic teens: a unit, then عشر/عشرة
+    assert _values("منذ أحد عشر يوماً") == _values("for 11 days") == _values("یازده روز") != set()
+    assert _values("ثلاثة عشر ألفاً") == _values("13,000")
+    assert _values("اثنا عشر قتيلاً") == _values("12 dead")
+    assert _values("عشرة أيام") == _values("10 days")
+    assert _values("يوم الأحد") == set() == _values("أحد المسؤولين")
     both = _values("3 ministers sent 3000 troops")
     assert len(both) == 2
     assert _values("three ministers sent three thousand troops") == both
