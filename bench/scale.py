@@ -179,7 +179,7 @@ def fetch_worker(out: Connection, db: str, name: str) -> None:
 
 async def _fetch_worker(out: Connection, db: str, name: str) -> None:
     from bot.app.ingest import Pipeline
-    from bot.app.roles import fetch_leased
+    from bot.app.roles import fetch_lease, fetch_leased
     from bot.app.sourcelist import running_sources
     from bot.config import load_config
     from bot.core.rules import parse_rules
@@ -190,7 +190,7 @@ async def _fetch_worker(out: Connection, db: str, name: str) -> None:
     settings = load_config(None, env={"NEWSWATCH_FETCH_ALLOW_PRIVATE": "true"}).settings
     store = open_store(db)
     pipeline = Pipeline(store, parse_rules([("b.yaml", RULES)]), settings, rebuild=False)
-    lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))  # as the role's
+    lease = fetch_lease(settings.fetch.total_timeout)
     out.send("ready")  # started and connected, as a long-running worker is
     out.recv()  # go
     t0, cpu0 = time.perf_counter(), time.process_time()

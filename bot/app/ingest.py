@@ -79,6 +79,7 @@ class _Answered:
         self.store = store
         self.pending: list[FetchSuccess] = []
         self.since = 0.0
+        self.failed: dict[str, str] = {}  # source id → why its answered poll went unrecorded
 
     def add(self, success: FetchSuccess) -> None:
         if not self.pending:
@@ -95,9 +96,23 @@ class _Answered:
             return
         try:
             self.store.record_fetch_successes(batch)
-        except Exception:  # containment: a failed write never fails the cycle
+        except Exception as exc:  # containment: a failed write never fails the cycle
             ids = ", ".join(f.source_id for f in batch)
             log.exception("recording %d answered poll(s) failed: %s", len(batch), ids[:2000])
+            error = f"internal error: recording the poll failed: {type(exc).__name__}: {exc}"
+            self.failed.update(dict.fromkeys((f.source_id for f in batch), error[:200]))
+
+    def reported(self, reports: list[SourceReport]) -> list[SourceReport]:
+        """`reports` with those whose poll went unrecorded turned into errors (their
+        articles are stored; their state is not, so they are polled again)."""
+        if not self.failed:
+            return reports
+        return [
+            replace(r, status="error", error=self.failed[r.source_id])
+            if r.source_id in self.failed
+            else r
+            for r in reports
+        ]
 
 
 class CycleProgress(Protocol):
@@ -210,17 +225,22 @@ class Pipeline:
         """Match and group every stored article still without a story, in stored order,
         and match again those an edit changed (their story stays theirs): what
         fetch_cycle(analyse=False) leaves for later."""
-        done = [self.analyse(article) for article in self.store.unanalysed_articles()]
-        self._rematch(self.store.edited_articles())
-        return done
+        return self.analyse_stored()[0]
 
-    def _rematch(self, edited: Sequence[Article]) -> None:
+    def analyse_stored(self) -> tuple[list[Ingested], int]:
+        """analyse_pending, and how many edited articles were matched again (an edit can
+        change what a story matches: instant alerts look again then too)."""
+        done = [self.analyse(article) for article in self.store.unanalysed_articles()]
+        return done, self._rematch(self.store.edited_articles())
+
+    def _rematch(self, edited: Sequence[Article]) -> int:
         """Articles an edit changed, matched again with their new text; the mark cleared."""
         for article in edited:
             self._match_and_save(article)
         if edited:
             self.store.mark_matched(edited)
             log.info("%d edited article(s) matched again", len(edited))
+        return len(edited)
 
     def _match_and_save(self, article: Article) -> MatchResult:
         assert article.id is not None
@@ -354,6 +374,7 @@ class Pipeline:
                         progress.step(source.id)
         finally:
             answered.flush()  # also when the cycle is cancelled: what was fetched counts
+        reports = answered.reported(reports)
         self.store.close_stories(self.index.expire(now))
         reports.sort(key=lambda r: r.source_id)
         self.metrics.cycle_seconds.labels(job="fetch").observe(time.monotonic() - started)

@@ -99,12 +99,14 @@ async def fetch_role(
     fetcher = make_fetcher(FetchSettings.from_settings(settings.fetch))
     pool = ParsePool(settings.fetch.parse_workers)  # kept for the worker's life
     worker = worker_name("fetch")
-    lease = timedelta(seconds=max(60.0, 4 * settings.fetch.total_timeout))
+    lease = fetch_lease(settings.fetch.total_timeout)
     try:
         while not stop.is_set():
             due = pipeline.sources_to_fetch(active_sources(config, store), utcnow())
             status.beat("active", f"{len(due)} source(s) due")
-            await fetch_leased(pipeline, fetcher, store, worker, due, lease, pool, stop)
+            await fetch_leased(
+                pipeline, fetcher, store, worker, due, lease, pool, stop, beat=status.beat
+            )
             await _pause(stop, settings.fetch.tick)  # nothing left to take: the next tick
     finally:
         await fetcher.aclose()
@@ -120,12 +122,14 @@ async def fetch_leased(
     lease: timedelta,
     pool: ParsePool = THREADS,
     stop: asyncio.Event | None = None,
+    beat: Callable[[str, str], None] | None = None,
 ) -> int:
     """Of the `due` sources, lease a batch (twice the fetch concurrency), fetch and store it,
     and again, until none is left to take (other workers take the rest): how many this
     worker fetched. The due list is read once per tick, not once per batch (with thousands
     of sources those reads cost more than the batch's own statements); each lease checks
-    in the database that a source is still due and not another worker's."""
+    in the database that a source is still due and not another worker's. `beat` is told
+    after each batch, so a long tick still shows the worker alive (/healthz)."""
     batch = 2 * fetcher.settings.concurrency
     by_id = {s.id: s for s in due}
     left = list(by_id)
@@ -145,12 +149,19 @@ async def fetch_leased(
             store.release_sources(worker, held)
         fetched += len(held)
         new = sum(r.new for r in reports)
-        log.info(
-            "fetched %d source(s), %d left of %d due: %d new", len(held), len(left), len(due), new
-        )
+        note = f"fetched {len(held)} source(s), {len(left)} left of {len(due)} due: {new} new"
+        log.info(note)
+        if beat is not None:
+            beat("active", note)
         if len(held) < batch:  # the rest are leased by others (or no longer due)
             break
     return fetched
+
+
+def fetch_lease(total_timeout: float) -> timedelta:
+    """How long a fetch worker holds a leased source: well past a poll's longest time, so
+    only a dead worker's sources are taken over."""
+    return timedelta(seconds=max(60.0, 4 * total_timeout))
 
 
 def _following(
@@ -234,10 +245,11 @@ async def analyse_role(
         look(False)
         pipeline = state["pipeline"]
         vocab = vocabs["now"]
-        done = pipeline.analyse_pending()
+        done, rematched = pipeline.analyse_stored()
         store.close_stories(pipeline.index.expire(utcnow()))
         if done:
             log.info("analysed %d article(s)", len(done))
+        if done or rematched:
             await run_instant(store, {}, vocab, send=False)
         if time.monotonic() >= prune_at[0]:
             retention = config.settings.retention

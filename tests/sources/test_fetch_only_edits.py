@@ -5,16 +5,15 @@ the single process does at once. The channel is served on loopback (kinds_site.p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from bot.app.assembly import Instance, assemble
+from bot.app.assembly import Instance
 from bot.app.ingest import SourceReport
-from bot.config import config_from_text
 from bot.sources.http import Fetcher, FetchSettings
 from tests.sources.kinds_site import KindsSite
+from tests.sources.test_kinds_polls import NOW, make_instance, stored
 
-NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 ROAD = "https://t.me/qawsnews/203"  # "next week" at first, "on Monday" once edited
 RULES = """\
 topics:
@@ -28,13 +27,8 @@ topics:
 
 
 def _instance(tmp_path: Path, base: str) -> Instance:
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "roads.yaml").write_text(RULES, encoding="utf-8")
-    text = (
-        "database: nw.db\nfetch: {allow_private: true}\nsources:\n"
-        f"  - {{id: qaws, kind: telegram, url: {base}/s/qawsnews, lang: fa}}\n"
-    )
-    return assemble(config_from_text(text, "<edits>", tmp_path, {}), tmp_path / "nw.db")
+    sources = f"  - {{id: qaws, kind: telegram, url: {base}/s/qawsnews, lang: fa}}\n"
+    return make_instance(tmp_path, sources, rules=RULES)
 
 
 async def _fetch_only(instance: Instance, site: KindsSite, stage: int, hours: int) -> SourceReport:
@@ -56,7 +50,7 @@ async def test_an_edit_fetched_by_a_fetch_only_worker_is_matched_again_by_the_an
         first = await _fetch_only(instance, site, 1, 0)
         assert (first.status, first.error) == ("new", None)
         instance.pipeline.analyse_pending()
-        [road] = [a for a in store.articles(range(1, 20)) if a.url == ROAD]
+        road = stored(instance)[ROAD]
         assert road.id is not None
         story = store.story_of(road.id)
         topics = {m.id for m in store.matches_for(road.id).topics}
@@ -67,7 +61,8 @@ async def test_an_edit_fetched_by_a_fetch_only_worker_is_matched_again_by_the_an
         assert {m.id for m in store.matches_for(road.id).topics} == {"ports"}
         assert [a.id for a in store.edited_articles()] == [road.id]  # ... for the analyser
 
-        instance.pipeline.analyse_pending()
+        _, rematched = instance.pipeline.analyse_stored()
+        assert rematched == 1  # one edit matched again: instant alerts look again too
         topics = {m.id for m in store.matches_for(road.id).topics}
         assert topics == {"ports", "monday-openings"}  # matched with the edited text
         assert store.story_of(road.id) == story  # in the story it had

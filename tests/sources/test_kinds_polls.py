@@ -28,9 +28,9 @@ topics:
 """
 
 
-def make_instance(tmp_path: Path, sources: str, fetch: str = "") -> Instance:
+def make_instance(tmp_path: Path, sources: str, fetch: str = "", rules: str = RULES) -> Instance:
     (tmp_path / "rules").mkdir(exist_ok=True)
-    (tmp_path / "rules" / "ports.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "rules" / "ports.yaml").write_text(rules, encoding="utf-8")
     text = f"database: nw.db\nfetch: {{allow_private: true{fetch}}}\nsources:\n{sources}"
     config = config_from_text(text, "<kinds>", tmp_path, {})
     return assemble(config, tmp_path / "nw.db")
