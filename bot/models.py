@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 SourceKind = str  # a name in bot.sources.kinds (the registry checks it at load)
 Platform = str  # a name in bot.chat.platforms (the configuration checks it at load)
@@ -42,6 +42,14 @@ class Source:
     @property
     def display_name(self) -> str:
         return self.name or self.id
+
+    def request_fields(self) -> dict[str, Any]:
+        """The request options it has (REQUEST_FIELDS that are set), by field name."""
+        return {k: v for k in REQUEST_FIELDS if (v := getattr(self, k))}
+
+
+# A Source's request options, as its fields and as the configuration's keys.
+REQUEST_FIELDS = ("headers", "cookie_env", "proxy", "proxy_env", "rate_limit")
 
 
 @dataclass(frozen=True)

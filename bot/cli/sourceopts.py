@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.cli.common import CliError
 from bot.config.requestopts import read_request_options
-from bot.models import Source
+from bot.models import REQUEST_FIELDS, Source
 
 # flag → the configuration key it sets (problems are reported under the flag's name)
 FLAGS = {
@@ -56,7 +56,7 @@ def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
         headers[name.strip()] = value.strip()
     if headers:
         item["headers"] = headers
-    for key in ("cookie_env", "proxy", "proxy_env", "rate_limit"):
+    for key in REQUEST_FIELDS[1:]:  # headers: above
         value = getattr(args, key)
         if value is not None:
             item[key] = value
@@ -73,12 +73,7 @@ def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
 def request_summary(s: Source) -> dict[str, object] | None:
     """What `sources list` shows of a source's request options: header names, variable
     names, the proxy (which holds no password) and the rate limit; None when it has none."""
-    given: dict[str, object] = {
-        "headers": [name for name, _ in s.headers],
-        "cookie_env": s.cookie_env,
-        "proxy": s.proxy,
-        "proxy_env": s.proxy_env,
-        "rate_limit": s.rate_limit,
-    }
-    kept = {k: v for k, v in given.items() if v}
+    kept = s.request_fields()
+    if "headers" in kept:
+        kept["headers"] = [name for name, _ in s.headers]
     return kept or None

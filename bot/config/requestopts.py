@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.models import REQUEST_FIELDS
 from bot.settings import parse_duration
 
-REQUEST_KEYS = frozenset({"headers", "cookie_env", "proxy", "proxy_env", "rate_limit"})
+REQUEST_KEYS = frozenset(REQUEST_FIELDS)
 # set by the fetcher itself (or by `cookie_env`): a header of these names is refused
 RESERVED = frozenset(
     {

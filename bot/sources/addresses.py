@@ -131,18 +131,12 @@ KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection is kept (httpx's default)
 
 
 def pinned_transport(
-    connections: int,
-    backend: PinnedBackend | bool,
-    ssl_context: ssl.SSLContext | None = None,
+    connections: int, backend: PinnedBackend, ctx: ssl.SSLContext
 ) -> httpx.AsyncHTTPTransport:
-    """httpx's transport over a connection pool of at most `connections` that uses a
-    PinnedBackend (or a new one for `allow_private` given as a bool). httpx 0.28 takes no
-    network backend, so its pool is replaced by an equal one that has it (a test fetches
-    through it, so an httpx that stops fitting fails there). An SSL context given is shared
-    (loading the CA bundle costs milliseconds)."""
-    ctx = ssl_context or httpx.create_ssl_context(trust_env=False)
-    if isinstance(backend, bool):
-        backend = PinnedBackend(backend)
+    """httpx's transport over a connection pool of at most `connections` that uses
+    `backend`. httpx 0.28 takes no network backend, so its pool is replaced by an equal one
+    that has it (a test fetches through it, so an httpx that stops fitting fails there). The
+    SSL context is shared by every pool (loading the CA bundle costs milliseconds)."""
     transport = httpx.AsyncHTTPTransport(verify=ctx, trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=ctx,

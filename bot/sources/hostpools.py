@@ -119,11 +119,10 @@ class HostPools(httpx.AsyncBaseTransport):
         for key, pool in list(self._pools.items()):
             if pool.busy:
                 continue
-            if pool.used < stale or len(self._pools) >= self.max_pools:
-                del self._pools[key]
-                await pool.transport.aclose()
-            elif pool.used >= stale:
+            if pool.used >= stale and len(self._pools) < self.max_pools:
                 break  # the rest were used more recently
+            del self._pools[key]
+            await pool.transport.aclose()
 
     async def aclose(self) -> None:
         pools = list(self._pools.values())

@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
-from bot.models import Source
+from bot.models import REQUEST_FIELDS, Source
 from bot.store.base import from_iso, to_iso
 from bot.store.interface import FetchSuccess, SourceState
 
@@ -63,28 +63,22 @@ def _source(row: dict[str, Any]) -> Source:
 def request_json(s: Source) -> str | None:
     """A database-only source's request options as stored (None when it has none): names
     of environment variables, never their values."""
-    given = {
-        "headers": [list(h) for h in s.headers],
-        "cookie_env": s.cookie_env,
-        "proxy": s.proxy,
-        "proxy_env": s.proxy_env,
-        "rate_limit": s.rate_limit,
-    }
-    kept = {k: v for k, v in given.items() if v}
+    kept = s.request_fields()
+    if "headers" in kept:
+        kept["headers"] = [list(h) for h in s.headers]
     return json.dumps(kept, sort_keys=True) if kept else None
 
 
 def _request_fields(text: str | None) -> dict[str, Any]:
+    """request_json read back as Source fields."""
     if not text:
         return {}
-    data = json.loads(text)
-    return {
-        "headers": tuple((str(n), str(v)) for n, v in data.get("headers", ())),
-        "cookie_env": data.get("cookie_env"),
-        "proxy": data.get("proxy"),
-        "proxy_env": data.get("proxy_env"),
-        "rate_limit": float(data.get("rate_limit", 0.0)),
-    }
+    data = {k: v for k, v in json.loads(text).items() if k in REQUEST_FIELDS}
+    if "headers" in data:
+        data["headers"] = tuple((str(n), str(v)) for n, v in data["headers"])
+    if "rate_limit" in data:
+        data["rate_limit"] = float(data["rate_limit"])
+    return data
 
 
 def _entry(row: dict[str, Any]) -> SourceEntry:
