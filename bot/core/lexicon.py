@@ -188,7 +188,7 @@ class Lexicon:
     def _word_hits(self, tokens: list[str]) -> list[tuple[int, ...] | None]:
         """For each token, the ids of the words it matches (None for none). Remembered per
         token (bounded): news vocabulary repeats, so most tokens of an article were seen
-        before; the others go through `lookup` together. What is remembered is split in two
+        before; the others go through `_hits_of` together. What is remembered is split in two
         so that the per-token probes stay cheap: the set of tokens seen (a set keeps each
         hash beside its key, so a probe reads less memory than a dict's) and a small dict of
         the few that matched something, which stays in the processor's cache."""

@@ -93,10 +93,7 @@ class _Chunked:
             if k >= split:
                 field, start, split = self.text, 0, len(got)
             chunk = parts[k]
-            pos = field.find(chunk, start)
-            end = pos + len(chunk)
-            if (pos and _joined(field[pos - 1])) or (end < len(field) and _joined(field[end])):
-                pos = _whole(field, chunk, start)  # found inside a longer chunk: look further
+            pos = _whole(field, chunk, start)
             start = pos + len(chunk)
             where[k] = (pos, chunk)
             out.append((k, got[k]))  # type: ignore[arg-type]
@@ -123,11 +120,7 @@ def _whole(field: str, chunk: str, start: int) -> int:
     pos = field.find(chunk, start)
     while pos >= 0:
         end = pos + len(chunk)
-        before = field[pos - 1] if pos else " "
-        after = field[end] if end < len(field) else " "
-        if (before in SEPARATOR_CHARS or before.isspace()) and (
-            after in SEPARATOR_CHARS or after.isspace()
-        ):
+        if not (pos and _joined(field[pos - 1])) and not (end < len(field) and _joined(field[end])):
             return pos
         pos = field.find(chunk, pos + 1)
     raise ValueError(f"no chunk {chunk!r} after offset {start}")  # cannot happen: a bug

@@ -378,7 +378,7 @@ class StoryIndex:
         if text < p.similarity and mine.kinds_max + anchors < p.event_score:
             return None, 0.0  # not enough even if the actions agreed as much as they can
         kinds = kind_points(f.lead_kinds, f.kinds, table.lead_kinds[slot], table.kinds[slot])
-        points = kinds + min(shared_actors, 2) + 0.5 * min(shared - shared_actors, 2) + figures
+        points = kinds + anchors
         if text < p.similarity and points < p.event_score:
             return None, 0.0  # not enough in common, before any disagreement is counted
         penalty = self._verdict(slot, mine, verdicts).penalty(shared_actors)
