@@ -205,7 +205,7 @@ def main() -> int:
         docs = new_docs(world, args.sample, next_id)
         next_id += args.sample
         times = []
-        profile = cProfile.Profile() if args.profile else None
+        profile = cProfile.Profile(time.process_time) if args.profile else None
         if profile:
             profile.enable()
         for doc in docs:

@@ -42,7 +42,8 @@ topics:
     query: "گلزار* OR لبن OR ال OR kelt* OR ost*"
 """
 
-LEXICON = Matcher(parse_rules([("batch.yaml", RULES)])).lexicon
+_MATCHER = Matcher(parse_rules([("batch.yaml", RULES)]))
+LEXICON = _MATCHER.lexicon
 
 STEMS = [
     "قادیرو",
@@ -174,7 +175,6 @@ def test_the_words_above_reach_every_kind_of_hit() -> None:
 _TEXT = st.lists(
     st.one_of(_WORD, st.sampled_from([" ", ". ", "، ", "«", "» ", "\n", " (", ") "])), max_size=50
 ).map(" ".join)
-_MATCHER = Matcher(parse_rules([("batch.yaml", RULES)]))
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.store import open_store
 from tests.loopback import LoopbackServer
+from tests.sources.test_discover_add import _config
 
 COOKIE = "member=tidewater-51c2"  # an invented secret
 FEED = (
@@ -55,12 +56,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def _config(tmp_path: Path) -> Path:
-    path = tmp_path / "newswatch.yaml"
-    path.write_text("database: nw.db\nrules: []\nfetch: {allow_private: true}\n", encoding="utf-8")
-    return path
 
 
 def test_a_feed_behind_a_header_and_cookie_is_added_and_fetched_with_them(

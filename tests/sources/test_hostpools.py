@@ -50,8 +50,12 @@ async def test_a_pool_in_use_is_never_closed(server: MisbehavingServer) -> None:
     pools = HostPools(per_host=2, max_pools=1, allow_private=True)
     async with _fetcher(pools) as fetcher:
         slow = asyncio.create_task(fetcher.get(server.url("/delay/0.4")))
-        while pools.in_use == 0:
-            await asyncio.sleep(0.01)
+
+        async def busy() -> None:
+            while pools.in_use == 0:
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(busy(), 5)  # fails, rather than hangs, if it never starts
         other = await fetcher.get(_by_name(server, "/ua"))  # over the cap: the busy pool stays
         assert other.status == 200 and pools.pool_count == 2
         assert (await slow).body == b"late but whole"

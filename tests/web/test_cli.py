@@ -10,11 +10,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from tests.roles.procs import wait_until
 from tests.web.site import ROOT
 
 NEWSWATCH = [sys.executable, "-m", "bot"]
@@ -32,7 +32,10 @@ def _start_web(db: Path) -> tuple[subprocess.Popen[str], str]:
     assert proc.stdout is not None
     first = proc.stdout.readline()
     found = re.search(r"serving http://127\.0\.0\.1:(\d+)/ \(read-only\)", first)
-    assert found, first + (proc.stderr.read() if proc.stderr else "")
+    if not found:
+        proc.kill()  # not left running behind the failure
+        _, err = proc.communicate(timeout=10)
+        raise AssertionError(first + err)
     return proc, f"http://127.0.0.1:{found.group(1)}"
 
 
@@ -91,14 +94,12 @@ def test_web_follows_rules_made_in_chat_by_another_process(demo_db: Path, tmp_pa
             timeout=60,
         )
         assert added.returncode == 0, added.stdout + added.stderr
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+
+        def known() -> bool:
             rules = httpx.get(base + "/api/rules", timeout=10).json()
-            if "tarvelo" in [e["id"] for e in rules["entities"]]:
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the entity made in chat never reached the web process")
+            return "tarvelo" in [e["id"] for e in rules["entities"]]
+
+        wait_until("the entity made in chat to reach the web process", known, 60, [])
         found = httpx.get(base + "/api/search", params={"q": "@tarvelo"}, timeout=10)
         assert found.status_code == 200, found.text
         assert found.json() == []  # known now; no stored article names it
