@@ -31,6 +31,7 @@ class ChatRulesFollower:
         self.chat: ChatRules = store.chat_rules()
         self.warnings: set[str] = set()  # those of the last merge
         self.rules = self._merge()
+        self.polled_at = time.monotonic()  # see poll
 
     def _merge(self) -> RuleSet:
         rules, warnings = merge(self.file_rules, self.chat)
@@ -57,6 +58,23 @@ class ChatRulesFollower:
         return self.rules
 
 
+    def poll(self, force: bool = False) -> RuleSet | None:
+        """`refresh` at most every CHAT_RULES_POLL seconds (at once with `force`), for a
+        process that follows the chat rules another process makes; a failed read is logged
+        and the old rules stay."""
+        if not force and time.monotonic() - self.polled_at < CHAT_RULES_POLL:
+            return None
+        self.polled_at = time.monotonic()
+        try:
+            rules = self.refresh()
+        except Exception:
+            log.exception("reading the rules made in chat failed; the old rules stay")
+            return None
+        if rules is not None:
+            log.info("rules made in chat changed: %d topics now", len(rules.topics))
+        return rules
+
+
 class PolledChatRules(Generic[T]):
     """The merged rules for a process that only reads (the standalone web page): on use, looks
     at the store at most every CHAT_RULES_POLL seconds, so an entity or watch made in chat by
@@ -66,19 +84,11 @@ class PolledChatRules(Generic[T]):
         self.follower = follower
         self.build = build
         self.built = build(follower.rules)
-        self.looked_at = time.monotonic()
 
     def current(self) -> tuple[RuleSet, T]:
-        if time.monotonic() - self.looked_at >= CHAT_RULES_POLL:
-            self.looked_at = time.monotonic()
-            try:
-                changed = self.follower.refresh()
-            except Exception:
-                log.exception("reading the rules made in chat failed; the old rules stay")
-                changed = None
-            if changed is not None:
-                log.info("rules made in chat changed: %d topics now", len(changed.topics))
-                self.built = self.build(changed)
+        changed = self.follower.poll()
+        if changed is not None:
+            self.built = self.build(changed)
         return self.follower.rules, self.built
 
 

@@ -53,7 +53,7 @@ from bot.app.assembly import (
     make_fetcher,
     make_senders,
 )
-from bot.app.chatrules import CHAT_RULES_POLL, ChatRulesFollower
+from bot.app.chatrules import ChatRulesFollower
 from bot.app.claims import ClaimOwner, owner_name
 from bot.app.deliver import Vocabulary, flush_outbox, run_digest, run_instant
 from bot.app.ingest import Pipeline
@@ -170,19 +170,10 @@ def _following(
     """The rules made in chat, followed: `look(now)` hands `use` the merged rules when they
     changed (`now` False: at most every CHAT_RULES_POLL seconds)."""
     follower = ChatRulesFollower(store, file_rules)
-    last = {"at": time.monotonic()}
 
     def look(now: bool) -> None:
-        if not now and time.monotonic() - last["at"] < CHAT_RULES_POLL:
-            return
-        last["at"] = time.monotonic()
-        try:
-            rules = follower.refresh()
-        except Exception:
-            log.exception("reading the rules made in chat failed; the old rules stay")
-            return
+        rules = follower.poll(force=now)
         if rules is not None:
-            log.info("rules made in chat changed: %d topics now", len(rules.topics))
             use(rules)
 
     return follower, look
