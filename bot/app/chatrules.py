@@ -57,7 +57,6 @@ class ChatRulesFollower:
         self.rules = self._merge()
         return self.rules
 
-
     def poll(self, force: bool = False) -> RuleSet | None:
         """`refresh` at most every CHAT_RULES_POLL seconds (at once with `force`), for a
         process that follows the chat rules another process makes; a failed read is logged

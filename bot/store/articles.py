@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import Article, Evidence, Match, MatchResult
-from bot.store.base import from_iso, to_iso
+from bot.store.base import from_iso, in_chunks, to_iso
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -90,9 +90,7 @@ class ArticleQueries:
 
     def _keys_in(self, table: str, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in in_chunks(keys):
             sql = f"SELECT key FROM {table} WHERE key IN ({marks})"
             found.update(row[0] for row in self.db.conn.execute(sql, chunk))
         return found
@@ -101,9 +99,7 @@ class ArticleQueries:
         """Those of `urls` (canonical) already stored as an article of this source: an
         item whose GUID changed but whose link did not is the same article."""
         found: set[str] = set()
-        for start in range(0, len(urls), 500):
-            chunk = list(urls[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in in_chunks(urls):
             sql = f"SELECT url FROM articles WHERE source_id = ? AND url IN ({marks})"
             found.update(row[0] for row in self.db.conn.execute(sql, [source_id, *chunk]))
         return found

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from bot.store.interface import StoreError
 from bot.store.migrations import MIGRATION_SET, migrations
+
+V = TypeVar("V")
+IN_CHUNK = 500  # values per SQL `IN (…)` list: well within SQLite's bound-parameter limit
+
+
+def in_chunks(values: Sequence[V]) -> Iterator[tuple[str, list[V]]]:
+    """`values` a chunk at a time, each with the `?,?,…` marks of its IN list."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield ",".join("?" * len(chunk)), chunk
 
 
 def to_iso(dt: datetime | None) -> str | None:

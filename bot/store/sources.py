@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from bot.core.commands.sourcebook import CONFIG, REMOVED, SourceEntry
 from bot.models import REQUEST_FIELDS, Source
-from bot.store.base import from_iso, to_iso
+from bot.store.base import from_iso, in_chunks, to_iso
 from bot.store.interface import FetchSuccess, SourceState
 
 # The SQL that says a source runs (bot.core.commands.sourcebook): its settings enable it, no
@@ -271,9 +271,7 @@ class SourceQueries(OneSuccess):
         if ids is None:
             return [_state(r) for r in self.db.query("SELECT * FROM sources ORDER BY id")]
         rows: list[dict[str, Any]] = []
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in in_chunks(ids):
             rows.extend(self.db.query(f"SELECT * FROM sources WHERE id IN ({marks})", chunk))
         return sorted((_state(r) for r in rows), key=lambda st: st.id)
 

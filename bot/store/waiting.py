@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import RawItem, WaitingItem
-from bot.store.base import from_iso, to_iso
+from bot.store.base import from_iso, in_chunks, to_iso
 
 
 def item_json(item: RawItem) -> str:
@@ -35,15 +35,14 @@ class WaitingQueries:
         per cycle or fetch batch)."""
         found: dict[str, list[WaitingItem]] = {}
         sql = "SELECT source_id, key, item, tries, last_error FROM waiting_items"
-        if source_ids is None:
-            chunks: list[list[str]] = [[]]
-        else:
-            chunks = [list(source_ids[i : i + 500]) for i in range(0, len(source_ids), 500)]
-        for chunk in chunks:
-            where = f" WHERE source_id IN ({','.join('?' * len(chunk))})" if chunk else ""
-            for source_id, key, item, tries, error in self.db.conn.execute(
-                sql + where + " ORDER BY id", chunk
-            ):
+        queries: list[tuple[str, list[str]]] = [(f"{sql} ORDER BY id", [])]
+        if source_ids is not None:
+            queries = [
+                (f"{sql} WHERE source_id IN ({marks}) ORDER BY id", chunk)
+                for marks, chunk in in_chunks(source_ids)
+            ]
+        for query, params in queries:
+            for source_id, key, item, tries, error in self.db.conn.execute(query, params):
                 found.setdefault(source_id, []).append(
                     WaitingItem(item_from_json(item), key, tries, error)
                 )

@@ -97,9 +97,8 @@ class PgArticleQueries(PostgresBase):
         return [_article(row) for row in rows]
 
     def mark_matched(self, articles: Sequence[Article]) -> None:
-        with self._tx() as conn:
-            for a in articles:
-                conn.execute(_MATCHED, [a.id, a.title, a.text])
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(_MATCHED, [[a.id, a.title, a.text] for a in articles])
 
     def article(self, article_id: int) -> Article | None:
         row = self._one(f"SELECT {COLUMNS} FROM articles WHERE id = %s", [article_id])
