@@ -276,22 +276,13 @@ class Lexicon:
                         i = column.index(key, i + 1)
                         hit.append((column, i))
             heads = self._folded_heads
-            if (
-                (zh == "ج" or self._vheads)
-                and heads
-                and not heads.isdisjoint(map(self._cut, column))
-            ):
+            if heads and (zh == "ج" or self._vheads):
                 marks = map(heads.__contains__, map(self._cut, column))
                 hit.extend((column, i) for i in compress(range(len(column)), marks))
         if not hit:
             return {}
         cands = cand.split(" ")
         n = len(cands) - len(rests)
-        index_of: dict[str, list[int]] = {}  # a token with stripped forms → its indexes
-        if owners:
-            wholes = set(owners)
-            for j in compress(range(n), map(wholes.__contains__, cands)):
-                index_of.setdefault(cands[j], []).append(j)
         out: dict[int, set[int]] = {}
         for column, i in hit:
             token = cands[i]
@@ -305,8 +296,15 @@ class Lexicon:
             folded = column[i]
             for length in self._vheads.get(folded[: self._head], ()):
                 wids.extend(self.vprefix[length].get(folded[:length], ()))
-            if wids:
-                for j in [i] if i < n else index_of[owners[i - n]]:
+            if not wids:
+                continue
+            if i < n:
+                out.setdefault(i, set()).update(wids)
+                continue
+            owner, j = owners[i - n], -1  # a stripped form: every token it comes from
+            with contextlib.suppress(ValueError):
+                while True:
+                    j = cands.index(owner, j + 1, n)
                     out.setdefault(j, set()).update(wids)
         return out
 

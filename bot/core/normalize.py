@@ -314,6 +314,21 @@ def chunks(text: str) -> list[str]:
     return text.split()
 
 
+_PAIR = "\uffff"  # a non-character: not a separator, and not in text worth matching
+
+
+def chunk_pair(first: str, second: str) -> tuple[list[str], int]:
+    """`chunks(first) + chunks(second)` and how many of them come from `first`, cut in one
+    pass over both (the cut is a loop over the separators: one loop, not two)."""
+    if _PAIR in first or _PAIR in second:
+        head = chunks(first)
+        return head + chunks(second), len(head)
+    parts = chunks(f"{first} {_PAIR} {second}")
+    k = parts.index(_PAIR)
+    del parts[k]
+    return parts, k
+
+
 def fold_joined(parts: list[str]) -> str | None:
     """The fold of `" ".join(parts)` (DROP kept) when each of `parts` folds character for
     character into exactly one token, so that its i-th space-separated piece is part i's

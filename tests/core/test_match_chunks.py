@@ -10,15 +10,24 @@ space, a decomposed accent), so both paths and the switch between them are exerc
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import lexicon
-from bot.core.match import Matcher, _Chunked
-from bot.core.normalize import SEPARATOR_CHARS, Tokens, chunks, fold_char, fold_chunks
+from bot.core.match import _ENDS, Matcher, _Chunked, _evidence
+from bot.core.normalize import (
+    SEPARATOR_CHARS,
+    Tokens,
+    chunk_pair,
+    chunks,
+    fold_char,
+    fold_chunks,
+)
 from bot.core.rules import parse_rules
-from bot.models import MatchResult
+from bot.models import Evidence, MatchResult
 from tests.core.test_match_fast import RULES  # entities, excludes, phrases, NEAR, refs
 
 # one chunk each: a token the rules know or not, with proclitics, marks, tatweel, capitals
@@ -137,3 +146,24 @@ def test_white_space_and_the_cut_characters_only_separate() -> None:
     for c in [*white, *SEPARATOR_CHARS]:
         assert not fold_char(c).strip(" "), repr(c)
     assert chunks("«Kelvar»،\u00a0قمر…\u2003x") == ["Kelvar", "قمر", "x"]
+    assert {c for c in white} <= _ENDS  # where a located chunk may end
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT, st.booleans())
+def test_a_title_and_text_are_cut_as_when_cut_apart(title: str, text: str, pair: bool) -> None:
+    """`chunk_pair` cuts both at once around a marker; a text holding the marker is cut
+    apart instead."""
+    if pair:
+        title, text = f"{title}\uffff", f"\uffff{text}\uffff"
+    head = chunks(title)
+    assert chunk_pair(title, text) == (head + chunks(text), len(head))
+
+
+def test_evidence_built_at_once_is_the_dataclass() -> None:
+    fast = _evidence("text", 3, 9, "Kelvar", "kelvar")
+    slow = Evidence("text", 3, 9, "Kelvar", "kelvar")
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 4  # type: ignore[misc]
