@@ -22,10 +22,10 @@ his condemnation of a shelling the same evening from the same city (and an updat
 his audience for an ambassador the next morning; a dock strike and a teachers' strike on one day
 in two countries; a power tariff rise and a rate cut in one country on one day; an undated item.
 
-The thresholds are those the corpora meet: blind-mixed keeps one mention miss, المويد for the
-alias المؤيد (the hamza seat is not folded by normalisation); blind2-feeds keeps one story
-split, the Arabic report of the dock strike, whose "ثلاثة آلاف" (three thousand) is read as 3,
-not 3,000, so it shares no strong figure with the others (recall 0.9, across languages 0.89)."""
+The story thresholds are the targets of the event-signature issue (pairwise precision 0.95,
+recall 0.9); every corpus here now scores 1.0 on both. blind-mixed keeps one mention miss,
+المويد for the alias المؤيد (the hamza seat is not folded by normalisation). blind2-feeds split
+the Arabic report of the dock strike until "ثلاثة آلاف" (three thousand) was read as 3,000."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ PRECISION, RECALL = 0.95, 0.9
         ("blind-feeds", 1.0, RECALL),
         ("blind-sameday", 1.0, RECALL),
         ("blind2-pages", 1.0, RECALL),
-        ("blind2-feeds", 1.0, 0.85),
+        ("blind2-feeds", 1.0, RECALL),
     ],
 )
 def test_blind_corpus(

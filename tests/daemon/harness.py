@@ -259,8 +259,9 @@ class Daemon:
     def logged(self, fragment: str) -> bool:
         return any(fragment in r["message"] for r in self.records())
 
-    def wait(self, what: str, ready: Callable[[], object], timeout: float = 20.0) -> Any:
-        """Poll until `ready()` is truthy (returned), failing with the logs if it never is."""
+    def wait(self, what: str, ready: Callable[[], object], timeout: float = 60.0) -> Any:
+        """Poll until `ready()` is truthy (returned), failing with the logs if it never is (or
+        the process exits). The timeout is generous: a loaded CI machine starts slowly."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = ready()

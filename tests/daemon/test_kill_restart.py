@@ -101,12 +101,12 @@ def test_kill_at_random_moments_then_restart_loses_and_doubles_nothing(home: Pat
                     )
                     == []
                 ),
-                timeout=40,
+                timeout=90,
             )
             final.wait(
                 "every story delivered and the outbox empty",
                 lambda: read_db(db, undelivered) == (0, 0),
-                timeout=40,
+                timeout=90,
             )
             code, seconds = final.signal(signal.SIGTERM)
         finally:
