@@ -125,6 +125,13 @@ def _evidence(field: str, start: int, end: int, surface: str, term: str) -> Evid
     return ev
 
 
+def _match_of(kind: str, id_: str, evidence: tuple[Evidence, ...]) -> Match:
+    """`Match(kind, id_, evidence)` set in one write, as `_evidence` is."""
+    match: Match = _new(Match)
+    _set(match, "__dict__", {"kind": kind, "id": id_, "evidence": evidence})
+    return match
+
+
 # The characters a chunk ends at: separators and white space (what `str.split` cuts at;
 # U+3000 is the last white space character in Unicode).
 _ENDS = SEPARATOR_CHARS | {c for c in map(chr, range(0x3001)) if c.isspace()}
@@ -251,7 +258,8 @@ class Matcher:
                 else:
                     del by_entity[eid]
         matches = [
-            Match("entity", eid, _evidence_of(art, hits)) for eid, hits in sorted(by_entity.items())
+            _match_of("entity", eid, _evidence_of(art, hits))
+            for eid, hits in sorted(by_entity.items())
         ]
         return matches, by_entity
 
@@ -269,7 +277,7 @@ class Matcher:
             ok, occ = ctx.evaluate(self._compiled[tid])
             if ok:
                 ctx.topic_occ[tid] = occ
-                done.append(Match("topic", tid, _evidence_of(art, occ)))
+                done.append(_match_of("topic", tid, _evidence_of(art, occ)))
                 pending |= set(self._topics_of.get(("topic", tid), ()))
         return sorted(done, key=lambda m: m.id)
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import lexicon
-from bot.core.match import _ENDS, Matcher, _Chunked, _evidence
+from bot.core.match import _ENDS, Matcher, _Chunked, _evidence, _match_of
 from bot.core.normalize import (
     SEPARATOR_CHARS,
     Tokens,
@@ -27,7 +27,7 @@ from bot.core.normalize import (
     fold_chunks,
 )
 from bot.core.rules import parse_rules
-from bot.models import Evidence, MatchResult
+from bot.models import Evidence, Match, MatchResult
 from tests.core.test_match_fast import RULES  # entities, excludes, phrases, NEAR, refs
 
 # one chunk each: a token the rules know or not, with proclitics, marks, tatweel, capitals
@@ -160,10 +160,16 @@ def test_a_title_and_text_are_cut_as_when_cut_apart(title: str, text: str, pair:
     assert chunk_pair(title, text) == (head + chunks(text), len(head))
 
 
-def test_evidence_built_at_once_is_the_dataclass() -> None:
+def test_evidence_and_matches_built_at_once_are_the_dataclasses() -> None:
     fast = _evidence("text", 3, 9, "Kelvar", "kelvar")
     slow = Evidence("text", 3, 9, "Kelvar", "kelvar")
     assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
     assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.start = 4  # type: ignore[misc]
+    fast_match = _match_of("entity", "kelvar", (fast,))
+    slow_match = Match("entity", "kelvar", (slow,))
+    assert fast_match == slow_match and hash(fast_match) == hash(slow_match)
+    assert repr(fast_match) == repr(slow_match)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast_match.id = "other"  # type: ignore[misc]
