@@ -114,8 +114,9 @@ _set = object.__setattr__
 
 
 def _evidence(field: str, start: int, end: int, surface: str, term: str) -> Evidence:
-    """`Evidence(field, start, end, surface, term)` with its fields set in one write, not the
-    frozen dataclass's five guarded ones (0.9 µs each time): an article has ten or so."""
+    """`Evidence(field, start, end, surface, term)` with its fields set in one write instead
+    of the frozen dataclass's five guarded ones (0.5 µs instead of 0.9): an article has ten
+    or so."""
     ev: Evidence = _new(Evidence)
     _set(
         ev,
