@@ -17,7 +17,8 @@ from bot.app.ingest import Pipeline
 from bot.config import load_config
 from bot.core.rules import parse_rules
 from bot.sources.http import Fetcher, FetchSettings
-from bot.store import open_store
+from bot.store import Store, open_store
+from tests.daemon.harness import all_articles
 from tests.loopback import LoopbackServer
 
 DATA = Path(__file__).parent / "data" / "eventday"
@@ -87,7 +88,9 @@ def config_text(base: str) -> str:
     return f"fetch:\n  allow_private: true\nsources:\n{sources}"
 
 
-async def test_each_event_of_the_day_is_its_own_story(tmp_path: Path) -> None:
+async def follow_the_day(tmp_path: Path, cycles: list[str]) -> tuple[dict[str, int], Store]:
+    """Fetch every outlet at each of `cycles`: each item's story (by its link), and the store
+    (open: the caller closes it)."""
     rules = parse_rules([("rules.yaml", (DATA / "rules.yaml").read_text(encoding="utf-8"))])
     with LoopbackServer(Feeds) as server:
         Feeds.base = server.base
@@ -98,16 +101,15 @@ async def test_each_event_of_the_day_is_its_own_story(tmp_path: Path) -> None:
         store.sync_sources(config.sources)
         pipeline = Pipeline(store, rules, config.settings)
         async with Fetcher(FetchSettings.from_settings(config.settings.fetch)) as fetcher:
-            for cycle in DAY["cycles"]:
+            for cycle in cycles:
                 Feeds.now = datetime.fromisoformat(cycle)
                 reports = await pipeline.fetch_cycle(fetcher, config.sources, Feeds.now)
                 assert all(r.status != "error" for r in reports), reports
-    story_of = {
-        outlet.url: story.id
-        for story in store.stories_since(Feeds.now - timedelta(days=2))
-        for outlet in story.outlets
-    }
-    store.close()
+    stories = store.stories_since(Feeds.now - timedelta(days=2))
+    return {outlet.url: story.id for story in stories for outlet in story.outlets}, store
+
+
+def assert_one_story_per_event(story_of: dict[str, int]) -> None:
     events: dict[str, set[int]] = {}
     for n, item in enumerate(DAY["items"]):
         events.setdefault(item["event"], set()).add(story_of[link(item["outlet"], n)])
@@ -115,3 +117,26 @@ async def test_each_event_of_the_day_is_its_own_story(tmp_path: Path) -> None:
     stories = [next(iter(ids)) for ids in events.values()]
     assert len(set(stories)) == len(stories), events  # no two events joined
     assert len(events) == 6 and len(story_of) == len(DAY["items"])
+
+
+async def test_each_event_of_the_day_is_its_own_story(tmp_path: Path) -> None:
+    story_of, store = await follow_the_day(tmp_path, DAY["cycles"])
+    store.close()
+    assert_one_story_per_event(story_of)
+
+
+async def test_a_day_fetched_in_one_cycle_is_grouped_oldest_first(tmp_path: Path) -> None:
+    """A bot started at the end of the day (or back after downtime) meets each feed's items
+    newest first: they are stored, and grouped, oldest first, and the day's events come out
+    as when it followed the day cycle by cycle."""
+    story_of, store = await follow_the_day(tmp_path, DAY["cycles"][-1:])
+    stored = {a.url: a for a in all_articles(store)}
+    store.close()
+    for outlet in DAY["outlets"]:  # each outlet's items went in by date, not feed order
+        mine = sorted(
+            (datetime.fromisoformat(item["published"]), stored[link(outlet, n)].id or 0)
+            for n, item in enumerate(DAY["items"])
+            if item["outlet"] == outlet
+        )
+        assert [i for _, i in mine] == sorted(i for _, i in mine), outlet
+    assert_one_story_per_event(story_of)

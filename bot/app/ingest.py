@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.app.metrics import NO_METRICS, Metrics
@@ -146,7 +146,11 @@ _Prepared = tuple[list[tuple[Article, str, str]], list[str]]
 
 def prepare_articles(raws: Sequence[RawItem], source: Source, fetched: datetime) -> _Prepared:
     """prepare_article for a source's new items (runs in the parse pool): the prepared rows,
-    and a line for each item that failed, so one bad item costs only itself."""
+    oldest first, and a line for each item that failed, so one bad item costs only itself.
+    Rows are stored, and grouped, in that order: a feed lists its newest item first, and a
+    follow-up (the arrest of a bombing's suspects) grouped before the event it follows takes
+    the event's reports in. Undated items come last (they are placed at the fetch time), in
+    the source's order."""
     rows: list[tuple[Article, str, str]] = []
     failed: list[str] = []
     for raw in raws:
@@ -154,7 +158,13 @@ def prepare_articles(raws: Sequence[RawItem], source: Source, fetched: datetime)
             rows.append(prepare_article(raw, source, fetched))
         except Exception as exc:
             failed.append(f"{raw.url or raw.title[:80]}: {type(exc).__name__}: {exc}"[:300])
+    rows.sort(key=_seen_at)  # stable: equal times keep the source's order
     return rows, failed
+
+
+def _seen_at(row: tuple[Article, str, str]) -> datetime:
+    when = row[0].seen_at
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 class Pipeline:
