@@ -188,10 +188,12 @@ class ArticleQueries:
         return from_iso(row[0]) if row and row[0] else None
 
     def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
-        """Articles stored without a story yet (matching and grouping still to do), in the
-        order they were stored; the first `limit` of them when given."""
+        """Articles stored without a story yet (matching and grouping still to do), oldest
+        first (published, else fetched; stored order among equals); the first `limit` of
+        them when given."""
         rows = self.db.query(
-            "SELECT * FROM articles WHERE story_id IS NULL ORDER BY id LIMIT ?",
+            "SELECT * FROM articles WHERE story_id IS NULL"
+            " ORDER BY coalesce(published, fetched), id LIMIT ?",
             [-1 if limit is None else limit],
         )
         return [_article(row) for row in rows]

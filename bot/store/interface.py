@@ -255,7 +255,9 @@ class Store(CommandStore, Protocol):
     def save_matches(self, article_id: int, result: MatchResult) -> None: ...
     def latest_article_time(self) -> datetime | None: ...
     def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
-        """Stored articles without a story yet, in stored order (the first `limit`)."""
+        """Stored articles without a story yet, oldest first (published, else fetched; stored
+        order among equals), the first `limit`: a follow-up grouped before the event it
+        follows would take the event's reports in (docs/stories.md)."""
         ...
 
     def articles_for_index(

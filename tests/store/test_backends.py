@@ -7,6 +7,7 @@ answers exactly as the SQLite one does: ids, order, time values, counts, idempot
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,6 +145,17 @@ def test_sources_state_due_and_database_only_sources(store: Store) -> None:
     report = {r.id: r for r in store.source_report()}
     assert set(report) == {"quay", "reed"} and report["quay"].failing
     assert report["reed"].last_success == T0
+
+
+def test_articles_waiting_for_analysis_come_oldest_first(store: Store) -> None:
+    """Published, else fetched: one source's backlog or several sources' items stored in
+    one cycle are grouped in the order they happened, whatever order they were stored in."""
+    late = _add(store, _article("b1", minutes=30))
+    early = _add(store, _article("b2", source="quay", minutes=0))
+    undated = _add(store, replace(_article("b3", minutes=10), published=None))  # fetched +11
+    same = _add(store, _article("b4", minutes=30))  # stored after `late`, as late
+    assert [a.id for a in store.unanalysed_articles()] == [early, undated, late, same]
+    assert [a.id for a in store.unanalysed_articles(limit=2)] == [early, undated]
 
 
 def test_articles_matches_and_the_index_rebuild(store: Store) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.core.normalize import split_words
 from bot.models import MatchResult, RawItem, Source, TextTerm, WaitingItem
 from bot.store import Store, open_store
 from tests.pgcluster import Cluster
@@ -93,7 +94,7 @@ def test_sqlite_to_postgresql_and_back(
     pg = open_store(pg_url)
     assert snapshot(pg) == original
     since = LONG_AGO
-    word = original["articles"][0].title.split()[0]
+    word = split_words(original["articles"][0].title)[0]  # a token, not "word:"
     assert pg.search_articles(TextTerm(word), since, 50, 0)  # the tsvector is built from the copy
     new_story = pg.create_story("after the move", "", NOW)  # ids continue after the copied ones
     assert new_story > max(s.id for s in original["stories"])

@@ -148,7 +148,8 @@ class PgArticleQueries(PostgresBase):
 
     def unanalysed_articles(self, limit: int | None = None) -> list[Article]:
         rows = self._all(
-            f"SELECT {COLUMNS} FROM articles WHERE story_id IS NULL ORDER BY id LIMIT %s",
+            f"SELECT {COLUMNS} FROM articles WHERE story_id IS NULL"
+            " ORDER BY coalesce(published, fetched), id LIMIT %s",
             [limit],
         )
         return [_article(row) for row in rows]
