@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.lexicon import Lexicon, Occurrence
 from bot.core.normalize import SEPARATOR_CHARS, Tokens, chunk_pair
@@ -38,6 +38,8 @@ from bot.core.query import (
 from bot.core.query import terms as _query_terms
 from bot.core.rules import RuleSet, evaluate_empty
 from bot.models import Evidence, Match, MatchResult
+
+_T = TypeVar("_T")
 
 MAX_EVIDENCE = 5  # spans kept per match: enough to explain it, cheap to build and store
 
@@ -113,24 +115,23 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def _built(cls: type[_T], fields: dict[str, object]) -> _T:
+    """A frozen dataclass instance with its fields set in one write instead of one guarded
+    write each (Evidence: 0.5 µs instead of 0.9); an article makes ten or so. The test
+    holds the result to the dataclass's equality, hash, repr and frozenness."""
+    made: _T = _new(cls)
+    _set(made, "__dict__", fields)
+    return made
+
+
 def _evidence(field: str, start: int, end: int, surface: str, term: str) -> Evidence:
-    """`Evidence(field, start, end, surface, term)` with its fields set in one write instead
-    of the frozen dataclass's five guarded ones (0.5 µs instead of 0.9): an article has ten
-    or so."""
-    ev: Evidence = _new(Evidence)
-    _set(
-        ev,
-        "__dict__",
-        {"field": field, "start": start, "end": end, "surface": surface, "term": term},
+    return _built(
+        Evidence, {"field": field, "start": start, "end": end, "surface": surface, "term": term}
     )
-    return ev
 
 
 def _match_of(kind: str, id_: str, evidence: tuple[Evidence, ...]) -> Match:
-    """`Match(kind, id_, evidence)` set in one write, as `_evidence` is."""
-    match: Match = _new(Match)
-    _set(match, "__dict__", {"kind": kind, "id": id_, "evidence": evidence})
-    return match
+    return _built(Match, {"kind": kind, "id": id_, "evidence": evidence})
 
 
 # The characters a chunk ends at: separators and white space (what `str.split` cuts at;
