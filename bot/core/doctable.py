@@ -51,8 +51,8 @@ class DocTable:
         self.entity_n = array("H")  # how many it has (0 once the article is expired)
         self.entity_base = 0  # the count of ids trimmed off the front of entity_ids
         self.lead = array("I")  # bit i: entities[slot][i] is named in the lead
-        self.kinds = array("I")  # action families named anywhere (bot.core.events)
-        self.lead_kinds = array("I")  # ... in the title or first sentence
+        self.kinds = array("Q")  # action families named anywhere (bot.core.events)
+        self.lead_kinds = array("Q")  # ... in the title or first sentence
         self.numbers = array("I")  # MAX_NUMBERS hashed figures per slot, 0 = padding
         self.term_postings: dict[int, array[int]] = {}
         self.entity_postings: dict[int, array[int]] = {}

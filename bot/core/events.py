@@ -28,6 +28,7 @@ from operator import itemgetter, or_
 from zlib import crc32
 
 from bot.core.eventwords import (
+    ALIKE,
     DIRECTIONS,
     FAMILIES,
     FOLLOW_UPS,
@@ -36,17 +37,19 @@ from bot.core.eventwords import (
     SCALES,
     TEEN_TENS,
     TEEN_UNITS,
+    TITLE_ONLY,
     WEAK,
 )
 from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
-assert len(FAMILIES) <= 32, "kinds are stored as 32-bit masks"
+assert len(FAMILIES) <= 64, "kinds are stored as 64-bit masks"
 BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
 CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the action was
 FOLLOW_UP_MASK = reduce(or_, (BITS[n] for n in FOLLOW_UPS), 0)
+SENTENCE_KINDS = ~reduce(or_, (BITS[n] for n in TITLE_ONLY), 0)  # what a first sentence tells
 STRONG = 1 << 31  # flag bit of a strong number's hash
 MAX_NUMBERS = 8
 LEAD_MIN, LEAD_MAX = 100, 320  # the first sentence ends after this many characters, at most
@@ -61,7 +64,7 @@ _RUN = re.compile(r"\d+(?:[.,٫٬\u00a0\u202f ]\d+)*")
 _THOUSANDS = re.compile(r"[,٬\u00a0\u202f ](?=\d{3})")
 _DECIMAL = re.compile(r"[.,٫]")
 _NUMBER = re.compile(r"\d{1,3}(?:[,٬\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,٫]\d+|\d+")
-_SENTENCE_END = re.compile(r"[.!?؟。\n]")
+_SENTENCE_END = re.compile(r"\.(?!\d)|[!?؟。\n]")  # not the point in "$1.2 billion"
 _MONTHS = frozenset(normalize(MONTHS).split())
 
 
@@ -286,7 +289,7 @@ class Signature:
 
 def signature(title: str, text: str, title_words: list[str], words: list[str]) -> Signature:
     """The signature of an article, given its normalised title and text words."""
-    lead = ACTIONS.kinds([*title_words, *lead_words(text)])
+    lead = ACTIONS.kinds(title_words) | ACTIONS.kinds(lead_words(text)) & SENTENCE_KINDS
     distinct = set(words).union(title_words)
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
@@ -327,12 +330,34 @@ def kind_points_max(a_lead: int, a_all: int) -> float:
 
 def kinds_disagree(a_lead: int, b_lead: int) -> bool:
     """The leads name different kinds of action (a visit and a condemnation), or prices moving
-    in opposite directions. Weak families (casualties) never disagree."""
+    in opposite directions. Weak families (casualties) never disagree, nor do two ways of
+    telling one act (bot.core.eventwords.ALIKE: an attack and the blast it was)."""
     a, b = a_lead & CORE_KINDS, b_lead & CORE_KINDS
-    if a and b and not a & b:
+    if a and b and not _widened(a) & b:
         return True
     da, db = a_lead & DIRECTION_MASK, b_lead & DIRECTION_MASK
     return bool(da and db and not da & db)
+
+
+def _alike_masks() -> dict[int, int]:
+    """The bit of each family in ALIKE → it and the bits of the families alike to it."""
+    out: dict[int, int] = {}
+    for x, y in ALIKE:
+        out[BITS[x]] = out.get(BITS[x], BITS[x]) | BITS[y]
+        out[BITS[y]] = out.get(BITS[y], BITS[y]) | BITS[x]
+    return out
+
+
+_ALIKE_MASK = _alike_masks()
+
+
+def _widened(kinds: int) -> int:
+    """`kinds` with the families that may tell the same act (ALIKE)."""
+    out = kinds
+    for bit, alike in _ALIKE_MASK.items():
+        if kinds & bit:
+            out |= alike
+    return out
 
 
 def follow_up_differs(a_lead: int, b_lead: int) -> bool:

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 FAMILIES: dict[str, dict[str, str]] = {
     "meet": {
-        "en": "visit* talks meeting* met meet meets summit* negotiat* hosted hosts "
+        "en": "visit* talks meeting* met meet meets summit* negotiat* hosted hosts deal deals "
         "hosting received receives delegation* discuss* conferr* signed memorandum* "
         "envoy* arriv* agree* receive signing credential*",
         "ar": "زيار* يزور زار تزور يزوران محادث* مباحث* لقاء لقائه لقائهما التقى يلتقي "
         "التقيا استقبل* يستقبل اجتماع* قمه مفاوض* بحث يبحث بحثا تبحثان يبحثان وفد "
-        "مذكره توقيع وصل يصل اتفق* يتفق* اتفاق* تلتقي يلتقيان "
+        "مذكره توقيع وصل يصل اتفق* يتفق* اتفاق* تلتقي يلتقيان صفقه صفقات "
         "استضاف* يستضيف تستضيف تباحث* يتباحث مشاورات تشاور* يوقعان تسلم يتسلم تتسلم",
         "fa": "دیدار* سفر سفرش ملاقات* مذاکر* گفتگو وگو رایزنی نشست میزبان* استقبال "
         "هیئت هیات امضا* تفاهم* وارد توافق* قرارداد* استوارنامه",
         "ru": "верительн* визит* переговор* встреч* посет* посещ* прибыл* саммит* принял "
         "принимает делегаци* обсуд* обсужд* подписа* меморандум* договори* соглашени* "
-        "встрет* приняла приняли беседова* консультаци* прилетел* приехал*",
+        "встрет* приняла приняли беседова* консультаци* прилетел* приехал* сделк*",
     },
     "call": {
         "en": "phone* telephone* call",
@@ -38,11 +38,12 @@ FAMILIES: dict[str, dict[str, str]] = {
     },
     "condemn": {
         "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* "
-        "rejected decried decries decry deplor* blame* censur*",
+        "reject* rebuff* decried decries decry deplor* blame* censur*",
         "ar": "ادان يدين ادانت انتقد* ينتقد حذر يحذر تحذير* اتهم* يتهم استنكر* ندد* "
-        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام*",
-        "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم محکوم*",
-        "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня* осуждает",
+        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام* رفض يرفض ترفض رفضت",
+        "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم محکوم* رد",
+        "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня* осуждает отверг* "
+        "отклонил*",
     },
     "strike": {
         "en": "strike strikes airstrike* attack* bomb* shelling shelled raid raids assault*",
@@ -91,7 +92,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     "price": {
         "en": "price* cost* tariff* fare fares rate rates",
         "ar": "سعر* اسعار* ثمن تكلفه",
-        "fa": "قیمت* نرخ* بهای",
+        "fa": "قیمت نرخ* بهای",  # not قیمت*: Arabic قيمتها is "its value"
         "ru": "цена цены цене цену ценой цен ценам ценами ценах ценник* стоимост* "
         "тариф* подорож* подешев*",
     },
@@ -129,9 +130,9 @@ FAMILIES: dict[str, dict[str, str]] = {
     },
     "blast": {
         "en": "explosion* blast* explod* detonat*",
-        "ar": "انفجار* تفجير* انفجر*",
-        "fa": "انفجار*",
-        "ru": "взрыв*",
+        "ar": "انفجار* تفجير* انفجر* مفخخ* ناسف*",
+        "fa": "انفجار* منفجر*",
+        "ru": "взрыв* взорв*",
     },
     "fire": {
         "en": "fire fires blaze* wildfire* burn*",
@@ -144,6 +145,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ar": "اطلاق اطلق* يطلق",
         "fa": "پرتاب* شلیک*",
         "ru": "запуск* запусти* пуск*",
+    },
+    "intercept": {
+        "en": "intercept* downed",
+        "ar": "اعترضت اسقاط اسقطت تصدت",
+        "fa": "رهگیری* منهدم",
+        "ru": "перехват* сбит* сбил*",
     },
     "eclipse": {
         "en": "eclipse*",
@@ -158,10 +165,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ru": "санкци*",
     },
     "crash": {
-        "en": "crash* collision* collid* derail* collaps*",
-        "ar": "تحطم* تصادم* اصطدام* سقوط اصطدم* انهيار انهار ينهار",
-        "fa": "سقوط سانحه* تصادف* واژگون* ریزش فروریخت* آوار*",
-        "ru": "крушени* авари* столкновен* разбил* обрушени* обрушил* обвал*",
+        "en": "crash* collision* collid* derail* collaps* capsiz* overturn* sank sink sinks "
+        "sinking sunk",
+        "ar": "تحطم* تصادم* اصطدام* سقوط اصطدم* انهيار انهار ينهار غرق غرقت انقلبت",
+        "fa": "سقوط سانحه* تصادف* واژگون* ریزش فروریخت* آوار* غرق*",
+        "ru": "крушени* авари* столкновен* разбил* обрушени* обрушил* обвал* затонул* "
+        "перевернул* опрокинул*",
     },
     "drill": {
         "en": "drill drills exercise* manoeuv* maneuv* wargame*",
@@ -186,6 +195,18 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ar": "طرد طردت يطرد تطرد ترحيل*",
         "fa": "اخراج*",
         "ru": "высыл* выслал* выслан* выдвор* депорт*",
+    },
+    "release": {
+        "en": "freed freeing releas*",
+        "ar": "الافراج افراج افرج* سراح",
+        "fa": "آزاد آزادسازی",
+        "ru": "освобожден* освободил* отпущен* отпустил*",
+    },
+    "inquiry": {
+        "en": "investigat* probe probes inquiry inquiries prosecut*",
+        "ar": "تحقيقا تحقيقات النيابه جنائي*",
+        "fa": "تحقیقات بازپرسی دادستان* کیفری",
+        "ru": "расследован* следстви* прокуратур* уголовн*",
     },
     "kidnap": {
         "en": "kidnap* abduct* hostage*",
@@ -225,7 +246,19 @@ DIRECTIONS = ("rise", "fall")
 # attack, sanctions after a test, a resignation over a quake, an expulsion or a condolence call
 # hours after talks or floods): one lead naming such an action the other does not is the next
 # event, not one more report of the first, whichever arrived first.
-FOLLOW_UPS = ("funeral", "sanctions", "resign", "expel", "call")
+FOLLOW_UPS = ("funeral", "sanctions", "resign", "expel", "call", "release", "inquiry")
+# Follow-ups that a first report's lead often names in passing ("called for an inquiry", "in a
+# statement released on Sunday"): they say what an article is about only in its title.
+TITLE_ONLY = ("release", "inquiry")
+# Families that may tell one act in two ways: a lead saying "attack" and one saying "blast" or
+# "gunmen opened fire" may report the same bombing or shooting, so they do not disagree (each
+# is still its own family for the points two leads earn by naming the same one).
+ALIKE = (
+    ("strike", "blast"),
+    ("strike", "shooting"),
+    ("launch", "intercept"),  # a missile fired, and shot down
+    ("strike", "intercept"),  # drones attacking, and shot down
+)
 
 # Months: a number beside a month name is a date, not a particular of the event.
 MONTHS = (

@@ -57,6 +57,7 @@ from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
 from bot.core.events import (
     BITS,
     CORE_KINDS,
+    SENTENCE_KINDS,
     STRONG,
     figures_text,
     follow_up_differs,
@@ -90,6 +91,8 @@ NEW_KIND = 1.0  # ... when a newcomer's lead names a kind of action the story ne
 PRICE_FIGURES = 2.0  # ... when both leads tell a price change and their strong figures differ
 # (petrol up to 3,450 and bread down to 900 on one day, in one country)
 _PRICE = BITS["price"]
+APART = 1.0  # ... when its lead and the story's leads name places and share none: another
+# ferry sinking the same day in another country, whose report recalls the first further down
 TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
@@ -249,7 +252,7 @@ class StoryIndex:
             lead_kinds = wordcodes.kinds(codes[:cut]) | self.words.kinds(lead[cut:])
         else:
             lead_kinds = self.words.kinds(lead)
-        lead_kinds |= wordcodes.kinds(title_codes)
+        lead_kinds = lead_kinds & SENTENCE_KINDS | wordcodes.kinds(title_codes)
         kinds = lead_kinds | wordcodes.kinds(codes)
         figures = numbers(figures_text(doc.title, doc.text), [*title, *words])
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
@@ -488,6 +491,7 @@ class _Verdict(NamedTuple):
     new_place: bool = False  # its lead names a place the story never mentions
     new_kind: bool = False  # its lead names a kind of action no member of the story names
     follow_up: bool = False  # its lead or the story's leads name a follow-up the other does not
+    apart: bool = False  # its lead and the story's leads name places, none of them shared
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -503,11 +507,19 @@ class _Verdict(NamedTuple):
             + NEW_PLACE * self.new_place
             + fresh
             + FOLLOW_UP * self.follow_up
+            + APART * (self.apart and not self.places)
         )
 
     @property
     def any(self) -> bool:
-        return self.kinds or self.newcomer or self.places or self.new_place or self.follow_up
+        return (
+            self.kinds
+            or self.newcomer
+            or self.places
+            or self.new_place
+            or self.follow_up
+            or self.apart
+        )
 
 
 class _Story:
@@ -515,13 +527,14 @@ class _Story:
     A joining article must agree with this, not only with the one member it resembles most,
     so a shared name cannot chain an unrelated event into the story."""
 
-    __slots__ = ("ents", "kinds", "lead_actors", "lead_kinds", "places", "size")
+    __slots__ = ("ents", "kinds", "lead_actors", "lead_kinds", "lead_places", "places", "size")
 
     def __init__(self) -> None:
         self.size = 0
         self.ents: tuple[int, ...] = ()
         self.places: tuple[int, ...] = ()
         self.lead_actors: tuple[int, ...] = ()
+        self.lead_places: frozenset[int] = frozenset()
         self.lead_kinds = 0
         self.kinds = 0
 
@@ -532,6 +545,10 @@ class _Story:
         if not set(f.entities).issubset(self.ents):
             self.ents = tuple(sorted(set(self.ents).union(f.entities)))
             self.places = tuple(e for e in self.ents if e in places)
+        named = f.lead
+        lead_places = {e for i, e in enumerate(f.entities) if named >> i & 1 and e in places}
+        if not lead_places.issubset(self.lead_places):
+            self.lead_places = self.lead_places.union(lead_places)
         lead = _lead_actors(f, places)
         if not set(lead).issubset(self.lead_actors):
             self.lead_actors = tuple(sorted(set(self.lead_actors).union(lead)))
@@ -551,6 +568,8 @@ class _Story:
             new_place=bool(self.lead_actors) and not side.lead_places.issubset(self.places),
             new_kind=bool(side.lead_kinds & CORE_KINDS & ~self.kinds),
             follow_up=follow_up_differs(side.lead_kinds, self.lead_kinds),
+            apart=bool(side.lead_places and self.lead_places)
+            and side.lead_places.isdisjoint(self.lead_places),
         )
 
 

@@ -22,9 +22,10 @@ from zlib import crc32
 from bot.core.events import ACTIONS
 from bot.core.stem import stems
 
-TERM_SHIFT = 64
+TERM_SHIFT = 96
 KIND_SHIFT = 32
-LOW = (1 << 32) - 1  # the word's hash, or (shifted) its action bits
+LOW = (1 << 32) - 1  # the word's hash
+KIND_MASK = (1 << (TERM_SHIFT - KIND_SHIFT)) - 1  # (shifted) its action bits: 64 families
 CACHE_MAX = 500_000
 
 
@@ -40,7 +41,7 @@ def hashes(codes: Iterable[int]) -> Iterable[int]:
 
 def kinds(codes: Iterable[int]) -> int:
     """The action families any of the coded words names."""
-    return reduce(or_, codes, 0) >> KIND_SHIFT & LOW
+    return reduce(or_, codes, 0) >> KIND_SHIFT & KIND_MASK
 
 
 class WordCodes:

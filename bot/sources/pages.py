@@ -32,6 +32,7 @@ from bot.sources.pagemeta import (
     page_lang,
     page_title,
     parse_iso,
+    promote_leads,
     prune_related,
     strip_scripts,
 )
@@ -87,6 +88,7 @@ def extract_article(
     lang = page_lang(root)
     strip_scripts(root)
     prune_related(root)
+    promote_leads(root)
     html = etree.tostring(root, encoding="unicode", method="html")
     placeholder = next((p for p in _PLACEHOLDERS if p not in html), "")
     if placeholder:

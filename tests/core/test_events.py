@@ -123,6 +123,69 @@ def test_kinds_agree_disagree_and_directions() -> None:
     assert kind_points(meet, meet, 0, meet) == 0.5
 
 
+def test_an_attack_and_the_blast_or_shooting_it_was_do_not_disagree() -> None:
+    # "Deadliest attack in months" and "a car bomb exploded": one bombing told two ways
+    strike, blast, shooting = BITS["strike"], BITS["blast"], BITS["shooting"]
+    assert _kinds("Haveria reels after deadliest attack in months") == {"strike"}
+    assert _kinds("انفجار سيارة مفخخة في السوق") == {"blast"}
+    assert not kinds_disagree(strike, blast) and not kinds_disagree(blast, strike)
+    assert not kinds_disagree(strike, shooting) and not kinds_disagree(shooting | dead(), strike)
+    # a bombing and a shooting are two acts; so are a blast and a visit
+    assert kinds_disagree(blast, shooting) and kinds_disagree(shooting, blast)
+    assert kinds_disagree(blast, BITS["meet"]) and kinds_disagree(BITS["meet"], strike)
+    # alike is not the same: no points for it, as a family both leads name earns
+    assert kind_points(strike, strike, blast, blast) == 0.0
+
+
+def dead() -> int:
+    return BITS["casualties"]
+
+
+def test_exploded_in_persian_and_russian_names_a_blast() -> None:
+    assert "blast" in _kinds("خودروی بمب‌گذاری‌شده در بازار منفجر شد")
+    assert "blast" in _kinds("В центре города взорвался автомобиль")
+    assert "blast" in _kinds("عبوة ناسفة")
+
+
+def test_words_found_missing_by_blind_corpora() -> None:
+    # capsized and sank ferries, rejections, deals, interceptions, inquiries and releases
+    assert "crash" in _kinds("Ferry capsizes off the coast") and "crash" in _kinds("غرق العبارة")
+    assert "crash" in _kinds("Паром перевернулся и затонул")
+    assert "condemn" in _kinds("Tazir rejects the new map") and "condemn" in _kinds("يرفض الخريطة")
+    assert "meet" in _kinds("A $1.2bn arms deal") and "meet" in _kinds("صفقة أسلحة")
+    assert "intercept" in _kinds("Air defences intercepted a missile over the capital")
+    assert "intercept" in _kinds("ПВО перехватили баллистическую ракету")
+    assert "intercept" in _kinds("رهگیری موشک بالستیک")
+    assert "inquiry" in _kinds("Prosecutors open an inquiry") and "release" in _kinds("الإفراج عن")
+    # the Persian price word, not the Arabic "its value" that begins with the same letters
+    assert "price" in _kinds("قیمت بنزین") and "price" not in _kinds("صفقة تبلغ قيمتها مليار")
+
+
+def test_a_missile_fired_and_shot_down_do_not_disagree() -> None:
+    assert not kinds_disagree(BITS["launch"], BITS["intercept"])
+    assert not kinds_disagree(BITS["intercept"] | dead(), BITS["strike"])
+    assert kinds_disagree(BITS["intercept"], BITS["crash"])
+
+
+def test_an_inquiry_or_a_release_is_what_an_article_is_about_only_in_its_title() -> None:
+    words = normalize
+    # a first report's lead calling for an inquiry is still the report of the shelling
+    title = "Minister condemns shelling of border town"
+    text = "The minister condemned the shelling and called for an inquiry into the attack."
+    sig = signature(title, text, words(title).split(), words(text).split())
+    assert not sig.lead & BITS["inquiry"] and sig.kinds & BITS["inquiry"]
+    title = "Prosecutors open inquiry into ferry capsizing"
+    sig = signature(title, "The captain was detained.", words(title).split(), ["captain"])
+    assert sig.lead & BITS["inquiry"] and sig.lead & BITS["crash"]
+
+
+def test_a_decimal_point_does_not_end_the_lead() -> None:
+    text = "KORAVIK - The two countries agreed on Tuesday to a deal worth about $1.2 billion, " + (
+        "the ministers said after signing it. A second sentence follows here."
+    )
+    assert text[: lead_end(text)].endswith("signing it.")
+
+
 def test_signature_reads_the_title_and_lead_apart_from_the_body() -> None:
     title = "Minister visits Koral"
     text = "He arrived on Monday.\nLater, a court sentenced two men."

@@ -1,0 +1,38 @@
+"""Two accidents of one kind on one day in two countries, and the inquiry into one of them the
+next day: three stories, whichever arrives first (tests/data/stories/ferries.yaml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.core.stories import GroupingParams, StoryIndex
+from tests.core.test_stories import DATA, _doc, _partition
+
+
+def _group(articles: list[dict[str, Any]]) -> dict[str, int]:
+    index = StoryIndex(GroupingParams())
+    story_of: dict[str, int] = {}
+    for n, item in enumerate(articles, 1):
+        doc = _doc(n, item)
+        doc = type(doc)(**{**doc.__dict__, "lead_entities": frozenset(item["lead"])})
+        got = index.assign(doc)
+        story = got.story_id if got.story_id is not None else 1000 + n
+        index.add(doc, story)
+        story_of[item["id"]] = story
+    return story_of
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed", "inquiry first"])
+def test_other_places_and_the_inquiry_are_other_stories(order: str) -> None:
+    articles = yaml.safe_load((DATA / "ferries.yaml").read_text(encoding="utf-8"))["articles"]
+    if order == "reversed":
+        articles = articles[::-1]
+    elif order == "inquiry first":
+        articles = [a for a in articles if a["story"] == "selmek-inquiry"] + [
+            a for a in articles if a["story"] != "selmek-inquiry"
+        ]
+    expected = _partition({a["id"]: a["story"] for a in articles})
+    assert _partition(_group(articles)) == expected
