@@ -92,12 +92,11 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # tanker's release after its seizure (follow-ups named only in titles), a minister's talks, his
 # rejection of a map the same evening and his trip to a summit the next day, an arms deal, two
 # interceptions. Before this check: stories F1 0.63 (feeds) and 0.67 (pages, which also lost
-# every lead written as a div). Known misses: the summit trip, whose report recalls the talks
-# and their guest, joins the talks; an Arabic inquiry titled "لجنة تحقيق" (the word also means
-# "achieving") joins the sinking; three spellings the rules lack.
+# every lead written as a div). Known misses: an Arabic inquiry titled "لجنة تحقيق" (the word
+# also means "achieving") joins the sinking; three spellings the rules lack.
 @pytest.mark.parametrize(
     ("folder", "mention_recall", "precision", "recall"),
-    [("blind3-feeds", 1.0, 0.85, 0.95), ("blind3-pages", 0.95, 0.8, 0.95)],
+    [("blind3-feeds", 1.0, PRECISION, RECALL), ("blind3-pages", 0.95, 0.8, 0.95)],
 )
 def test_third_blind_check(
     folder: str, mention_recall: float, precision: float, recall: float
@@ -111,15 +110,20 @@ def test_third_blind_check(
     assert stories["pairwise_recall"] >= recall, report["errors"]
 
 
-@pytest.mark.parametrize("seed", [0, 5, 7])
-def test_a_lead_telling_the_attack_joins_the_reports_telling_the_blast(seed: int) -> None:
-    """In these orders blind2-pages' report whose lead gives context first ("deadliest attack
-    in months") came before the others ("car bomb exploded"): attack and blast are one act
-    told two ways (bot.core.eventwords.ALIKE), so it no longer starts a story of its own."""
+@pytest.mark.parametrize(("seed", "recall"), [(0, 1.0), (5, 1.0), (7, 1.0), (9, 0.8)])
+def test_a_lead_telling_the_attack_joins_the_reports_telling_the_blast(
+    seed: int, recall: float
+) -> None:
+    """In orders 0, 5 and 7 blind2-pages' report whose lead gives context first ("deadliest
+    attack in months") came before the others ("car bomb exploded"): attack and blast are one
+    act told two ways (bot.core.eventwords.ALIKE), so it no longer starts a story of its own.
+    In order 9 the arrest of the bombing's suspects, told before the bombing, joined it: their
+    leads name different days of the week (OTHER_DAY); the context-first report still starts
+    its own story in that order (recall 0.8)."""
     corpus = load_corpus(DATA / "blind2-pages")
     random.Random(seed).shuffle(corpus.articles)
     report = score(corpus, run_pipeline(corpus, listed_order=True))
-    assert report["stories"]["pairwise_recall"] == 1.0, report["errors"]
+    assert report["stories"]["pairwise_recall"] >= recall, report["errors"]
     assert report["stories"]["pairwise_precision"] == 1.0, report["errors"]
 
 

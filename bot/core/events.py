@@ -29,11 +29,13 @@ from zlib import crc32
 
 from bot.core.eventwords import (
     ALIKE,
+    DAYS,
     DIRECTIONS,
     FAMILIES,
     FOLLOW_UPS,
     MONTHS,
     NUMBER_WORDS,
+    PAST_DAY,
     SCALES,
     TEEN_TENS,
     TEEN_UNITS,
@@ -43,11 +45,15 @@ from bot.core.eventwords import (
 from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
-assert len(FAMILIES) <= 64, "kinds are stored as 64-bit masks"
+assert len(FAMILIES) <= 56, "kinds are stored as 64-bit masks, days of the week in the top 8"
 BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
 CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the action was
+FAMILY_MASK = (1 << len(BITS)) - 1
+# Days of the week a lead names (lead_days) ride in the lead kinds' top bits, Monday first.
+DAY_SHIFT = 56
+DAY_MASK = ((1 << len(DAYS)) - 1) << DAY_SHIFT
 FOLLOW_UP_MASK = reduce(or_, (BITS[n] for n in FOLLOW_UPS), 0)
 SENTENCE_KINDS = ~reduce(or_, (BITS[n] for n in TITLE_ONLY), 0)  # what a first sentence tells
 STRONG = 1 << 31  # flag bit of a strong number's hash
@@ -289,7 +295,9 @@ class Signature:
 
 def signature(title: str, text: str, title_words: list[str], words: list[str]) -> Signature:
     """The signature of an article, given its normalised title and text words."""
-    lead = ACTIONS.kinds(title_words) | ACTIONS.kinds(lead_words(text)) & SENTENCE_KINDS
+    sentence = lead_words(text)
+    lead = ACTIONS.kinds(title_words) | ACTIONS.kinds(sentence) & SENTENCE_KINDS
+    lead |= lead_days(title_words) | lead_days(sentence)
     distinct = set(words).union(title_words)
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
@@ -311,8 +319,8 @@ def figures_text(title: str, text: str) -> str:
 def kind_points(a_lead: int, a_all: int, b_lead: int, b_all: int) -> float:
     """How much the two articles' actions agree: a family both leads name counts 1 (a weak
     one 0.5); one named in a lead and only further down in the other counts 0.5; at most 2."""
-    both = a_lead & b_lead
-    body = ((a_lead & b_all) | (b_lead & a_all)) & ~both
+    both = a_lead & b_lead & FAMILY_MASK
+    body = ((a_lead & b_all) | (b_lead & a_all)) & ~both & FAMILY_MASK
     points = (
         (both & ~WEAK_MASK).bit_count()
         + 0.5 * (both & WEAK_MASK).bit_count()
@@ -337,6 +345,32 @@ def kinds_disagree(a_lead: int, b_lead: int) -> bool:
         return True
     da, db = a_lead & DIRECTION_MASK, b_lead & DIRECTION_MASK
     return bool(da and db and not da & db)
+
+
+_DAY_BITS = {
+    w: 1 << (DAY_SHIFT + i) for i, words in enumerate(DAYS) for w in normalize(words).split()
+}
+_PAST = frozenset(normalize(PAST_DAY).split())
+
+
+def lead_days(words: Sequence[str]) -> int:
+    """The days of the week the lead's words name as the day of its event (one beside "last",
+    "الماضي", "گذشته" or "прошлый" is an earlier day recalled), as DAY_MASK bits."""
+    if _DAY_BITS.keys().isdisjoint(words):
+        return 0
+    bits = 0
+    last = len(words) - 1
+    for i, w in enumerate(words):
+        bit = _DAY_BITS.get(w)
+        if bit and not ((i and words[i - 1] in _PAST) or (i < last and words[i + 1] in _PAST)):
+            bits |= bit
+    return bits
+
+
+def days_differ(a_lead: int, b_lead: int) -> bool:
+    """Both leads name a day of the week, and not the same one: two happenings."""
+    a, b = a_lead & DAY_MASK, b_lead & DAY_MASK
+    return bool(a and b and not a & b)
 
 
 def _alike_masks() -> dict[int, int]:

@@ -40,7 +40,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* "
         "reject* rebuff* decried decries decry deplor* blame* censur*",
         "ar": "ادان يدين ادانت انتقد* ينتقد حذر يحذر تحذير* اتهم* يتهم استنكر* ندد* "
-        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام* رفض يرفض ترفض رفضت",
+        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام* يرفض ترفض",  # not رفض: declined
         "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم محکوم* رد",
         "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня* осуждает отверг* "
         "отклонил*",
@@ -241,6 +241,20 @@ FAMILIES: dict[str, dict[str, str]] = {
 }
 
 WEAK = frozenset({"casualties", "evacuation"})
+# The days of the week, Monday first, as a lead names them: not actions, but two leads naming
+# different days tell of two happenings (the minister's talks on Sunday, his summit on Monday).
+# Persian سه‌شنبه and پنج‌شنبه are left out: the non-joiner splits off شنبه, which is Saturday.
+DAYS = (
+    "monday الاثنين دوشنبه понедельник понедельника",
+    "tuesday الثلاثاء вторник вторника",
+    "wednesday الاربعاء چهارشنبه среду среды",
+    "thursday الخميس پنجشنبه четверг четверга",
+    "friday الجمعه جمعه пятницу пятницы",
+    "saturday السبت субботу субботы",
+    "sunday الاحد یکشنبه воскресенье воскресенья",
+)
+# A day beside one of these is an earlier day recalled ("the tanker seized last Sunday").
+PAST_DAY = "last previous الماضي الماضيه گذشته прошлый прошлое прошлую прошлой прошлом"
 DIRECTIONS = ("rise", "fall")
 # Actions that usually answer an earlier event and name it in their lead (a funeral after an
 # attack, sanctions after a test, a resignation over a quake, an expulsion or a condolence call

@@ -59,11 +59,13 @@ from bot.core.events import (
     CORE_KINDS,
     SENTENCE_KINDS,
     STRONG,
+    days_differ,
     figures_text,
     follow_up_differs,
     kind_points,
     kind_points_max,
     kinds_disagree,
+    lead_days,
     lead_words,
     number_points,
     numbers,
@@ -93,6 +95,8 @@ PRICE_FIGURES = 2.0  # ... when both leads tell a price change and their strong 
 _PRICE = BITS["price"]
 APART = 1.0  # ... when its lead and the story's leads name places and share none: another
 # ferry sinking the same day in another country, whose report recalls the first further down
+OTHER_DAY = 2.0  # ... when its lead and the story's leads name days of the week and share none
+# (a minister's talks on Sunday, his arrival at a summit on Monday, which recalls the talks)
 TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
@@ -253,6 +257,7 @@ class StoryIndex:
         else:
             lead_kinds = self.words.kinds(lead)
         lead_kinds = lead_kinds & SENTENCE_KINDS | wordcodes.kinds(title_codes)
+        lead_kinds |= lead_days(title) | lead_days(lead)
         kinds = lead_kinds | wordcodes.kinds(codes)
         figures = numbers(figures_text(doc.title, doc.text), [*title, *words])
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
@@ -492,6 +497,7 @@ class _Verdict(NamedTuple):
     new_kind: bool = False  # its lead names a kind of action no member of the story names
     follow_up: bool = False  # its lead or the story's leads name a follow-up the other does not
     apart: bool = False  # its lead and the story's leads name places, none of them shared
+    days: bool = False  # its lead and the story's leads name days of the week, none shared
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -508,6 +514,7 @@ class _Verdict(NamedTuple):
             + fresh
             + FOLLOW_UP * self.follow_up
             + APART * (self.apart and not self.places)
+            + OTHER_DAY * self.days
         )
 
     @property
@@ -519,6 +526,7 @@ class _Verdict(NamedTuple):
             or self.new_place
             or self.follow_up
             or self.apart
+            or self.days
         )
 
 
@@ -570,6 +578,7 @@ class _Story:
             follow_up=follow_up_differs(side.lead_kinds, self.lead_kinds),
             apart=bool(side.lead_places and self.lead_places)
             and side.lead_places.isdisjoint(self.lead_places),
+            days=days_differ(side.lead_kinds, self.lead_kinds),
         )
 
 

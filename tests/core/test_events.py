@@ -7,10 +7,14 @@ import pytest
 from bot.core.events import (
     ACTIONS,
     BITS,
+    DAY_MASK,
+    DAY_SHIFT,
     STRONG,
+    days_differ,
     follow_up_differs,
     kind_points,
     kinds_disagree,
+    lead_days,
     lead_end,
     number_points,
     numbers,
@@ -179,6 +183,40 @@ def test_an_inquiry_or_a_release_is_what_an_article_is_about_only_in_its_title()
     assert sig.lead & BITS["inquiry"] and sig.lead & BITS["crash"]
 
 
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("The minister arrived in Velgrad on Monday for the summit", {"monday"}),
+        ("وصل الوزير اليوم الاثنين إلى العاصمة", {"monday"}),
+        ("Министр в понедельник прибыл в Вельград", {"monday"}),
+        ("وزیر روز یکشنبه وارد شد", {"sunday"}),
+        # an earlier day recalled is not the day of this event
+        ("نفتکش را که یکشنبه گذشته توقیف شده بود آزاد کردند", set()),
+        ("the tanker seized last Sunday was freed on Tuesday", {"tuesday"}),
+        ("освобожден танкер, задержанный в прошлое воскресенье", set()),
+        ("ناقلة احتجزت يوم الأحد الماضي", set()),
+        # Persian Tuesday and Thursday split at the non-joiner: no day, never Saturday
+        ("وزیر روز سه‌شنبه وارد شد", set()),
+        ("no day named here", set()),
+    ],
+)
+def test_the_day_of_the_week_a_lead_names(text: str, days: set[str]) -> None:
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    bits = lead_days(normalize(text).split())
+    assert {n for i, n in enumerate(names) if bits >> (DAY_SHIFT + i) & 1} == days
+    assert not bits & ~DAY_MASK
+
+
+def test_days_differ_only_when_both_leads_name_days() -> None:
+    mon, sun = lead_days(["monday"]), lead_days(["sunday"])
+    assert days_differ(mon, sun) and not days_differ(mon, mon | sun)
+    assert not days_differ(mon, 0) and not days_differ(0, 0)
+    # days are no action: they earn no points and bring no kind conflict
+    meet = BITS["meet"]
+    assert kind_points(meet | mon, meet | mon, meet | mon, meet | mon) == 1.0
+    assert not kinds_disagree(meet | mon, meet | sun)
+
+
 def test_a_decimal_point_does_not_end_the_lead() -> None:
     text = "KORAVIK - The two countries agreed on Tuesday to a deal worth about $1.2 billion, " + (
         "the ministers said after signing it. A second sentence follows here."
@@ -190,10 +228,12 @@ def test_signature_reads_the_title_and_lead_apart_from_the_body() -> None:
     title = "Minister visits Koral"
     text = "He arrived on Monday.\nLater, a court sentenced two men."
     sig = signature(title, text, normalize(title).split(), normalize(text).split())
-    assert sig.lead == BITS["meet"] | BITS["court"]  # the whole text is shorter than a lead
+    monday = lead_days(["monday"])  # the day it names rides along (see lead_days)
+    assert sig.lead == BITS["meet"] | BITS["court"] | monday  # the text is shorter than a lead
     long = "He arrived on Monday for talks " + "and more talks " * 10 + ".\n" + "A court ruled."
     sig = signature(title, long, normalize(title).split(), normalize(long).split())
-    assert sig.lead == BITS["meet"] and sig.kinds == BITS["meet"] | BITS["court"]
+    assert sig.lead == BITS["meet"] | monday
+    assert sig.kinds == BITS["meet"] | BITS["court"] | monday
 
 
 def test_a_follow_up_in_one_lead_only_differs_both_ways() -> None:

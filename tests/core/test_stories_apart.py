@@ -1,5 +1,6 @@
 """Two accidents of one kind on one day in two countries, and the inquiry into one of them the
-next day: three stories, whichever arrives first (tests/data/stories/ferries.yaml)."""
+next day (tests/data/stories/ferries.yaml); a minister's talks on Sunday and his arrival at a
+summit on Monday (trip.yaml): separate stories, whichever arrives first."""
 
 from __future__ import annotations
 
@@ -34,5 +35,14 @@ def test_other_places_and_the_inquiry_are_other_stories(order: str) -> None:
         articles = [a for a in articles if a["story"] == "selmek-inquiry"] + [
             a for a in articles if a["story"] != "selmek-inquiry"
         ]
+    expected = _partition({a["id"]: a["story"] for a in articles})
+    assert _partition(_group(articles)) == expected
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_next_days_trip_is_not_the_talks_it_recalls(reverse: bool) -> None:
+    articles = yaml.safe_load((DATA / "trip.yaml").read_text(encoding="utf-8"))["articles"]
+    if reverse:
+        articles = articles[::-1]
     expected = _partition({a["id"]: a["story"] for a in articles})
     assert _partition(_group(articles)) == expected
