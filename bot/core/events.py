@@ -70,7 +70,7 @@ _RUN = re.compile(r"\d+(?:[.,٫٬\u00a0\u202f ]\d+)*")
 _THOUSANDS = re.compile(r"[,٬\u00a0\u202f ](?=\d{3})")
 _DECIMAL = re.compile(r"[.,٫]")
 _NUMBER = re.compile(r"\d{1,3}(?:[,٬\u00a0\u202f ]\d{3})+(?!\d)|\d+[.,٫]\d+|\d+")
-_SENTENCE_END = re.compile(r"\.(?!\d)|[!?؟。\n]")  # not the point in "$1.2 billion"
+_SENTENCE_END = re.compile(r"\.(?!\w)|[!?؟。\n]")  # not the point in "$1.2 billion"
 _MONTHS = frozenset(normalize(MONTHS).split())
 
 
@@ -172,7 +172,9 @@ _NUMBER_KEYS = frozenset(_NUMBER_WORDS).union(_TEEN_UNITS)
 def lead_end(text: str) -> int:
     """Where the first sentence of `text` ends: the lead that says what the article is about."""
     for m in _SENTENCE_END.finditer(text, LEAD_MIN, LEAD_MAX):
-        return m.end()
+        i = m.start()
+        if not (text[i - 1].isalpha() and not text[i - 2].isalpha()):  # not "U.S." or "J."
+            return m.end()
     return min(len(text), LEAD_MAX)
 
 

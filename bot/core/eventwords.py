@@ -105,10 +105,11 @@ FAMILIES: dict[str, dict[str, str]] = {
     },
     "fall": {
         "en": "fall falls fell fallen drop* declin* decreas* plung* slump* lower "
-        "reduc* cut cuts lowered lowers lowering slash*",
+        "reduc* cut cuts lowered lowers lowering slash* devalu*",
         "ar": "انخفاض* انخفض* ينخفض* تراجع* هبوط هبط* نزول خفض* تخفض* يخفض* تخفيض*",
         "fa": "کاهش* ارزان* افت",
-        "ru": "снизи* снижени* упал* падени* подешев* сократи* уменьш* сниж* пониз* понижени*",
+        "ru": "снизи* снижени* упал* падени* подешев* сократи* уменьш* сниж* пониз* понижен* "
+        "девальв*",
     },
     "election": {
         "en": "election* elect elected electing elects electoral vote* voting ballot* referendum*",
@@ -208,6 +209,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "fa": "تحقیقات بازپرسی دادستان* کیفری",
         "ru": "расследован* следстви* прокуратур* уголовн*",
     },
+    "appeal": {
+        "en": "appeal appeals appealed appealing",
+        "ar": "يستانف استانف طعن يطعن",
+        "fa": "تجدیدنظر",
+        "ru": "апелляц* обжал*",
+    },
     "kidnap": {
         "en": "kidnap* abduct* hostage*",
         "ar": "خطف اختطاف* اختطف* مخطوف* رهائن رهينه",
@@ -260,16 +267,26 @@ DIRECTIONS = ("rise", "fall")
 # attack, sanctions after a test, a resignation over a quake, an expulsion or a condolence call
 # hours after talks or floods): one lead naming such an action the other does not is the next
 # event, not one more report of the first, whichever arrived first.
-FOLLOW_UPS = ("funeral", "sanctions", "resign", "expel", "call", "release", "inquiry")
+FOLLOW_UPS = (
+    "funeral",
+    "sanctions",
+    "resign",
+    "expel",
+    "call",
+    "release",
+    "inquiry",
+    "appeal",
+)
 # Follow-ups that a first report's lead often names in passing ("called for an inquiry", "in a
 # statement released on Sunday"): they say what an article is about only in its title.
-TITLE_ONLY = ("release", "inquiry")
+TITLE_ONLY = ("release", "inquiry", "appeal")
 # Families that may tell one act in two ways: a lead saying "attack" and one saying "blast" or
 # "gunmen opened fire" may report the same bombing or shooting, so they do not disagree (each
 # is still its own family for the points two leads earn by naming the same one).
 ALIKE = (
     ("strike", "blast"),
     ("strike", "shooting"),
+    ("strike", "launch"),  # missiles fired at a city, a missile strike on it
     ("launch", "intercept"),  # a missile fired, and shot down
     ("strike", "intercept"),  # drones attacking, and shot down
 )

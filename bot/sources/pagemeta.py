@@ -3,8 +3,8 @@ the related-article blocks removed before extraction.
 
 Dates are tried in order of trust: JSON-LD `datePublished`, `<meta>` publication tags,
 `<time datetime>`, then a date written in words near the top (Arabic/Persian months, Eastern
-digits). A 1-January-midnight date is suspect (a footer's copyright year) and only used when
-nothing else is found.
+digits). A 1-January-midnight date is suspect (a footer's copyright year): it is returned only
+when nothing else is found, and the extractor (bot.sources.pages) then drops it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ charset and `<meta>`, never httpx's `.text`); the zero-width non-joiner, which t
 deletes (gluing رئیس‌جمهور into one word), is swapped for a placeholder through extraction;
 "read also" paragraphs and related-article blocks are cut from the DOM first and the text
 cleanup runs after; a headline repeated as the first line is dropped; dates come from the
-page's own markup before trafilatura's guess, and 1 January is treated as suspect.
+page's own markup before trafilatura's guess, and a page dated only 1 January at midnight (a
+copyright year) counts as undated.
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ def extract_article(
         ):
             published, published_from = fallback, "trafilatura"
         lang = lang or doc.language
+    if published is not None and is_suspect(published):
+        # 1 January at midnight is a footer's copyright year, not the article's date: undated,
+        # so the fetch time stands in (else the story would be dated months back)
+        published, published_from = None, ""
     if placeholder:
         text = text.replace(placeholder, ZWNJ)
         title = title.replace(placeholder, ZWNJ)

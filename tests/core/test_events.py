@@ -217,6 +217,41 @@ def test_days_differ_only_when_both_leads_name_days() -> None:
     assert not kinds_disagree(meet | mon, meet | sun)
 
 
+def test_an_appeal_is_a_follow_up_named_in_a_title() -> None:
+    words = normalize
+    title = "General's lawyer files appeal against 14-year sentence"
+    text = "The lawyer said on Tuesday he had asked the supreme military court to quash it."
+    sig = signature(title, text, words(title).split(), words(text).split())
+    assert sig.lead & BITS["appeal"] and sig.lead & BITS["court"]
+    assert "appeal" in _kinds("محامي الجنرال يستأنف الحكم") and "appeal" in _kinds(
+        "подал апелляцию"
+    )
+    # the verdict's own report, whose first sentence mentions an appeal to come
+    title = "Former general jailed for 14 years"
+    text = "A military court sentenced the former chief of staff, who said he would appeal."
+    sig = signature(title, text, words(title).split(), words(text).split())
+    assert not sig.lead & BITS["appeal"]
+
+
+def test_a_devaluation_is_a_fall() -> None:
+    assert "fall" in _kinds("Velmaria devalues its currency by 23%")
+    assert "fall" in _kinds("Центробанк девальвировал национальную валюту")
+
+
+def test_missiles_fired_and_a_missile_strike_do_not_disagree() -> None:
+    assert not kinds_disagree(BITS["launch"], BITS["strike"])
+
+
+def test_an_initial_does_not_end_the_lead() -> None:
+    text = (
+        "The central bank cut the value of the currency by 23.1% on Wednesday, setting a new "
+        "rate of 520 per U.S. dollar, down from 400, as reserves fell. Another sentence."
+    )
+    assert text[: lead_end(text)].endswith("reserves fell.")
+    text = "x" * 100 + " said J. Smith of the agency on Monday. Another sentence."
+    assert text[: lead_end(text)].endswith("on Monday.")
+
+
 def test_a_decimal_point_does_not_end_the_lead() -> None:
     text = "KORAVIK - The two countries agreed on Tuesday to a deal worth about $1.2 billion, " + (
         "the ministers said after signing it. A second sentence follows here."
