@@ -25,7 +25,7 @@ from itertools import compress, filterfalse
 from operator import itemgetter
 
 from bot.core.normalize import DROP, fold_chunks, fold_joined
-from bot.core.query import Term
+from bot.core.query import Term, Word
 
 MIN_VARIANT = 4
 MEMO_TOKENS = 200_000  # distinct tokens remembered with the words they match
@@ -56,6 +56,15 @@ def _gfold(text: str, zh: str = "ج") -> str:
 
 def _arabic(key: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u08ff" for c in key)
+
+
+def joined_alias(term: Term) -> Term | None:
+    """An Arabic-script name of two or three words as one: أبو سعادة is also written أبوسعادة,
+    عبد الله عبدالله, سلطان زاده سلطانزاده (the same `text`, so evidence names the alias)."""
+    words = term.words
+    if not 2 <= len(words) <= 3 or any(w.prefix or not _arabic(w.key) for w in words):
+        return None
+    return Term(term.text, (Word("".join(w.key for w in words)),))
 
 
 def variant_keys(key: str) -> set[str]:
