@@ -103,6 +103,14 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # review four days later starts its own story (the window); a minister's name written without
 # its space (سلطانزاده) is no mention, so his visit's Arabic report stays apart; a water-cannon
 # clash "fired" (launch) and "opened fire" (strike) shares no action to join across languages.
+# blind5 (a fifth check): two rounds of talks two days apart, two drone strikes on one road on
+# consecutive days, a ceasefire and its first violation, an assassination and the funeral, a
+# border clash, a withdrawal and an academy opened by one minister on one day, a hijacking and
+# the ship's release, an ambassador summoned, two air crashes on one day. Before: stories F1
+# 0.59 (feeds: rounds, violation and funeral merged) and 0.75 (pages: six stories split). Known
+# misses: reports days later (a weekly analysis, a long read) past the window; undated pages
+# dated by their neighbour in the corpus; cross-language pairs with only places and an action
+# in common (an air crash told in Russian and Persian).
 @pytest.mark.parametrize(
     ("folder", "mention_recall", "precision", "recall"),
     [
@@ -110,6 +118,8 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
         ("blind3-pages", 0.95, 0.8, 0.95),
         ("blind4-feeds", 0.98, 0.65, 0.8),
         ("blind4-pages", 1.0, PRECISION, 0.85),
+        ("blind5-feeds", 0.97, PRECISION, 0.7),
+        ("blind5-pages", 0.97, PRECISION, 0.75),
     ],
 )
 def test_third_blind_check(

@@ -35,7 +35,10 @@ from bot.core.eventwords import (
     FOLLOW_UPS,
     MONTHS,
     NUMBER_WORDS,
+    ORDINALS,
     PAST_DAY,
+    PERSIAN_DAYS,
+    ROUND_NOUNS,
     SCALES,
     TEEN_TENS,
     TEEN_UNITS,
@@ -45,15 +48,18 @@ from bot.core.eventwords import (
 from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
-assert len(FAMILIES) <= 56, "kinds are stored as 64-bit masks, days of the week in the top 8"
+assert len(FAMILIES) <= 48, "kinds are 64-bit masks: families, then days and rounds on top"
 BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
 CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the action was
 FAMILY_MASK = (1 << len(BITS)) - 1
-# Days of the week a lead names (lead_days) ride in the lead kinds' top bits, Monday first.
-DAY_SHIFT = 56
+# Days of the week a lead names (lead_days) and the rounds it names (lead_rounds) ride in the
+# lead kinds' top bits, Monday and the first round first.
+DAY_SHIFT = 48
 DAY_MASK = ((1 << len(DAYS)) - 1) << DAY_SHIFT
+ROUND_SHIFT = DAY_SHIFT + len(DAYS)
+ROUND_MASK = ((1 << len(ORDINALS)) - 1) << ROUND_SHIFT
 FOLLOW_UP_MASK = reduce(or_, (BITS[n] for n in FOLLOW_UPS), 0)
 SENTENCE_KINDS = ~reduce(or_, (BITS[n] for n in TITLE_ONLY), 0)  # what a first sentence tells
 STRONG = 1 << 31  # flag bit of a strong number's hash
@@ -299,7 +305,7 @@ def signature(title: str, text: str, title_words: list[str], words: list[str]) -
     """The signature of an article, given its normalised title and text words."""
     sentence = lead_words(text)
     lead = ACTIONS.kinds(title_words) | ACTIONS.kinds(sentence) & SENTENCE_KINDS
-    lead |= lead_days(title_words) | lead_days(sentence)
+    lead |= lead_days(title_words) | lead_days(sentence) | lead_rounds(title_words, sentence)
     distinct = set(words).union(title_words)
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
@@ -353,6 +359,8 @@ _DAY_BITS = {
     w: 1 << (DAY_SHIFT + i) for i, words in enumerate(DAYS) for w in normalize(words).split()
 }
 _PAST = frozenset(normalize(PAST_DAY).split())
+_SATURDAY = normalize("شنبه")
+_DAY_BEFORE_SATURDAY = {normalize(k): 1 << (DAY_SHIFT + i) for k, i in PERSIAN_DAYS.items()}
 
 
 def lead_days(words: Sequence[str]) -> int:
@@ -364,9 +372,44 @@ def lead_days(words: Sequence[str]) -> int:
     last = len(words) - 1
     for i, w in enumerate(words):
         bit = _DAY_BITS.get(w)
+        if bit and w == _SATURDAY and i:  # سه‌شنبه comes as سه + شنبه: Tuesday
+            bit = _DAY_BEFORE_SATURDAY.get(words[i - 1], bit)
         if bit and not ((i and words[i - 1] in _PAST) or (i < last and words[i + 1] in _PAST)):
             bits |= bit
     return bits
+
+
+_ORDINAL_BITS = {
+    w: 1 << (ROUND_SHIFT + i) for i, words in enumerate(ORDINALS) for w in normalize(words).split()
+}
+_ROUND_NOUNS = frozenset(normalize(ROUND_NOUNS).split())
+
+
+def lead_rounds(title: Sequence[str], sentence: Sequence[str]) -> int:
+    """The round of a series the lead names ("the second round of talks", الجولة الثانية,
+    دور دوم, второй раунд): an ordinal beside a round noun, from the title when it names one
+    (a first sentence often recalls the round before: "two days after a first round ...")."""
+    return _rounds(title) or _rounds(sentence)
+
+
+def _rounds(words: Sequence[str]) -> int:
+    if _ORDINAL_BITS.keys().isdisjoint(words) or _ROUND_NOUNS.isdisjoint(words):
+        return 0
+    bits = 0
+    last = len(words) - 1
+    for i, w in enumerate(words):
+        bit = _ORDINAL_BITS.get(w)
+        if bit and (
+            (i and words[i - 1] in _ROUND_NOUNS) or (i < last and words[i + 1] in _ROUND_NOUNS)
+        ):
+            bits |= bit
+    return bits
+
+
+def rounds_differ(a_lead: int, b_lead: int) -> bool:
+    """Both leads name a round of a series, and not the same one: two happenings."""
+    a, b = a_lead & ROUND_MASK, b_lead & ROUND_MASK
+    return bool(a and b and not a & b)
 
 
 def days_differ(a_lead: int, b_lead: int) -> bool:

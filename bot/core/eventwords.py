@@ -31,7 +31,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "встрет* приняла приняли беседова* консультаци* прилетел* приехал* сделк*",
     },
     "call": {
-        "en": "phone* telephone* call",
+        "en": "phone* telephone*",  # not "call": a port call, a call for calm
         "ar": "هاتفي* اتصالا مكالم* اتصال",
         "fa": "تلفن* تماس",
         "ru": "телефон* созвон* разговор*",
@@ -216,10 +216,16 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ru": "апелляц* обжал*",
     },
     "kidnap": {
-        "en": "kidnap* abduct* hostage*",
+        "en": "kidnap* abduct* hostage* hijack*",
         "ar": "خطف اختطاف* اختطف* مخطوف* رهائن رهينه",
         "fa": "ربود* ربایی گروگان*",
         "ru": "похищ* похитил* похитител* заложник*",
+    },
+    "summon": {
+        "en": "summon*",
+        "ar": "استدعاء استدعت استدعى تستدعي يستدعي",
+        "fa": "احضار*",
+        "ru": "вызвал* вызвала",
     },
     "shooting": {
         "en": "shooting* gunman gunmen gunfire",
@@ -227,11 +233,29 @@ FAMILIES: dict[str, dict[str, str]] = {
         "fa": "تیراندازی*",
         "ru": "стрельб* стрелок стрелявш* расстрел*",
     },
+    "clash": {
+        "en": "clash clashes clashed skirmish* firefight*",
+        "ar": "اشتباك* اشتبك* مواجهات",
+        "fa": "درگیری*",
+        "ru": "перестрелк* бой бои боя боев боестолкновени*",
+    },
+    "withdraw": {
+        "en": "withdraw* pullout* pullback*",
+        "ar": "انسحاب* انسحب* ينسحب سحب",
+        "fa": "خروج",
+        "ru": "отвод* отвед* отводит",
+    },
+    "violation": {
+        "en": "violat* breach*",
+        "ar": "خرق* انتهاك*",
+        "fa": "نقض*",
+        "ru": "нарушени* нарушил*",
+    },
     "funeral": {
-        "en": "funeral* mourner* burial* buried",
-        "ar": "تشييع جنازه جنازات جنائز مشيعين مشيعون المشيعين دفن",
-        "fa": "تشییع خاکسپاری* تدفین",
-        "ru": "похорон* погребени* прощани*",
+        "en": "funeral* mourner* mourn mourns mourned burial* buried",
+        "ar": "تشييع جنازه جنازات جنائز مشيعين مشيعون المشيعين دفن يشيعون شيع شيعت",
+        "fa": "تشییع خاکسپاری* تدفین سوگواری* عزاداری*",
+        "ru": "похорон* погребени* прощани* траур*",
     },
     "casualties": {
         "en": "kill* dead death* died injur* wound* casualt* victim* toll",
@@ -250,16 +274,32 @@ FAMILIES: dict[str, dict[str, str]] = {
 WEAK = frozenset({"casualties", "evacuation"})
 # The days of the week, Monday first, as a lead names them: not actions, but two leads naming
 # different days tell of two happenings (the minister's talks on Sunday, his summit on Monday).
-# Persian سه‌شنبه and پنج‌شنبه are left out: the non-joiner splits off شنبه, which is Saturday.
+# The Persian days written with a non-joiner (سه‌شنبه) come as two words: see PERSIAN_DAYS.
 DAYS = (
     "monday الاثنين دوشنبه понедельник понедельника",
     "tuesday الثلاثاء вторник вторника",
     "wednesday الاربعاء چهارشنبه среду среды",
     "thursday الخميس پنجشنبه четверг четверга",
     "friday الجمعه جمعه пятницу пятницы",
-    "saturday السبت субботу субботы",
+    "saturday السبت شنبه субботу субботы",
     "sunday الاحد یکشنبه воскресенье воскресенья",
 )
+# Rounds of a series (talks, an election, a session): the ordinal beside one of these nouns says
+# which; two leads naming different rounds tell of two happenings (the first round of talks on
+# Monday, the second on Wednesday, in the same city between the same delegations).
+ROUND_NOUNS = (
+    "round rounds session الجوله جوله دور دوره الدوره جلسه الجلسه نشست раунд раунда раунде "
+    "тур тура туре встреча встречи сессия сессии"
+)
+ORDINALS = (
+    "first الاولى اولى الاول اول نخست نخستین اولین первый первого первом первая первой",
+    "second الثانيه ثانيه الثاني ثاني دوم دومین второй второго втором вторая",
+    "third الثالثه ثالثه الثالث ثالث سوم سومین третий третьего третьем третья третьей",
+    "fourth الرابعه رابعه الرابع رابع چهارم چهارمین четвертый четвертого четвертая",
+    "fifth الخامسه خامسه الخامس خامس پنجم پنجمین пятый пятого пятая",
+)
+# شنبه (Saturday) after these is the day they make (سه‌شنبه, Tuesday): index into DAYS.
+PERSIAN_DAYS = {"یک": 6, "دو": 0, "سه": 1, "چهار": 2, "پنج": 3}
 # A day beside one of these is an earlier day recalled ("the tanker seized last Sunday").
 PAST_DAY = "last previous الماضي الماضيه گذشته прошлый прошлое прошлую прошлой прошлом"
 DIRECTIONS = ("rise", "fall")
@@ -276,10 +316,11 @@ FOLLOW_UPS = (
     "release",
     "inquiry",
     "appeal",
+    "violation",
 )
 # Follow-ups that a first report's lead often names in passing ("called for an inquiry", "in a
 # statement released on Sunday"): they say what an article is about only in its title.
-TITLE_ONLY = ("release", "inquiry", "appeal")
+TITLE_ONLY = ("release", "inquiry", "appeal", "violation")
 # Families that may tell one act in two ways: a lead saying "attack" and one saying "blast" or
 # "gunmen opened fire" may report the same bombing or shooting, so they do not disagree (each
 # is still its own family for the points two leads earn by naming the same one).
@@ -289,6 +330,9 @@ ALIKE = (
     ("strike", "launch"),  # missiles fired at a city, a missile strike on it
     ("launch", "intercept"),  # a missile fired, and shot down
     ("strike", "intercept"),  # drones attacking, and shot down
+    ("strike", "clash"),  # an attack on a border post, the clash it became
+    ("arrest", "kidnap"),  # a ship "seized" by gunmen, and hijacked
+    ("shooting", "clash"),
 )
 
 # Months: a number beside a month name is a date, not a particular of the event.

@@ -66,9 +66,11 @@ from bot.core.events import (
     kind_points_max,
     kinds_disagree,
     lead_days,
+    lead_rounds,
     lead_words,
     number_points,
     numbers,
+    rounds_differ,
 )
 from bot.core.normalize import split_words
 from bot.core.wordcodes import WordCodes
@@ -97,6 +99,7 @@ APART = 1.0  # ... when its lead and the story's leads name places and share non
 # ferry sinking the same day in another country, whose report recalls the first further down
 OTHER_DAY = 2.0  # ... when its lead and the story's leads name days of the week and share none
 # (a minister's talks on Sunday, his arrival at a summit on Monday, which recalls the talks)
+OTHER_ROUND = 2.0  # ... when they name rounds of a series and share none
 TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
@@ -257,7 +260,7 @@ class StoryIndex:
         else:
             lead_kinds = self.words.kinds(lead)
         lead_kinds = lead_kinds & SENTENCE_KINDS | wordcodes.kinds(title_codes)
-        lead_kinds |= lead_days(title) | lead_days(lead)
+        lead_kinds |= lead_days(title) | lead_days(lead) | lead_rounds(title, lead)
         kinds = lead_kinds | wordcodes.kinds(codes)
         figures = numbers(figures_text(doc.title, doc.text), [*title, *words])
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
@@ -498,6 +501,7 @@ class _Verdict(NamedTuple):
     follow_up: bool = False  # its lead or the story's leads name a follow-up the other does not
     apart: bool = False  # its lead and the story's leads name places, none of them shared
     days: bool = False  # its lead and the story's leads name days of the week, none shared
+    rounds: bool = False  # ... name rounds of a series (the second round of talks), none shared
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -515,6 +519,7 @@ class _Verdict(NamedTuple):
             + FOLLOW_UP * self.follow_up
             + APART * (self.apart and not self.places)
             + OTHER_DAY * self.days
+            + OTHER_ROUND * self.rounds
         )
 
     @property
@@ -527,6 +532,7 @@ class _Verdict(NamedTuple):
             or self.follow_up
             or self.apart
             or self.days
+            or self.rounds
         )
 
 
@@ -579,6 +585,7 @@ class _Story:
             apart=bool(side.lead_places and self.lead_places)
             and side.lead_places.isdisjoint(self.lead_places),
             days=days_differ(side.lead_kinds, self.lead_kinds),
+            rounds=rounds_differ(side.lead_kinds, self.lead_kinds),
         )
 
 

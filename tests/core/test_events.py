@@ -9,6 +9,8 @@ from bot.core.events import (
     BITS,
     DAY_MASK,
     DAY_SHIFT,
+    ROUND_MASK,
+    ROUND_SHIFT,
     STRONG,
     days_differ,
     follow_up_differs,
@@ -16,8 +18,10 @@ from bot.core.events import (
     kinds_disagree,
     lead_days,
     lead_end,
+    lead_rounds,
     number_points,
     numbers,
+    rounds_differ,
     signature,
 )
 from bot.core.normalize import normalize
@@ -195,8 +199,9 @@ def test_an_inquiry_or_a_release_is_what_an_article_is_about_only_in_its_title()
         ("the tanker seized last Sunday was freed on Tuesday", {"tuesday"}),
         ("освобожден танкер, задержанный в прошлое воскресенье", set()),
         ("ناقلة احتجزت يوم الأحد الماضي", set()),
-        # Persian Tuesday and Thursday split at the non-joiner: no day, never Saturday
-        ("وزیر روز سه‌شنبه وارد شد", set()),
+        # Persian Tuesday and Thursday split at the non-joiner: سه + شنبه is not Saturday
+        ("وزیر روز سه‌شنبه وارد شد", {"tuesday"}),
+        ("پنج‌شنبه و شنبه", {"thursday", "saturday"}),
         ("no day named here", set()),
     ],
 )
@@ -250,6 +255,51 @@ def test_an_initial_does_not_end_the_lead() -> None:
     assert text[: lead_end(text)].endswith("reserves fell.")
     text = "x" * 100 + " said J. Smith of the agency on Monday. Another sentence."
     assert text[: lead_end(text)].endswith("on Monday.")
+
+
+def test_words_a_fifth_blind_check_found_missing() -> None:
+    assert "kidnap" in _kinds("Gunmen hijack a cargo ship")
+    assert "summon" in _kinds("تستدعي السفير") and "summon" in _kinds("Ministry summons envoy")
+    assert "clash" in _kinds("اشتباك حدودي") and "clash" in _kinds("Перестрелка на границе")
+    assert "withdraw" in _kinds("Belmoria to withdraw two brigades")
+    assert "violation" in _kinds("أول خرق للهدنة") and "violation" in _kinds("نقض آتش بس")
+    assert "funeral" in _kinds("Thousands mourn slain commander")
+    # a port call is no phone call
+    assert "call" not in _kinds("warships dock in first joint port call")
+    assert "call" in _kinds("the two leaders spoke by phone")
+
+
+def test_a_ship_seized_and_hijacked_and_a_clash_and_an_attack_do_not_disagree() -> None:
+    assert not kinds_disagree(BITS["arrest"], BITS["kidnap"])
+    assert not kinds_disagree(BITS["clash"], BITS["strike"])
+    assert kinds_disagree(BITS["clash"], BITS["meet"])
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "rounds"),
+    [
+        ("Second round of talks ends in Meravik", "Delegations met again.", {2}),
+        ("جولة ثانية في ميرافيك", "بعد يومين من جولة أولى عاد الوفدان إلى طاولة التفاوض", {2}),
+        ("", "انطلقت اليوم الجولة الأولى من المحادثات", {1}),
+        ("", "دور دوم مذاکرات هسته‌ای به پایان رسید", {2}),
+        ("Вторая встреча в Меравике", "Делегации завершили второй раунд переговоров", {2}),
+        ("", "Делегации провели первый раунд переговоров", {1}),
+        # an ordinal beside no round noun is no round
+        ("First visit by a minister in a decade", "It was the second time this year.", set()),
+    ],
+)
+def test_the_round_a_lead_names(title: str, sentence: str, rounds: set[int]) -> None:
+    bits = lead_rounds(normalize(title).split(), normalize(sentence).split())
+    assert {i + 1 for i in range(5) if bits >> (ROUND_SHIFT + i) & 1} == rounds
+    assert not bits & ~ROUND_MASK
+
+
+def test_rounds_differ_only_when_both_leads_name_rounds() -> None:
+    first = lead_rounds(["first", "round"], [])
+    second = lead_rounds(["second", "round"], [])
+    assert rounds_differ(first, second) and not rounds_differ(first, first | second)
+    assert not rounds_differ(first, 0)
+    assert kind_points(first | BITS["meet"], BITS["meet"], second | BITS["meet"], BITS["meet"]) == 1
 
 
 def test_a_decimal_point_does_not_end_the_lead() -> None:

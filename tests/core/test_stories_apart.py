@@ -1,6 +1,7 @@
 """Two accidents of one kind on one day in two countries, and the inquiry into one of them the
 next day (tests/data/stories/ferries.yaml); a minister's talks on Sunday and his arrival at a
-summit on Monday (trip.yaml): separate stories, whichever arrives first."""
+summit on Monday (trip.yaml); two rounds of talks in one city two days apart (rounds.yaml):
+separate stories, whichever arrives first."""
 
 from __future__ import annotations
 
@@ -39,9 +40,12 @@ def test_other_places_and_the_inquiry_are_other_stories(order: str) -> None:
     assert _partition(_group(articles)) == expected
 
 
+@pytest.mark.parametrize("fixture", ["trip.yaml", "rounds.yaml"])
 @pytest.mark.parametrize("reverse", [False, True])
-def test_the_next_days_trip_is_not_the_talks_it_recalls(reverse: bool) -> None:
-    articles = yaml.safe_load((DATA / "trip.yaml").read_text(encoding="utf-8"))["articles"]
+def test_the_next_happening_is_not_the_one_it_recalls(fixture: str, reverse: bool) -> None:
+    """The summit the day after the talks (their days differ); the second round of talks
+    (the rounds differ), whose Arabic report opens by recalling the first."""
+    articles = yaml.safe_load((DATA / fixture).read_text(encoding="utf-8"))["articles"]
     if reverse:
         articles = articles[::-1]
     expected = _partition({a["id"]: a["story"] for a in articles})
