@@ -39,8 +39,9 @@ FAMILIES: dict[str, dict[str, str]] = {
     "condemn": {
         "en": "condemn* criticis* criticiz* denounc* warn* accus* rebuk* slam* "
         "reject* rebuff* decried decries decry deplor* blame* censur*",
+        # not رفض: "declined to comment"
         "ar": "ادان يدين ادانت انتقد* ينتقد حذر يحذر تحذير* اتهم* يتهم استنكر* ندد* "
-        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام* يرفض ترفض",  # not رفض: declined
+        "ادانه تدين يدينون تنتقد انتقاد* محذر* تتهم اتهام* يرفض ترفض حذرت تحذر",
         "fa": "انتقاد* هشدار* اتهام* نکوهش* متهم محکوم* رد",
         "ru": "осудил* осуди раскритик* критик* предупред* обвини* обвиня* осуждает отверг* "
         "отклонил*",
@@ -186,10 +187,22 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ru": "перемири*",
     },
     "opening": {
-        "en": "inaugurat* opened opens unveil*",
+        "en": "inaugurat* opened opens unveil* reopen*",
         "ar": "افتتح* افتتاح يفتتح دشن* تدشين",
-        "fa": "افتتاح* گشایش",
+        "fa": "افتتاح* گشایش بازگشایی*",
         "ru": "открыл* открыти* торжественн*",
+    },
+    "speech": {
+        "en": "speech speeches",
+        "ar": "خطاب كلمه",
+        "fa": "سخنرانی*",
+        "ru": "выступлени* выступая",
+    },
+    "closure": {
+        "en": "closure* shut shuts shutting sealed",
+        "ar": "اغلاق اغلقت اغلق يغلق تغلق",
+        "fa": "بسته انسداد",
+        "ru": "закрыл* закрыти* закрыт",
     },
     "expel": {
         "en": "expel* expulsion* deport*",

@@ -100,6 +100,8 @@ APART = 1.0  # ... when its lead and the story's leads name places and share non
 OTHER_DAY = 2.0  # ... when its lead and the story's leads name days of the week and share none
 # (a minister's talks on Sunday, his arrival at a summit on Monday, which recalls the talks)
 OTHER_ROUND = 2.0  # ... when they name rounds of a series and share none
+CROSSED = 1.0  # ... when each lead names a place the other's leads do not and they share at
+# most one (a car bomb in another city of the same country, the same day)
 TEXT_TOLERANCE = 1.5  # alike words join despite disagreements worth less than this
 
 
@@ -502,6 +504,7 @@ class _Verdict(NamedTuple):
     apart: bool = False  # its lead and the story's leads name places, none of them shared
     days: bool = False  # its lead and the story's leads name days of the week, none shared
     rounds: bool = False  # ... name rounds of a series (the second round of talks), none shared
+    crossed: bool = False  # each lead names a place the other's leads do not (another city)
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -520,6 +523,7 @@ class _Verdict(NamedTuple):
             + APART * (self.apart and not self.places)
             + OTHER_DAY * self.days
             + OTHER_ROUND * self.rounds
+            + CROSSED * (self.crossed and not self.apart and not self.places)
         )
 
     @property
@@ -533,6 +537,7 @@ class _Verdict(NamedTuple):
             or self.apart
             or self.days
             or self.rounds
+            or self.crossed
         )
 
 
@@ -586,6 +591,9 @@ class _Story:
             and side.lead_places.isdisjoint(self.lead_places),
             days=days_differ(side.lead_kinds, self.lead_kinds),
             rounds=rounds_differ(side.lead_kinds, self.lead_kinds),
+            crossed=bool(side.lead_places - self.lead_places)
+            and bool(self.lead_places - side.lead_places)
+            and len(side.lead_places & self.lead_places) <= 1,
         )
 
 

@@ -302,6 +302,16 @@ def test_rounds_differ_only_when_both_leads_name_rounds() -> None:
     assert kind_points(first | BITS["meet"], BITS["meet"], second | BITS["meet"], BITS["meet"]) == 1
 
 
+def test_words_a_sixth_blind_check_found_missing() -> None:
+    assert "closure" in _kinds("Arvastan shuts the border crossing")
+    assert "closure" in _kinds("گذرگاه مرزی بسته شد") and "closure" in _kinds("إغلاق المعبر")
+    assert "opening" in _kinds("Arvastan reopens the crossing")
+    assert "speech" in _kinds("in a speech to the forum") and "speech" in _kinds("سخنرانی وزیر")
+    assert "condemn" in _kinds("حذرت وزيرة الخارجية من سباق تسلح")
+    assert kinds_disagree(BITS["closure"], BITS["opening"])
+    assert kinds_disagree(BITS["speech"], BITS["meet"])
+
+
 def test_a_decimal_point_does_not_end_the_lead() -> None:
     text = "KORAVIK - The two countries agreed on Tuesday to a deal worth about $1.2 billion, " + (
         "the ministers said after signing it. A second sentence follows here."

@@ -1,7 +1,8 @@
 """Two accidents of one kind on one day in two countries, and the inquiry into one of them the
 next day (tests/data/stories/ferries.yaml); a minister's talks on Sunday and his arrival at a
-summit on Monday (trip.yaml); two rounds of talks in one city two days apart (rounds.yaml):
-separate stories, whichever arrives first."""
+summit on Monday (trip.yaml); two rounds of talks in one city two days apart (rounds.yaml); two
+bombings in two cities of one country on one day (bombings.yaml): separate stories, whichever
+arrives first."""
 
 from __future__ import annotations
 
@@ -40,11 +41,13 @@ def test_other_places_and_the_inquiry_are_other_stories(order: str) -> None:
     assert _partition(_group(articles)) == expected
 
 
-@pytest.mark.parametrize("fixture", ["trip.yaml", "rounds.yaml"])
+@pytest.mark.parametrize("fixture", ["trip.yaml", "rounds.yaml", "bombings.yaml"])
 @pytest.mark.parametrize("reverse", [False, True])
 def test_the_next_happening_is_not_the_one_it_recalls(fixture: str, reverse: bool) -> None:
     """The summit the day after the talks (their days differ); the second round of talks
-    (the rounds differ), whose Arabic report opens by recalling the first."""
+    (the rounds differ), whose Arabic report opens by recalling the first; a car bomb in another
+    city of the same country the same day, whose report recalls the first attack (the leads
+    share only the country, and each names a city the other's do not)."""
     articles = yaml.safe_load((DATA / fixture).read_text(encoding="utf-8"))["articles"]
     if reverse:
         articles = articles[::-1]
