@@ -34,6 +34,7 @@ from bot.core.eventwords import (
     FAMILIES,
     FOLLOW_UPS,
     MONTHS,
+    NIGHT_BEFORE,
     NUMBER_WORDS,
     ORDINALS,
     PAST_DAY,
@@ -374,6 +375,8 @@ def lead_days(words: Sequence[str]) -> int:
         bit = _DAY_BITS.get(w)
         if bit and w == _SATURDAY and i:  # سه‌شنبه comes as سه + شنبه: Tuesday
             bit = _DAY_BEFORE_SATURDAY.get(words[i - 1], bit)
+        if bit and i > 1 and (words[i - 2], words[i - 1]) == NIGHT_BEFORE:
+            bit = 0  # в ночь на вторник: the night before Tuesday
         if bit and not ((i and words[i - 1] in _PAST) or (i < last and words[i + 1] in _PAST)):
             bits |= bit
     return bits

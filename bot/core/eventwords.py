@@ -47,7 +47,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "отклонил*",
     },
     "strike": {
-        "en": "strike strikes airstrike* attack* bomb* shelling shelled raid raids assault*",
+        "en": "strike strikes struck airstrike* attack* bomb* shelling shelled raid raids assault*",
         "ar": "غاره غارات قصف* هجوم* هجمات ضربه ضربات استهدف* يستهدف استهداف هاجم* "
         "يهاجم تهاجم اعتداء*",
         "fa": "حمله* حملات بمباران* تهاجم*",
@@ -196,7 +196,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "en": "speech speeches",
         "ar": "خطاب كلمه",
         "fa": "سخنرانی*",
-        "ru": "выступлени* выступая",
+        "ru": "выступлени* выступая обращени*",
     },
     "closure": {
         "en": "closure* shut shuts shutting sealed",
@@ -313,6 +313,8 @@ ORDINALS = (
 )
 # شنبه (Saturday) after these is the day they make (سه‌شنبه, Tuesday): index into DAYS.
 PERSIAN_DAYS = {"یک": 6, "دو": 0, "سه": 1, "چهار": 2, "پنج": 3}
+# "в ночь на вторник" is Monday night: a day after these two words is no day of the event.
+NIGHT_BEFORE = ("ночь", "на")
 # A day beside one of these is an earlier day recalled ("the tanker seized last Sunday").
 PAST_DAY = "last previous الماضي الماضيه گذشته прошлый прошлое прошлую прошлой прошлом"
 DIRECTIONS = ("rise", "fall")

@@ -203,6 +203,8 @@ def test_an_inquiry_or_a_release_is_what_an_article_is_about_only_in_its_title()
         ("وزیر روز سه‌شنبه وارد شد", {"tuesday"}),
         ("پنج‌شنبه و شنبه", {"thursday", "saturday"}),
         ("no day named here", set()),
+        # the night before Tuesday is Monday night: no day said outright
+        ("В ночь на вторник беспилотники атаковали аэропорт", set()),
     ],
 )
 def test_the_day_of_the_week_a_lead_names(text: str, days: set[str]) -> None:
@@ -310,6 +312,11 @@ def test_words_a_sixth_blind_check_found_missing() -> None:
     assert "condemn" in _kinds("حذرت وزيرة الخارجية من سباق تسلح")
     assert kinds_disagree(BITS["closure"], BITS["opening"])
     assert kinds_disagree(BITS["speech"], BITS["meet"])
+
+
+def test_words_a_seventh_blind_check_found_missing() -> None:
+    assert "strike" in _kinds("Two drones struck the airport late on Monday")
+    assert "speech" in _kinds("В телевизионном обращении президент пообещал")
 
 
 def test_a_decimal_point_does_not_end_the_lead() -> None:
