@@ -49,7 +49,8 @@ from bot.core.eventwords import (
 from bot.core.normalize import normalize, split_words
 from bot.models import MatchResult
 
-assert len(FAMILIES) <= 48, "kinds are 64-bit masks: families, then days and rounds on top"
+FAMILY_BITS = 48  # kinds are 64-bit masks: the families, then days and rounds on top
+assert len(FAMILIES) <= FAMILY_BITS, f"at most {FAMILY_BITS} action families"
 BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(FAMILIES)}
 WEAK_MASK = reduce(or_, (BITS[n] for n in WEAK), 0)
 DIRECTION_MASK = reduce(or_, (BITS[n] for n in DIRECTIONS), 0)
@@ -57,7 +58,7 @@ CORE_KINDS = ~(WEAK_MASK | DIRECTION_MASK) & ((1 << len(BITS)) - 1)  # what the 
 FAMILY_MASK = (1 << len(BITS)) - 1
 # Days of the week a lead names (lead_days) and the rounds it names (lead_rounds) ride in the
 # lead kinds' top bits, Monday and the first round first.
-DAY_SHIFT = 48
+DAY_SHIFT = FAMILY_BITS
 DAY_MASK = ((1 << len(DAYS)) - 1) << DAY_SHIFT
 ROUND_SHIFT = DAY_SHIFT + len(DAYS)
 ROUND_MASK = ((1 << len(ORDINALS)) - 1) << ROUND_SHIFT
@@ -306,7 +307,7 @@ def signature(title: str, text: str, title_words: list[str], words: list[str]) -
     """The signature of an article, given its normalised title and text words."""
     sentence = lead_words(text)
     lead = ACTIONS.kinds(title_words) | ACTIONS.kinds(sentence) & SENTENCE_KINDS
-    lead |= lead_days(title_words) | lead_days(sentence) | lead_rounds(title_words, sentence)
+    lead |= lead_marks(title_words, sentence)
     distinct = set(words).union(title_words)
     return Signature(
         kinds=lead | ACTIONS.kinds(distinct),
@@ -364,20 +365,30 @@ _SATURDAY = normalize("شنبه")
 _DAY_BEFORE_SATURDAY = {normalize(k): 1 << (DAY_SHIFT + i) for k, i in PERSIAN_DAYS.items()}
 
 
+def lead_marks(title: Sequence[str], sentence: Sequence[str]) -> int:
+    """The lead's days of the week and round of a series (DAY_MASK and ROUND_MASK bits), which
+    ride in its lead kinds."""
+    return lead_days(title) | lead_days(sentence) | lead_rounds(title, sentence)
+
+
+def _beside(words: Sequence[str], i: int, among: AbstractSet[str]) -> bool:
+    """Whether a neighbour of `words[i]` is one of `among`."""
+    return (i > 0 and words[i - 1] in among) or (i + 1 < len(words) and words[i + 1] in among)
+
+
 def lead_days(words: Sequence[str]) -> int:
     """The days of the week the lead's words name as the day of its event (one beside "last",
     "الماضي", "گذشته" or "прошлый" is an earlier day recalled), as DAY_MASK bits."""
     if _DAY_BITS.keys().isdisjoint(words):
         return 0
     bits = 0
-    last = len(words) - 1
     for i, w in enumerate(words):
         bit = _DAY_BITS.get(w)
         if bit and w == _SATURDAY and i:  # سه‌شنبه comes as سه + شنبه: Tuesday
             bit = _DAY_BEFORE_SATURDAY.get(words[i - 1], bit)
         if bit and i > 1 and (words[i - 2], words[i - 1]) == NIGHT_BEFORE:
             bit = 0  # в ночь на вторник: the night before Tuesday
-        if bit and not ((i and words[i - 1] in _PAST) or (i < last and words[i + 1] in _PAST)):
+        if bit and not _beside(words, i, _PAST):
             bits |= bit
     return bits
 
@@ -399,26 +410,26 @@ def _rounds(words: Sequence[str]) -> int:
     if _ORDINAL_BITS.keys().isdisjoint(words) or _ROUND_NOUNS.isdisjoint(words):
         return 0
     bits = 0
-    last = len(words) - 1
     for i, w in enumerate(words):
         bit = _ORDINAL_BITS.get(w)
-        if bit and (
-            (i and words[i - 1] in _ROUND_NOUNS) or (i < last and words[i + 1] in _ROUND_NOUNS)
-        ):
+        if bit and _beside(words, i, _ROUND_NOUNS):
             bits |= bit
     return bits
 
 
+def _differ(a_lead: int, b_lead: int, mask: int) -> bool:
+    a, b = a_lead & mask, b_lead & mask
+    return bool(a and b and not a & b)
+
+
 def rounds_differ(a_lead: int, b_lead: int) -> bool:
     """Both leads name a round of a series, and not the same one: two happenings."""
-    a, b = a_lead & ROUND_MASK, b_lead & ROUND_MASK
-    return bool(a and b and not a & b)
+    return _differ(a_lead, b_lead, ROUND_MASK)
 
 
 def days_differ(a_lead: int, b_lead: int) -> bool:
     """Both leads name a day of the week, and not the same one: two happenings."""
-    a, b = a_lead & DAY_MASK, b_lead & DAY_MASK
-    return bool(a and b and not a & b)
+    return _differ(a_lead, b_lead, DAY_MASK)
 
 
 def _alike_masks() -> dict[int, int]:

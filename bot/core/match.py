@@ -161,16 +161,16 @@ class Matcher:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         terms: list[tuple[Term, bool]] = []
-        joined = self._joined_aliases(rules)
-        for eid, aliases in rules.aliases.items():
-            terms.extend((t, True) for t in (*aliases, *joined.get(eid, ())))
+        aliases_of = self._aliases_with_joined(rules)
+        for eid, aliases in aliases_of.items():
+            terms.extend((t, True) for t in aliases)
             terms.extend((t, False) for t in rules.excludes.get(eid, ()))
         for node in rules.queries.values():
             terms.extend((t, False) for t in _query_terms(node))
         self.lexicon = Lexicon(terms)
         self._alias_of: dict[int, list[tuple[str, str]]] = {}  # term id → (entity, alias)
-        for eid, aliases in rules.aliases.items():
-            for t in (*aliases, *joined.get(eid, ())):
+        for eid, aliases in aliases_of.items():
+            for t in aliases:
                 self._alias_of.setdefault(self.lexicon.term_id(t, True), []).append((eid, t.text))
         # Which topics to look at when a term, entity or topic occurred.
         self._topics_of: dict[object, list[str]] = {}
@@ -189,17 +189,18 @@ class Matcher:
         self._compiled = {tid: _compile(node, self.lexicon) for tid, node in rules.queries.items()}
 
     @staticmethod
-    def _joined_aliases(rules: RuleSet) -> dict[str, list[Term]]:
-        """Each entity's Arabic-script names of several words written as one (lexicon.
-        joined_alias), unless one of its aliases already is that word."""
+    def _aliases_with_joined(rules: RuleSet) -> dict[str, list[Term]]:
+        """Each entity's aliases, then its Arabic-script names of several words written as one
+        (lexicon.joined_alias), unless one of its aliases already is that word."""
         out: dict[str, list[Term]] = {}
         for eid, aliases in rules.aliases.items():
             have = {t.words for t in aliases}
+            out[eid] = listed = list(aliases)
             for t in aliases:
                 j = joined_alias(t)
                 if j is not None and j.words not in have:
                     have.add(j.words)
-                    out.setdefault(eid, []).append(j)
+                    listed.append(j)
         return out
 
     def match(self, title: str, text: str) -> MatchResult:

@@ -65,8 +65,7 @@ from bot.core.events import (
     kind_points,
     kind_points_max,
     kinds_disagree,
-    lead_days,
-    lead_rounds,
+    lead_marks,
     lead_words,
     number_points,
     numbers,
@@ -262,7 +261,7 @@ class StoryIndex:
         else:
             lead_kinds = self.words.kinds(lead)
         lead_kinds = lead_kinds & SENTENCE_KINDS | wordcodes.kinds(title_codes)
-        lead_kinds |= lead_days(title) | lead_days(lead) | lead_rounds(title, lead)
+        lead_kinds |= lead_marks(title, lead)
         kinds = lead_kinds | wordcodes.kinds(codes)
         figures = numbers(figures_text(doc.title, doc.text), [*title, *words])
         sig = shingles.of_hashes(list(wordcodes.hashes(codes)))
@@ -504,7 +503,7 @@ class _Verdict(NamedTuple):
     apart: bool = False  # its lead and the story's leads name places, none of them shared
     days: bool = False  # its lead and the story's leads name days of the week, none shared
     rounds: bool = False  # ... name rounds of a series (the second round of talks), none shared
-    crossed: bool = False  # each lead names a place the other's leads do not (another city)
+    crossed: bool = False  # they share one lead place, and each names one the other does not
 
     def penalty(self, shared_actors: int) -> float:
         # two shared actors make a different place likely the same event told from elsewhere
@@ -523,7 +522,7 @@ class _Verdict(NamedTuple):
             + APART * (self.apart and not self.places)
             + OTHER_DAY * self.days
             + OTHER_ROUND * self.rounds
-            + CROSSED * (self.crossed and not self.apart and not self.places)
+            + CROSSED * (self.crossed and not self.places)
         )
 
     @property
@@ -564,8 +563,7 @@ class _Story:
         if not set(f.entities).issubset(self.ents):
             self.ents = tuple(sorted(set(self.ents).union(f.entities)))
             self.places = tuple(e for e in self.ents if e in places)
-        named = f.lead
-        lead_places = {e for i, e in enumerate(f.entities) if named >> i & 1 and e in places}
+        lead_places = _lead_places(f, places)
         if not lead_places.issubset(self.lead_places):
             self.lead_places = self.lead_places.union(lead_places)
         lead = _lead_actors(f, places)
@@ -591,15 +589,20 @@ class _Story:
             and side.lead_places.isdisjoint(self.lead_places),
             days=days_differ(side.lead_kinds, self.lead_kinds),
             rounds=rounds_differ(side.lead_kinds, self.lead_kinds),
-            crossed=bool(side.lead_places - self.lead_places)
-            and bool(self.lead_places - side.lead_places)
-            and len(side.lead_places & self.lead_places) <= 1,
+            crossed=len(side.lead_places & self.lead_places) == 1
+            and bool(side.lead_places - self.lead_places)
+            and bool(self.lead_places - side.lead_places),
         )
 
 
 def _lead_actors(f: Features, places: set[int]) -> tuple[int, ...]:
     lead = f.lead
     return tuple(e for i, e in enumerate(f.entities) if lead >> i & 1 and e not in places)
+
+
+def _lead_places(f: Features, places: set[int]) -> frozenset[int]:
+    lead = f.lead
+    return frozenset(e for i, e in enumerate(f.entities) if lead >> i & 1 and e in places)
 
 
 class _EntityWeights(dict[int, float]):
@@ -648,8 +651,7 @@ class _Side:
         self.total = sum(map(weight, ents)) if self.has_actor else 0.0
         self.my_places = self.ents.intersection(places)
         self.lead_actors = frozenset(_lead_actors(f, places))
-        lead = f.lead
-        self.lead_places = frozenset(e for i, e in enumerate(ents) if lead >> i & 1 and e in places)
+        self.lead_places = _lead_places(f, places)
         self.lead_kinds = f.lead_kinds
         self.kinds_max = kind_points_max(f.lead_kinds, f.kinds)
         self.figures = frozenset(f.numbers)

@@ -19,13 +19,13 @@ from itertools import compress, repeat
 from operator import and_, is_, or_, rshift
 from zlib import crc32
 
-from bot.core.events import ACTIONS
+from bot.core.events import ACTIONS, FAMILY_BITS
 from bot.core.stem import stems
 
-TERM_SHIFT = 96
 KIND_SHIFT = 32
+TERM_SHIFT = KIND_SHIFT + FAMILY_BITS
 LOW = (1 << 32) - 1  # the word's hash
-KIND_MASK = (1 << (TERM_SHIFT - KIND_SHIFT)) - 1  # (shifted) its action bits: 64 families
+KIND_MASK = (1 << FAMILY_BITS) - 1  # (shifted) the action families it names
 CACHE_MAX = 500_000
 
 

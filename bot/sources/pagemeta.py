@@ -232,7 +232,7 @@ def promote_leads(root: HtmlElement) -> int:
     for el in root.iter("div", "span"):
         marks = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not LEAD_CLASSES.search(marks) or any(
-            c.tag in _BLOCK_TAGS for c in el.iter() if c is not el
+            c.tag in _BLOCK_TAGS for c in el.iterdescendants()
         ):
             continue
         if len(el.text_content().split()) >= LEAD_MIN_WORDS and _link_share(el) <= 0.3:
