@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit eval bench clean docs
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py bot/core/_chunkscan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/stories.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build bot/core/_chunkscan.*.so
 
 docs: $(STAMP)
 	$(BIN)/python scripts/update_readme.py

@@ -9,6 +9,9 @@ python3 -m venv "$tmp/venv"
 echo "pip-install-check: $("$tmp/venv/bin/pip" --version)"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check .
 "$tmp/venv/bin/newswatch" --help > /dev/null
+# The compiled chunk memo builds wherever a C compiler is (the CI machine has one).
+"$tmp/venv/bin/newswatch" --version | tee "$tmp/version.txt"
+grep -q "compiled chunk memo" "$tmp/version.txt"
 echo "pip-install-check: newswatch --help ran from a plain 'pip install .'"
 # The demo's rules ship inside the package: the installed demo runs from a folder that is not
 # the repository (issue 15, item 7).

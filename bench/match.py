@@ -4,7 +4,9 @@ plus the memory the compiled rules take (tracemalloc).
 
 Articles are generated: about 3,000 characters mixing Arabic and English pseudo-words, with
 the same planted mentions (bare, with proclitics, a g-letter variant, a prefix form) at every
-rule-set size, so the figures compare the cost of the rule set, not of the hits.
+rule-set size, so the figures compare the cost of the rule set, not of the hits. The matcher
+runs with the compiled chunk memo (bot/core/_chunkscan.c) when it is built, and with the
+pure-Python memo beside it as a second baseline (the same matches: test_chunkscan.py).
 
     .venv/bin/python bench/match.py [--articles 400] [--naive-articles 20] [--seed 1]
 """
@@ -20,6 +22,7 @@ import tracemalloc
 
 import yaml
 
+from bot.core.lexicon import COMPILED
 from bot.core.match import Matcher
 from bot.core.rules import RuleSet, parse_rules
 
@@ -122,6 +125,16 @@ def rate(fn: object, docs: list[tuple[str, str]], repeats: int = 5, cold: bool =
     return len(docs) / best
 
 
+def cold_warm(
+    matcher: Matcher, docs: list[tuple[str, str]], warm_docs: list[tuple[str, str]]
+) -> tuple[float, float]:
+    """Articles per second with the memo emptied before each run, then after other articles."""
+    cold = rate(Timed(matcher), docs, cold=True)
+    for d in warm_docs:
+        matcher.match(*d)
+    return cold, rate(Timed(matcher), docs)
+
+
 class Timed:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
@@ -147,8 +160,11 @@ def main() -> None:
     # a busy machine slows CPU time too (shared caches): say how busy it was
     print("load average at start:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     print("cold: token memo emptied before the run; warm: after matching other articles")
-    header = f"{'aliases+terms':>14} {'cold art/s':>11} {'warm art/s':>11} {'naive art/s':>12}"
-    print(header + f" {'warm/naive':>11} {'compiled MB':>12} {'compile s':>10} {'hits/art':>9}")
+    memo = "compiled (bot.core._chunkscan)" if COMPILED else "pure Python (C part NOT built)"
+    print(f"chunk memo: {memo}; 'py': the pure-Python memo, measured in the same run")
+    header = f"{'aliases+terms':>14} {'cold art/s':>11} {'warm art/s':>11} {'py cold':>8}"
+    header += f" {'py warm':>8} {'naive art/s':>12} {'warm/naive':>11}"
+    print(header + f" {'compiled MB':>12} {'compile s':>10} {'hits/art':>9}")
     rates: dict[int, float] = {}
     colds: dict[int, float] = {}
     for n in SIZES:
@@ -161,10 +177,8 @@ def main() -> None:
         tracemalloc.stop()
         matcher.match(*docs[0])  # warm-up
         hits = sum(len(matcher.match(*d).entities) for d in docs[:50]) / 50
-        cold = rate(Timed(matcher), docs, cold=True)
-        for d in warm_docs:
-            matcher.match(*d)
-        ours = rate(Timed(matcher), docs)
+        cold, ours = cold_warm(matcher, docs, warm_docs)
+        py_cold, py_warm = cold_warm(Matcher(rules, compiled=False), docs, warm_docs)
         pats = naive(flat)
 
         def run_naive(title: str, text: str) -> None:
@@ -176,7 +190,8 @@ def main() -> None:
         rates[n] = ours
         colds[n] = cold
         print(
-            f"{n:>14,} {cold:>11,.0f} {ours:>11,.0f} {base:>12,.1f} {ours / base:>10,.0f}x"
+            f"{n:>14,} {cold:>11,.0f} {ours:>11,.0f} {py_cold:>8,.0f} {py_warm:>8,.0f}"
+            f" {base:>12,.1f} {ours / base:>10,.0f}x"
             f" {mb:>12.1f} {compile_s:>10.2f} {hits:>9.1f}"
         )
     last, first = SIZES[-1], SIZES[0]

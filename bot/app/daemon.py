@@ -54,6 +54,7 @@ from bot.chat.adapter import ChatAdapter
 from bot.chat.console import LogStream
 from bot.config import Config, Secrets
 from bot.core.commands import Env
+from bot.core.lexicon import COMPILED
 from bot.core.rules import RuleSet
 from bot.models import Channel, Source
 from bot.sources.http import Fetcher, FetchSettings
@@ -147,6 +148,12 @@ class Daemon:
             )
             bound = await self.health.start()
             log.info("health server on %s:%d", s.health.host, bound)
+        if not COMPILED:
+            log.warning(
+                "matching: the compiled chunk memo (bot.core._chunkscan) is not built; the"
+                " pure-Python one gives the same matches about three times slower"
+                " (reinstall newswatch where a C compiler is present)"
+            )
         if self.adapters:
             log.info("chat adapters: %s", ", ".join(a.name for a in self.adapters))
         else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import pkgutil
 import sys
@@ -23,6 +24,13 @@ HELPERS = frozenset({"common", "output", "progress"})
 GLOBAL_OPTIONS = ("--config", "--db")
 
 
+def _version() -> str:
+    """The version, and which matcher memo runs: the compiled one is optional at install."""
+    built = importlib.util.find_spec("bot.core._chunkscan") is not None
+    memo = "compiled chunk memo" if built else "pure-Python chunk memo (C part not built)"
+    return f"newswatch {bot.__version__} (matching: {memo})"
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """Every command's parser; with `only`, just that command module's (imports one module)."""
     parser = argparse.ArgumentParser(
@@ -33,7 +41,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "8601 with offset, null for missing (README: JSON output). `newswatch COMMAND --help` "
         "says what a command does and takes.",
     )
-    parser.add_argument("--version", action="version", version=f"newswatch {bot.__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(
         "--config",
         dest="global_config",

@@ -13,7 +13,10 @@ intersection); Python code runs only for words that occurred. The matcher's chun
 folded nor split again; it learns unknown chunks as one joined string (`_batch_hits`: the
 three proclitic strips in one regex pass, exact and variant keys in one set under their
 g-letter fold), a third cheaper than the token path's `_hits_of`, which stays as the
-reference the tests compare it with.
+reference the tests compare it with. When the C module bot.core._chunkscan is built (see
+setup.py), `scan_chunks` keeps that memo in C instead, and an article's known chunks are cut
+and looked up without making a string of each; the pure-Python memo is the fallback and the
+reference (tests compare the two).
 """
 
 from __future__ import annotations
@@ -24,12 +27,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, filterfalse
 from operator import itemgetter
 
-from bot.core.normalize import DROP, fold_chunks, fold_joined
+from bot.core.normalize import DROP, SEPARATORS, fold_chunks, fold_joined
 from bot.core.query import Term, Word
+
+try:
+    from bot.core._chunkscan import ChunkTable
+except ImportError:  # not built (no C compiler at install): the pure-Python memo serves
+    COMPILED = False
+else:
+    COMPILED = True
 
 MIN_VARIANT = 4
 MEMO_TOKENS = 200_000  # distinct tokens remembered with the words they match
 Occurrence = tuple[int, int]  # token index range [start, end)
+Located = tuple[int, dict[int, tuple[int, str]], list[tuple[int, tuple[int, ...]]]]
 
 _PROCLITICS = (
     re.compile(" ([وف]([^ ]{3,}))"),
@@ -78,7 +89,13 @@ def variant_keys(key: str) -> set[str]:
 class Lexicon:
     """Terms (phrases of words) compiled into lookup tables; `scan` finds their occurrences."""
 
-    def __init__(self, terms: Sequence[tuple[Term, bool]]) -> None:
+    def __init__(self, terms: Sequence[tuple[Term, bool]], compiled: bool = COMPILED) -> None:
+        """`compiled`: keep the chunk memo in C (`scan_chunks`); False, or the module not
+        built: in Python (`chunk_hits`)."""
+        if compiled and not COMPILED:
+            raise RuntimeError("bot.core._chunkscan is not built (no C compiler at install?)")
+        self.compiled = compiled
+        self._table: ChunkTable | None = None  # made on first use: ad-hoc lexicons never scan
         self._word_ids: dict[tuple[str, str], int] = {}
         self.exact: dict[str, int] = {}
         self.variant: dict[str, list[int]] = {}
@@ -218,7 +235,9 @@ class Lexicon:
         matches (None for none); None when some chunk is not exactly one token (the caller
         tokenises that text with `Tokens` and `scan`s it). Remembered as tokens are in
         `_word_hits`: a set of the chunks seen and a small dict of those that match; unknown
-        chunks are folded and looked up together."""
+        chunks are folded and looked up together. The pure-Python path (`compiled` False)."""
+        if self.compiled:
+            raise RuntimeError("a compiled lexicon's chunk memo is in C: use scan_chunks")
         if self._chunks_seen.issuperset(chunks):  # stops at the first unknown chunk
             return list(map(self._chunk_ids.get, chunks))
         # the unknown ones, in order (a repeated one twice: cheaper than building a set)
@@ -233,32 +252,65 @@ class Lexicon:
             return None
         return list(map(self._chunk_ids.get, chunks))
 
-    def _learn(self, batch: list[str]) -> None:
+    def scan_chunks(self, title: str, text: str) -> Located | None:
+        """The compiled path of `chunk_hits` (one memo in C): (how many chunks the title
+        has, matching chunk's number → (offset in its field, chunk), (number, word ids) of
+        the matching chunks in order); None when some chunk is not one token."""
+        table = self._table
+        if table is None:
+            table = self._table = ChunkTable(SEPARATORS)
+        got = table.scan(title, text)
+        if got is None or not got[3]:
+            return got and got[:3]
+        if len(table) + len(got[3]) > MEMO_TOKENS:
+            self.forget()  # the trims of known chunks go too: learn the whole article again
+            got = table.scan(title, text)
+            if got is None:  # cannot be: an empty table knows no chunk that is not one token
+                return None
+        if not self._learn(got[3]):  # nothing new matched: this scan's answer stands
+            return got[:3]
+        got = table.scan(title, text)
+        return got and got[:3]
+
+    def _learn(self, batch: list[str]) -> bool:
         """Fold and look up unknown chunks: one-token ones join `_chunks_seen`, the others
-        `_irregular` (kept apart, so that an article holding one misses the fast check).
-        The batch stays one joined string from
-        folding to lookup: Python code runs only for the chunks that match."""
+        `_irregular` (kept apart, so that an article holding one misses the fast check),
+        or the C table as False. The batch stays one joined string from
+        folding to lookup: Python code runs only for the chunks that match. True when some
+        chunk matched or is not one token."""
         folded = fold_joined(batch)
         if folded is None:  # some chunk is not one token: set those apart
             each = fold_chunks(batch)
-            self._irregular.update(c for c, f in zip(batch, each, strict=True) if f is None)
+            odd = [c for c, f in zip(batch, each, strict=True) if f is None]
+            if self._table is not None:
+                for chunk in odd:
+                    self._table.add(chunk, False)
+            else:
+                self._irregular.update(odd)
             batch = [c for c, f in zip(batch, each, strict=True) if f is not None]
             folded = " ".join(f for f in each if f is not None)
-        self._chunks_seen.update(batch)
-        if not batch:
-            return
-        tokens = folded.replace(DROP, "") if DROP in folded else folded
-        found = self._batch_hits(tokens)
-        if not found:
-            return
-        parts = folded.split(" ") if DROP in folded else None
+        else:
+            odd = []
+        learned: dict[str, tuple[int, ...]] = {}
+        found = (
+            self._batch_hits(folded.replace(DROP, "") if DROP in folded else folded)
+            if batch
+            else {}
+        )
+        parts = folded.split(" ") if found and DROP in folded else None
         for i, wids in found.items():
             chunk = batch[i]
-            self._chunk_ids[chunk] = tuple(sorted(wids))
+            learned[chunk] = tuple(sorted(wids))
             f = parts[i] if parts is not None else ""
             if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
                 lead = len(f) - len(f.lstrip(DROP))
                 self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
+        if self._table is not None:
+            self._table.learn(batch, learned)
+        else:
+            self._chunks_seen.update(batch)
+            self._chunk_ids.update(learned)
+        return bool(learned or odd)
 
     def _batch_hits(self, joined: str) -> dict[int, set[int]]:
         """Token index → ids of the words it matches, for the tokens of `joined` (tokens
@@ -325,6 +377,8 @@ class Lexicon:
         self._chunk_ids.clear()
         self._irregular.clear()
         self.trim.clear()
+        if self._table is not None:
+            self._table.clear()
 
     def lookup(self, distinct: list[str]) -> dict[str, tuple[int, ...]]:
         """Word ids for each of `distinct` tokens (() for none), in C-level batches."""

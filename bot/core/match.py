@@ -21,7 +21,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from bot.core.lexicon import Lexicon, Occurrence, joined_alias
+from bot.core.lexicon import COMPILED, Lexicon, Occurrence, joined_alias
 from bot.core.normalize import SEPARATOR_CHARS, Tokens, chunk_pair
 from bot.core.query import (
     And,
@@ -76,11 +76,19 @@ class _Chunked:
 
     __slots__ = ("text", "title", "title_tokens", "trim", "where")
 
-    def __init__(self, title: str, text: str, title_tokens: int, trim: dict[str, Trim]) -> None:
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        title_tokens: int,
+        trim: dict[str, Trim],
+        where: dict[int, tuple[int, str]] | None = None,
+    ) -> None:
         self.title, self.text = title, text
         self.title_tokens = title_tokens
         self.trim = trim
-        self.where: dict[int, tuple[int, str]] = {}  # token index → (offset in its field, chunk)
+        # token index → (offset in its field, chunk): given by the compiled scan, else `hits`
+        self.where: dict[int, tuple[int, str]] = {} if where is None else where
 
     def hits(
         self, parts: list[str], got: list[tuple[int, ...] | None]
@@ -158,7 +166,8 @@ _NO_TRIM = (0, 0)
 class Matcher:
     """Rules compiled once; `match` is then called for every article."""
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, compiled: bool = COMPILED) -> None:
+        """`compiled`: the chunk memo in C (bot.core._chunkscan) when it is built."""
         self.rules = rules
         terms: list[tuple[Term, bool]] = []
         aliases_of = self._aliases_with_joined(rules)
@@ -167,7 +176,7 @@ class Matcher:
             terms.extend((t, False) for t in rules.excludes.get(eid, ()))
         for node in rules.queries.values():
             terms.extend((t, False) for t in _query_terms(node))
-        self.lexicon = Lexicon(terms)
+        self.lexicon = Lexicon(terms, compiled)
         self._alias_of: dict[int, list[tuple[str, str]]] = {}  # term id → (entity, alias)
         for eid, aliases in aliases_of.items():
             for t in aliases:
@@ -213,6 +222,13 @@ class Matcher:
     ) -> tuple[_Chunked | _Article, dict[int, list[Occurrence]]]:
         """The article's layout and its term occurrences: by chunks when each is one token,
         else by `Tokens` (the reference path, which gives the same answers more slowly)."""
+        lex = self.lexicon
+        if lex.compiled:
+            located = lex.scan_chunks(title, text)
+            if located is None:
+                return self._scan_tokens(title, text)
+            head, where, pairs = located
+            return _Chunked(title, text, head, lex.trim, where), lex.occurrences(pairs, head)
         parts, head = chunk_pair(title, text)
         got = self.lexicon.chunk_hits(parts)
         if got is None:
@@ -246,7 +262,7 @@ class Matcher:
         if evaluate_empty(node):
             raise QuerySyntaxError("the query needs a term outside NOT", query, 0)
         art = _Article.of(title, text)
-        local = Lexicon([(t, False) for t in _query_terms(node)])
+        local = Lexicon([(t, False) for t in _query_terms(node)], compiled=False)
         found = local.scan(art.tokens, art.title_tokens)
         ctx = _Context(found, art, {})
         if refs(node):

@@ -302,6 +302,7 @@ _COMMON_SEPARATORS = tuple(
     if not fold_char(c).strip(" ")
 )
 SEPARATOR_CHARS = frozenset(_COMMON_SEPARATORS)
+SEPARATORS = "".join(_COMMON_SEPARATORS)  # for bot.core._chunkscan, which cuts as `chunks`
 _LETTER_CHAIN = tuple((a, b) for a, b in _CHAIN if a not in SEPARATOR_CHARS and not a.isspace())
 
 

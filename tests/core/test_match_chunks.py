@@ -72,7 +72,8 @@ _PIECE = st.one_of(
 )
 _TEXT = st.lists(_PIECE, max_size=40).map("".join)
 
-_MATCHER = Matcher(parse_rules([("chunks.yaml", RULES)]))
+_MATCHER = Matcher(parse_rules([("chunks.yaml", RULES)]))  # compiled memo when built
+_PURE = Matcher(parse_rules([("chunks.yaml", RULES)]), compiled=False)
 
 
 def _reference(m: Matcher, title: str, text: str) -> MatchResult:
@@ -83,14 +84,16 @@ def _reference(m: Matcher, title: str, text: str) -> MatchResult:
 @settings(max_examples=500, deadline=None)
 @given(_TEXT, _TEXT, st.booleans())
 def test_chunk_path_answers_as_the_token_path(title: str, text: str, forget: bool) -> None:
-    if forget:
-        _MATCHER.lexicon.forget()
-    assert _MATCHER.match(title, text) == _reference(_MATCHER, title, text)
+    for m in (_MATCHER, _PURE):
+        if forget:
+            m.lexicon.forget()
+        assert m.match(title, text) == _reference(m, title, text)
 
 
-def test_both_paths_are_exercised() -> None:
+@pytest.mark.parametrize("compiled", sorted({False, lexicon.COMPILED}))
+def test_both_paths_are_exercised(compiled: bool) -> None:
     """The texts above reach the chunk path and the fallback, with evidence on both."""
-    m = Matcher(parse_rules([("chunks.yaml", RULES)]))
+    m = Matcher(parse_rules([("chunks.yaml", RULES)]), compiled=compiled)
     plain = ("Kelvar «mirrow dorr»", "والقمرِ… قمرٌ، نجوم. тарвика kelvar")
     odd = ("Kelvar 😀", "والقمرِ ½ نجوم")
     assert isinstance(m._scan(*plain)[0], _Chunked)
@@ -122,7 +125,7 @@ def test_chunk_memo_answers_as_a_fresh_lookup(
     monkeypatch: pytest.MonkeyPatch, memo_size: int
 ) -> None:
     monkeypatch.setattr(lexicon, "MEMO_TOKENS", memo_size)
-    m = Matcher(parse_rules([("chunks.yaml", RULES)]))
+    m = Matcher(parse_rules([("chunks.yaml", RULES)]), compiled=False)
     lex = m.lexicon
     pool = [*WORDS, "", "😀", "a\u2020b"]
     for i in range(300):
