@@ -3,7 +3,8 @@
 #
 # Two stages on the same slim base: `build` turns the project and every dependency into
 # wheels (network, pip cache); the final stage installs those wheels offline into a venv.
-# Neither stage has a compiler: every dependency ships a wheel or is pure Python.
+# Only the build stage has a compiler, for newswatch's one compiled part (the matcher's chunk
+# memo, bot/core/_chunkscan.c); every dependency ships a wheel or is pure Python.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG PIP_VERSION=26.0.1
@@ -12,6 +13,14 @@ FROM ${PYTHON_IMAGE} AS build
 ARG PIP_VERSION
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore
+# gcc for the chunk memo; Python's headers come with the python image (a Debian-packaged
+# Python needs python3-dev for them). This stage is thrown away: the final image has no compiler.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && { python3 -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+         || apt-get install -y --no-install-recommends python3-dev; } \
+    && rm -rf /var/lib/apt/lists/*
 # A pinned pip in a venv makes the wheels, whatever pip the base has: pip before 23.3 does not
 # normalise extras, so it misses lxml's `html-clean` that jusText asks for as `html_clean`.
 # That pip goes into /wheels too, for the final stage's install.
@@ -28,7 +37,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     && /opt/build/bin/pip wheel --wheel-dir /wheels . \
     && rm /wheels/newswatch-*.whl
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/build/bin/pip wheel --no-deps --wheel-dir /wheels . \

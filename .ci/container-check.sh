@@ -166,6 +166,8 @@ labels=$(podman image inspect --format \
   '{{json .Config.Healthcheck.Test}} {{.Config.StopSignal}} {{json .Config.Entrypoint}} {{json .Config.Cmd}}' "$IMAGE")
 [[ $labels == *healthz*' SIGTERM ["newswatch"] ["run"]' ]] ||
   fail "image config is not HEALTHCHECK on /healthz, STOPSIGNAL SIGTERM, ENTRYPOINT newswatch, CMD run: $labels"
+[[ $version == *"compiled chunk memo"* ]] ||
+  fail "the image's matcher is not the compiled one (build stage without gcc?): $version" "$LOGS/build.log"
 say "$version, uid $uid, no compilers, healthcheck/stopsignal/entrypoint/cmd as expected"
 # The default configuration finds the bundled example rules (/etc/newswatch/rules).
 if has_command rules; then
