@@ -125,6 +125,15 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # rally) do not reach the event score; the wire's own "UPDATE 1" naming the new army chief is a
 # newcomer to the first flash; the address's Russian report, which opens by recalling the
 # delegation, joins the delegation.
+# blind8 (an eighth check, scored before any change: stories F1 0.57): a foreign minister's
+# tanker crisis, an ambassador expelled the next day, a no-confidence vote, a ceasefire and a
+# prisoner exchange, with a port city's hack, sit-in, blast, funeral and arrests. Fixed: persona
+# non grata is an expulsion in four languages (grata, غير مرغوب فيه, عنصر نامطلوب, нон грата),
+# an Arabic motion (مذكرة) is no meeting, вотум недоверия is a vote, a channel's sign-off
+# naming its account (@name, t.me/name) is a prompt. Known misses: the exchange's title recalls
+# the truce and the ceasefire's title names the day the exchange happened, so they join; the
+# Russian vote report's title says "resignation" (a follow-up); an undated report of the quake
+# takes its neighbour's date, days later; "نور الصباح" as "first light" meets the tanker's name.
 @pytest.mark.parametrize(
     ("folder", "mention_precision", "mention_recall", "precision", "recall"),
     [
@@ -136,6 +145,7 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
         ("blind5-pages", 1.0, 0.97, PRECISION, 0.75),
         ("blind6-mixed", 0.98, 0.96, 0.7, 0.65),
         ("blind7-mixed", 0.98, 0.98, 0.8, 0.55),
+        ("blind8-mixed", 0.99, 1.0, 0.65, 0.85),
     ],
 )
 def test_later_blind_checks(

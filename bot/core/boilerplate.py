@@ -92,8 +92,9 @@ _SHARE = PhraseSet(
 )
 _SHARE_START = PhraseSet("share; شارك; شاركوا; مشاركة; اشتراک گذاری; همرسانی; поделиться")
 _FOLLOW = PhraseSet(
-    "subscribe; follow; join; sign up; تابعونا; تابعنا; اشترك; اشتركوا; انضموا; دنبال کنید; "
-    "عضو شوید; بپیوندید; مشترک شوید; подписывайтесь; подпишитесь; присоединяйтесь; следите"
+    "subscribe; follow; join; sign up; تابعونا; تابعنا; اشترك; اشتركوا; الاشتراك; انضموا; "
+    "دنبال کنید; عضو شوید; بپیوندید; مشترک شوید; "
+    "подписывайтесь; подпишитесь; присоединяйтесь; следите"
 )
 _CHANNEL = PhraseSet(
     "newsletter; channel; telegram; whatsapp; instagram; youtube; facebook; twitter; "
@@ -124,6 +125,7 @@ _COPYRIGHT = PhraseSet(
 )
 _SOURCE = PhraseSet("المصدر; منبع; source; источник")
 
+_HANDLE_RE = re.compile(r"(?<![\w@])@\w{3,}|\bt\.me/\w")  # an account: @name, t.me/name
 _BULLET_RE = re.compile(r"^\s*[•·▪►|»\-*]\s*")
 _LABEL_RE = re.compile(r"^\s*([^:：]{1,40})[:：]\s*(\S.*)$")
 _ITEM_SPLIT_RE = re.compile(r"\s*[,،;؛|·•/]\s*|\s+(?=#)")
@@ -150,11 +152,14 @@ def _tag_line(line: str, k: tuple[str, ...]) -> bool:
     return len(items) >= 3 and all(len(x.split()) <= 4 for x in items)
 
 
-def _prompt(k: tuple[str, ...]) -> bool:
+def _prompt(line: str, k: tuple[str, ...]) -> bool:
     """Asks the reader to subscribe or follow (a follow word, a channel word and a word
-    addressing the reader: "our", "us", an imperative), or to report a typo."""
+    addressing the reader: "our", "us", an imperative; or a short line naming an account,
+    @name or t.me/name, with a follow or channel word), or to report a typo."""
     n = len(k)
     if n <= 20 and _FOLLOW.hit(k) and _CHANNEL.hit(k) and _READER.hit(k):
+        return True
+    if n <= 12 and _HANDLE_RE.search(line) and (_FOLLOW.hit(k) or _CHANNEL.hit(k)):
         return True
     return n <= 15 and _TYPO.hit(k)
 
@@ -201,7 +206,7 @@ def line_class(line: str, norm: str) -> LineClass | None:
         return "tags"
     if _share_bar(k):
         return "share"
-    if _prompt(k):
+    if _prompt(line, k):
         return "prompt"
     if _credit(line, k):
         return "credit"

@@ -319,6 +319,18 @@ def test_words_a_seventh_blind_check_found_missing() -> None:
     assert "speech" in _kinds("В телевизионном обращении президент пообещал")
 
 
+def test_words_an_eighth_blind_check_found_missing_or_wrong() -> None:
+    for text in (
+        "The minister declared the envoy persona non grata",
+        "أعلنت الخارجية السفير شخصاً غير مرغوب فيه",
+        "وزیر خارجه سفیر را عنصر نامطلوب اعلام کرد",
+        "министр объявил посла персоной нон грата",
+    ):
+        assert "expel" in _kinds(text), text
+    assert "election" in _kinds("парламент отклонил вотум недоверия министру")
+    assert "meet" not in _kinds("تقدمت المعارضة بمذكرة لسحب الثقة من الوزير")
+
+
 def test_a_decimal_point_does_not_end_the_lead() -> None:
     text = "KORAVIK - The two countries agreed on Tuesday to a deal worth about $1.2 billion, " + (
         "the ministers said after signing it. A second sentence follows here."
