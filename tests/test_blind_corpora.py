@@ -117,7 +117,8 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # reopened, two sanctions on one day. Before: stories F1 0.59. Known misses: the bilateral joins
 # the speech (its report "agreed", a meeting word); a one-line item naming no one stays apart;
 # a closure told in two languages shares only places and its action; two adjectives met by
-# prefix aliases (велунийской for Велуни*) are false mentions.
+# prefix aliases (велунийской for Велуни*) are false mentions. The bombing's toll updates the
+# next day join it since blind9's fix (recall 0.70 -> 0.83).
 # blind7 (a seventh check): one president's four events in three days (a delegation, a televised
 # address, his army chief's dismissal, a flood visit) and four in his capital the same days (a
 # drone attack on the airport, a rally, a court verdict, a fire). Before: stories F1 0.68. Known
@@ -134,6 +135,16 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # the truce and the ceasefire's title names the day the exchange happened, so they join; the
 # Russian vote report's title says "resignation" (a follow-up); an undated report of the quake
 # takes its neighbour's date, days later; "نور الصباح" as "first light" meets the tanker's name.
+# blind9 (a ninth check, scored before any change: stories F1 0.63): two missile tests of one
+# state four days apart, two foreign ministers in one capital on one day, a strike, its toll
+# updated the next day, the retaliation two days later, a summit's two days, a defence
+# minister's deal, troop visit and denial, an inquiry a week later. Fixed: a toll update told
+# the next day is the strike's (events.toll_update: the day its lead names is the day it was
+# reported), retaliation is a follow-up (retaliat*, انتقامي, تلافی, ответный), "fires" is no
+# blaze (it test-fires missiles), Arabic اعتراض is an interception (in Persian a protest).
+# Known misses: the two ministers' visits the same day with the same host join; a BREAKING
+# flash naming no missile stays apart from the reports that name it; one report of the
+# retaliation stays apart; an ambassador named like the defence minister is a false mention.
 @pytest.mark.parametrize(
     ("folder", "mention_precision", "mention_recall", "precision", "recall"),
     [
@@ -143,9 +154,10 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
         ("blind4-pages", 1.0, 1.0, PRECISION, 0.85),
         ("blind5-feeds", 1.0, 0.97, PRECISION, 0.7),
         ("blind5-pages", 1.0, 0.97, PRECISION, 0.75),
-        ("blind6-mixed", 0.98, 0.96, 0.7, 0.65),
+        ("blind6-mixed", 0.98, 0.96, 0.7, 0.8),
         ("blind7-mixed", 0.98, 0.98, 0.8, 0.55),
         ("blind8-mixed", 0.99, 1.0, 0.65, 0.85),
+        ("blind9-mixed", 0.99, 1.0, 0.85, 0.8),
     ],
 )
 def test_later_blind_checks(

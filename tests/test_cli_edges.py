@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.core.lexicon import COMPILED
 from tests.cli_project import demo_project
 
 
@@ -152,3 +153,12 @@ def test_cli_text_says_counts_with_plural_not_parentheses() -> None:
                 text = token.string.replace("http(s)", "")
                 if token.type == tokenize.STRING and re.search(r"[a-z]\(s\)", text):
                     raise AssertionError(f"bot/cli/{path.name}:{token.start[0]}: use plural()")
+
+
+def test_version_says_which_chunk_memo_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    """The compiled part is optional at install: --version names the memo that runs."""
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("newswatch ")
+    memo = "compiled chunk memo" if COMPILED else "pure-Python chunk memo (C part not built)"
+    assert f"(matching: {memo})" in out

@@ -428,8 +428,26 @@ def rounds_differ(a_lead: int, b_lead: int) -> bool:
 
 
 def days_differ(a_lead: int, b_lead: int) -> bool:
-    """Both leads name a day of the week, and not the same one: two happenings."""
-    return _differ(a_lead, b_lead, DAY_MASK)
+    """Both leads name a day of the week, and not the same one: two happenings, unless one
+    of them is a toll update of the other (`toll_update`), told the day after."""
+    if not _differ(a_lead, b_lead, DAY_MASK):
+        return False
+    return not (toll_update(a_lead, b_lead) or toll_update(b_lead, a_lead))
+
+
+TOLL = BITS["casualties"] | BITS["rise"]  # what a lead telling a toll that rose names
+_FIRE = BITS["fire"]
+
+
+def toll_update(lead: int, other: int) -> bool:
+    """`lead` tells a toll that rose ("the death toll rose to nine") of the happening the
+    `other` lead tells: it names no kind of action the other does not, and the other names
+    none that is not one of its own or alike (ALIKE), but for the fire an attack set off.
+    The suspects' arrest after a bombing is not the bombing, whose toll rose."""
+    if lead & TOLL != TOLL:
+        return False
+    core = lead & CORE_KINDS
+    return not core & ~other and not other & CORE_KINDS & ~_widened(core) & ~_FIRE
 
 
 def _alike_masks() -> dict[int, int]:

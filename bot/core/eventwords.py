@@ -137,7 +137,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "ru": "взрыв* взорв*",
     },
     "fire": {
-        "en": "fire fires blaze* wildfire* burn*",
+        "en": "fire blaze* wildfire* burn*",  # not "fires": it test-fires missiles
         "ar": "حريق* حرائق",
         "fa": "آتش* حریق*",
         "ru": "пожар* возгоран*",
@@ -150,7 +150,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     },
     "intercept": {
         "en": "intercept* downed",
-        "ar": "اعترضت اسقاط اسقطت تصدت",
+        "ar": "اعترضت اعتراض اسقاط اسقطت تصدت",  # اعتراض is also a Persian protest
         "fa": "رهگیری* منهدم",
         "ru": "перехват* сбит* сбил*",
     },
@@ -271,6 +271,13 @@ FAMILIES: dict[str, dict[str, str]] = {
         "fa": "تشییع خاکسپاری* تدفین سوگواری* عزاداری*",
         "ru": "похорон* погребени* прощани* траур*",
     },
+    "retaliation": {
+        "en": "retaliat* reprisal*",
+        # the adjectives (الهجوم الانتقامي): the noun also calls a verdict "political revenge"
+        "ar": "انتقامي*",
+        "fa": "تلافی* انتقامی*",
+        "ru": "ответн* возмезди*",
+    },
     "casualties": {
         "en": "kill* dead death* died injur* wound* casualt* victim* toll",
         "ar": "قتيل* قتلى قتل* مقتل* مصرع جرحى جريح اصابه اصابات وفاه ضحايا",
@@ -333,6 +340,7 @@ FOLLOW_UPS = (
     "inquiry",
     "appeal",
     "violation",
+    "retaliation",
 )
 # Follow-ups that a first report's lead often names in passing ("called for an inquiry", "in a
 # statement released on Sunday"): they say what an article is about only in its title.

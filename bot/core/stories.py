@@ -57,8 +57,10 @@ from bot.core.doctable import DEAD, WEIGHT_SCALE, DocTable
 from bot.core.events import (
     BITS,
     CORE_KINDS,
+    DAY_MASK,
     SENTENCE_KINDS,
     STRONG,
+    TOLL,
     days_differ,
     figures_text,
     follow_up_differs,
@@ -558,7 +560,10 @@ class _Story:
 
     def add(self, f: Features, places: set[int]) -> None:
         self.size += 1
-        self.lead_kinds |= f.lead_kinds
+        lead_kinds = f.lead_kinds
+        if lead_kinds & TOLL == TOLL:
+            lead_kinds &= ~DAY_MASK  # the day a toll was updated, not the day it happened
+        self.lead_kinds |= lead_kinds
         self.kinds |= f.kinds
         if not set(f.entities).issubset(self.ents):
             self.ents = tuple(sorted(set(self.ents).union(f.entities)))

@@ -23,6 +23,7 @@ from bot.core.events import (
     numbers,
     rounds_differ,
     signature,
+    toll_update,
 )
 from bot.core.normalize import normalize
 
@@ -329,6 +330,46 @@ def test_words_an_eighth_blind_check_found_missing_or_wrong() -> None:
         assert "expel" in _kinds(text), text
     assert "election" in _kinds("парламент отклонил вотум недоверия министру")
     assert "meet" not in _kinds("تقدمت المعارضة بمذكرة لسحب الثقة من الوزير")
+
+
+def _lead(text: str) -> int:
+    words = normalize(text).split()
+    return ACTIONS.kinds(words) | lead_days(words)
+
+
+def test_a_toll_update_the_next_day_is_the_same_happening() -> None:
+    """blind6 and blind9: the toll of a strike rose, reported the next day; the suspects'
+    arrest the next day, whose lead recalls the bombing, is not an update of it."""
+    strike = _lead(
+        "A missile struck a fuel depot late on Tuesday, killing four and setting off fires"
+    )
+    update = _lead("The death toll from the missile attack rose to nine on Wednesday")
+    arrest = _lead("Police arrested three suspects on Wednesday over the bombing that killed 14")
+    bombing = _lead("A car bomb exploded at the market on Tuesday, killing 14")
+    toll = _lead("The toll of the car bomb blast rose to 17 on Wednesday")
+    assert toll_update(update, strike) and not toll_update(strike, update)
+    assert not days_differ(update, strike) and not days_differ(strike, update)
+    assert toll_update(toll, bombing) and not toll_update(toll, arrest)
+    assert days_differ(arrest, bombing) and not days_differ(toll, bombing)
+    later = _lead("Police arrested three suspects on Thursday over the bombing that killed 14")
+    assert days_differ(toll, later) and days_differ(later, toll)
+    assert days_differ(_lead("Minister met his counterpart on Sunday"), _lead("on Monday he met"))
+
+
+def test_words_a_ninth_blind_check_found_missing_or_wrong() -> None:
+    assert "fire" not in _kinds("Taravia test-fires a ballistic missile")
+    assert "fire" in _kinds("A fire broke out at the depot")
+    assert "intercept" in _kinds("أعلن الجيش اعتراض صاروخين")
+    assert "protest" in _kinds("اعتراض کارگران به دستمزدها")
+    for text in (
+        "Harzan strikes a radar station in retaliation",
+        "الهجوم الانتقامي على محطة الرادار",
+        "حمله تلافی‌جویانه به ایستگاه رادار",
+        "Харзан нанёс ответный удар по радару",
+    ):
+        assert "retaliation" in _kinds(text), text
+    assert "retaliation" not in _kinds("محامي المعارض يصف الحكم بالانتقام السياسي")
+    assert follow_up_differs(BITS["retaliation"] | BITS["strike"], BITS["strike"])
 
 
 def test_a_decimal_point_does_not_end_the_lead() -> None:
