@@ -145,6 +145,15 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # Known misses: the two ministers' visits the same day with the same host join; a BREAKING
 # flash naming no missile stays apart from the reports that name it; one report of the
 # retaliation stays apart; an ambassador named like the defence minister is a false mention.
+# blind10 (a tenth check, written last and scored blind: stories F1 0.86, the same as with the
+# session's starting code): one warship's seizure of a trawler and its collision three days
+# later, a president's state visit and a defence pact signed two days later, a drone attack on
+# an oil terminal with its revised toll and a claim of responsibility, a ceasefire proposal and
+# its rejection, two protests in one capital on one day, air strikes on the claimants. Only
+# "sign"/"signs" was added after (no change in scores). Known misses: the pact's English report
+# joins the seizure, whose leads recall the president's visit; the Russian post on the air
+# strikes joins the oil terminal attack; "the navy" in "naval air base" and another country's
+# parliament are false mentions.
 @pytest.mark.parametrize(
     ("folder", "mention_precision", "mention_recall", "precision", "recall"),
     [
@@ -158,6 +167,7 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
         ("blind7-mixed", 0.98, 0.98, 0.8, 0.55),
         ("blind8-mixed", 0.99, 1.0, 0.65, 0.85),
         ("blind9-mixed", 0.99, 1.0, 0.85, 0.8),
+        ("blind10-mixed", 0.98, 1.0, 0.75, 0.9),
     ],
 )
 def test_later_blind_checks(
