@@ -149,8 +149,9 @@ def test_blind_corpus_in_other_arrival_orders(folder: str, seed: int) -> None:
 # session's starting code): one warship's seizure of a trawler and its collision three days
 # later, a president's state visit and a defence pact signed two days later, a drone attack on
 # an oil terminal with its revised toll and a claim of responsibility, a ceasefire proposal and
-# its rejection, two protests in one capital on one day, air strikes on the claimants. Only
-# "sign"/"signs" was added after (no change in scores). Known misses: the pact's English report
+# its rejection, two protests in one capital on one day, air strikes on the claimants. Nothing
+# was changed for it ("sign" would be a meeting word, but "a sign of the times" is none). Known
+# misses: the pact's English report (its headline "sign defence pact" names no action word)
 # joins the seizure, whose leads recall the president's visit; the Russian post on the air
 # strikes joins the oil terminal attack; "the navy" in "naval air base" and another country's
 # parliament are false mentions.

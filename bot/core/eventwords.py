@@ -18,7 +18,7 @@ from __future__ import annotations
 FAMILIES: dict[str, dict[str, str]] = {
     "meet": {
         "en": "visit* talks meeting* met meet meets summit* negotiat* hosted hosts deal deals "
-        "hosting received receives delegation* discuss* conferr* sign signs signed memorandum* "
+        "hosting received receives delegation* discuss* conferr* signed memorandum* "
         "envoy* arriv* agree* receive signing credential*",
         "ar": "زيار* يزور زار تزور يزوران محادث* مباحث* لقاء لقائه لقائهما التقى يلتقي "
         "التقيا استقبل* يستقبل اجتماع* قمه مفاوض* بحث يبحث بحثا تبحثان يبحثان وفد "
