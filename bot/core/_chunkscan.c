@@ -39,7 +39,10 @@ typedef struct {
 /* White space as str.split() sees it, one bit per BMP code point (none lies above). */
 static uint8_t white[0x10000 / 8];
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
+/* FNV's offset basis, mixed at import with this process's string hash secret (Python's own
+ * str hash of a fixed string): a page cannot be written to make its chunks collide in the
+ * table and slow every probe, as it could with a hash known in advance. */
+static uint64_t fnv_offset = 0xcbf29ce484222325ULL;
 #define FNV_PRIME 0x100000001b3ULL
 
 static inline uint64_t
@@ -63,7 +66,7 @@ is_cut(const ChunkTable *t, Py_UCS4 c)
 static uint64_t
 hash_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = fnv_offset;
     for (Py_ssize_t i = start; i < end; i++) {
         h = (h ^ PyUnicode_READ(kind, data, i)) * FNV_PRIME;
     }
@@ -337,7 +340,7 @@ cut_field(ChunkTable *t, PyObject *field, Spans *out)
             continue;
         }
         Py_ssize_t start = i;
-        uint64_t h = FNV_OFFSET;
+        uint64_t h = fnv_offset;
         do {
             h = (h ^ c) * FNV_PRIME;
             if (++i == n) {
@@ -511,6 +514,16 @@ PyInit__chunkscan(void)
             white[c >> 3] |= (uint8_t)(1 << (c & 7));
         }
     }
+    PyObject *probe = PyUnicode_FromString("newswatch chunk memo");
+    if (probe == NULL) {
+        return NULL;
+    }
+    Py_hash_t secret = PyObject_Hash(probe);
+    Py_DECREF(probe);
+    if (secret == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    fnv_offset ^= (uint64_t)secret;
     if (PyType_Ready(&ChunkTableType) < 0) {
         return NULL;
     }
