@@ -435,8 +435,14 @@ def days_differ(a_lead: int, b_lead: int) -> bool:
     return not (toll_update(a_lead, b_lead) or toll_update(b_lead, a_lead))
 
 
-TOLL = BITS["casualties"] | BITS["rise"]  # what a lead telling a toll that rose names
+_TOLL = BITS["casualties"] | BITS["rise"]
 _FIRE = BITS["fire"]
+
+
+def tells_toll(lead: int) -> bool:
+    """The lead tells a toll that rose (it names casualties and a rise): the day it names is
+    the day the toll was given, not the day of the happening."""
+    return lead & _TOLL == _TOLL
 
 
 def toll_update(lead: int, other: int) -> bool:
@@ -444,7 +450,7 @@ def toll_update(lead: int, other: int) -> bool:
     `other` lead tells: it names no kind of action the other does not, and the other names
     none that is not one of its own or alike (ALIKE), but for the fire an attack set off.
     The suspects' arrest after a bombing is not the bombing, whose toll rose."""
-    if lead & TOLL != TOLL:
+    if not tells_toll(lead):
         return False
     core = lead & CORE_KINDS
     return not core & ~other and not other & CORE_KINDS & ~_widened(core) & ~_FIRE

@@ -282,11 +282,6 @@ class Lexicon:
         if folded is None:  # some chunk is not one token: set those apart
             each = fold_chunks(batch)
             odd = [c for c, f in zip(batch, each, strict=True) if f is None]
-            if self._table is not None:
-                for chunk in odd:
-                    self._table.add(chunk, False)
-            else:
-                self._irregular.update(odd)
             batch = [c for c, f in zip(batch, each, strict=True) if f is not None]
             folded = " ".join(f for f in each if f is not None)
         else:
@@ -305,12 +300,22 @@ class Lexicon:
             if f and (f[0] == DROP or f[-1] == DROP):  # dropped marks at its ends
                 lead = len(f) - len(f.lstrip(DROP))
                 self.trim[chunk] = (lead, len(f) - len(f.rstrip(DROP)))
+        self._remember(batch, learned, odd)
+        return bool(learned or odd)
+
+    def _remember(
+        self, batch: list[str], learned: dict[str, tuple[int, ...]], odd: list[str]
+    ) -> None:
+        """Put learned chunks in the memo that serves: the C table (a chunk that is not one
+        token as False), or the Python sets and dict."""
         if self._table is not None:
             self._table.learn(batch, learned)
+            for chunk in odd:
+                self._table.add(chunk, False)
         else:
             self._chunks_seen.update(batch)
             self._chunk_ids.update(learned)
-        return bool(learned or odd)
+            self._irregular.update(odd)
 
     def _batch_hits(self, joined: str) -> dict[int, set[int]]:
         """Token index → ids of the words it matches, for the tokens of `joined` (tokens

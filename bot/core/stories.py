@@ -60,7 +60,6 @@ from bot.core.events import (
     DAY_MASK,
     SENTENCE_KINDS,
     STRONG,
-    TOLL,
     days_differ,
     figures_text,
     follow_up_differs,
@@ -72,6 +71,7 @@ from bot.core.events import (
     number_points,
     numbers,
     rounds_differ,
+    tells_toll,
 )
 from bot.core.normalize import split_words
 from bot.core.wordcodes import WordCodes
@@ -561,8 +561,8 @@ class _Story:
     def add(self, f: Features, places: set[int]) -> None:
         self.size += 1
         lead_kinds = f.lead_kinds
-        if lead_kinds & TOLL == TOLL:
-            lead_kinds &= ~DAY_MASK  # the day a toll was updated, not the day it happened
+        if tells_toll(lead_kinds):
+            lead_kinds &= ~DAY_MASK  # not the day of its happening: never the story's day
         self.lead_kinds |= lead_kinds
         self.kinds |= f.kinds
         if not set(f.entities).issubset(self.ents):
